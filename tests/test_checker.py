@@ -1,0 +1,146 @@
+"""The checker on hand-made round trips: a fake backend returns the translations we choose,
+so every expected flag and offset is known in advance."""
+
+from __future__ import annotations
+
+from conftest import FakeBackend, fake_factory
+
+from tqcheck.checker import CheckOptions, check_text
+from tqcheck.types import CheckResult
+
+TARGET_ONLY = CheckOptions(lang="en", pivots=("fr",), language_id=False)
+SOURCE_AWARE = CheckOptions(lang="en", src_lang="fr", language_id=False)
+
+
+def flags_of(result: CheckResult, category: str | None = None):
+    return [f for r in result.segments for f in r.flags
+            if category is None or f.category == category]
+
+
+def test_unchanged_round_trip_has_no_flag():
+    text = "The minister said that the talks in Berlin had failed."
+    result = check_text(text, TARGET_ONLY, factory=fake_factory())
+    seg = result.segments[0]
+    assert seg.flags == []
+    assert seg.backtranslations == {"roundtrip:fr": text}
+    assert seg.metrics["chrf:roundtrip:fr"] == 100.0
+    assert seg.metrics["ter:roundtrip:fr"] == 0.0
+    assert seg.risk < 0.1
+
+
+def test_round_trip_that_loses_a_clause_flags_it_at_its_offsets():
+    text = "The minister said the talks had failed, according to French agency reporters."
+    pivot = "Le ministre a dit que les pourparlers avaient échoué, selon l'agence."
+    back = "The minister said the talks had failed."
+    factory = fake_factory({
+        "en-fr": FakeBackend("en-fr", {text: pivot}),
+        "fr-en": FakeBackend("fr-en", {pivot: back}),
+    })
+    result = check_text(text, TARGET_ONLY, factory=factory)
+    lossy = flags_of(result, "Accuracy/Mistranslation")
+    assert len(lossy) == 1
+    assert text[lossy[0].start:lossy[0].end] == "according to French agency reporters"
+    assert lossy[0].severity == "Major"  # four content words
+    assert result.segments[0].risk > 0.5
+
+
+def test_surprising_words_are_awkward_with_a_suggestion():
+    text = "A responsible source announced the plan."
+    pivot = "Une source responsable a annoncé le plan."
+    back = "An official source announced the plan."
+    factory = fake_factory({
+        "en-fr": FakeBackend("en-fr", {text: pivot}),
+        "fr-en": FakeBackend("fr-en", {pivot: back}, surprising={"responsible": 8.0}),
+    })
+    result = check_text(text, TARGET_ONLY, factory=factory)
+    awkward = flags_of(result, "Style/Awkward")
+    assert [(text[f.start:f.end], f.severity) for f in awkward] == [("responsible", "Major")]
+    assert awkward[0].suggestion == "official"
+
+
+def test_omitted_clause_is_located_in_the_source():
+    source = "Le ministre a dit que les pourparlers avaient échoué, selon l'agence."
+    text = "The minister said the talks had failed."
+    factory = fake_factory({
+        "en-fr": FakeBackend("en-fr", {text: "Le ministre a dit que les pourparlers avaient "
+                                             "échoué."}),
+        "fr-en": FakeBackend("fr-en", {source: "The minister said the talks had failed, "
+                                               "according to the agency."}),
+    })
+    result = check_text(text, SOURCE_AWARE, source=source, factory=factory)
+    omissions = flags_of(result, "Accuracy/Omission")
+    assert len(omissions) == 1
+    f = omissions[0]
+    assert f.side == "source"
+    assert source[f.start:f.end] == "selon l'agence"
+    seg = result.segments[0]
+    assert seg.backtranslations["pseudo_reference"].endswith("according to the agency.")
+    assert seg.metrics["chrf:backtranslation"] < 100
+
+
+def test_faithful_translation_with_source_has_no_flag():
+    source = "Le ministre a parlé."
+    text = "The minister spoke."
+    factory = fake_factory({
+        "en-fr": FakeBackend("en-fr", {text: source}),
+        "fr-en": FakeBackend("fr-en", {source: text}),
+    })
+    result = check_text(text, SOURCE_AWARE, source=source, factory=factory)
+    assert flags_of(result) == []
+
+
+def test_addition_and_mistranslation_against_the_pseudo_reference():
+    source = "Le ministre a parlé."
+    text = "The president spoke angrily yesterday."
+    factory = fake_factory({
+        "en-fr": FakeBackend("en-fr", {text: "Le président a parlé avec colère hier."}),
+        "fr-en": FakeBackend("fr-en", {source: "The minister spoke."}),
+    })
+    result = check_text(text, SOURCE_AWARE, source=source, factory=factory)
+    got = {(f.category, text[f.start:f.end], f.suggestion) for f in flags_of(result)}
+    assert ("Accuracy/Mistranslation", "president", "minister") in got
+    assert ("Accuracy/Addition", "angrily yesterday", None) in got
+
+
+def test_number_mismatch_is_caught_on_both_sides():
+    source = "Il a payé 300 euros."
+    text = "He paid 3000 euros."
+    factory = fake_factory({"fr-en": FakeBackend("fr-en", {source: "He paid 300 euros."})})
+    result = check_text(text, SOURCE_AWARE, source=source, factory=factory)
+    numbers = flags_of(result, "Accuracy/Number")
+    assert {(f.side, (text if f.side == "target" else source)[f.start:f.end])
+            for f in numbers} == {("target", "3000"), ("source", "300")}
+
+
+def test_source_words_left_in_the_translation_are_untranslated():
+    source = "Le ministre a dit que les pourparlers ont échoué."
+    text = "The minister said the pourparlers failed."
+    factory = fake_factory({"fr-en": FakeBackend(
+        "fr-en", {source: "The minister said the negotiations failed."})})
+    result = check_text(text, SOURCE_AWARE, source=source, factory=factory)
+    untranslated = flags_of(result, "Accuracy/Untranslated text")
+    assert [text[f.start:f.end] for f in untranslated] == ["pourparlers"]
+    # Explained as copied text, it is not also reported as a mistranslation.
+    assert flags_of(result, "Accuracy/Mistranslation") == []
+
+
+def test_repeated_words_are_flagged():
+    result = check_text("The the talks failed.", TARGET_ONLY, factory=fake_factory())
+    rep = flags_of(result, "Fluency/Repetition")
+    assert len(rep) == 1 and (rep[0].start, rep[0].end) == (0, 7)
+
+
+def test_translations_are_deduplicated_within_a_run():
+    backend = FakeBackend("en-fr")
+    check_text("Same sentence. Same sentence. Other one.", TARGET_ONLY,
+               factory=fake_factory({"en-fr": backend}))
+    assert backend.calls == [["Same sentence.", "Other one."]]
+
+
+def test_signature_names_models_pivots_and_metrics():
+    result = check_text("Hello there.", TARGET_ONLY, factory=fake_factory())
+    sig = result.signature
+    assert sig.startswith("tqcheck:mode:target-only|lang:en|pivots:fr|")
+    assert "model:en-fr=fake" in sig and "model:fr-en=fake" in sig
+    assert "chrf[#:1|c:mixed|e:yes|nc:6|nw:0|s:no|v:" in sig
+    assert "beam:4" in sig and sig.endswith("|version:0.1.0")

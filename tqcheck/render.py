@@ -1,0 +1,105 @@
+"""Turning a CheckResult into text for people (rich) or machines (json, jsonl, tsv).
+
+The JSON layout is documented in docs/output.md and is a stable interface.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO
+
+from tqcheck.types import CheckResult, SegmentResult
+
+FORMATS = ("text", "json", "jsonl", "tsv")
+TSV_COLUMNS = ("id", "line", "start", "end", "risk", "severity", "categories", "n_flags", "text")
+
+
+def to_json(result: CheckResult) -> str:
+    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+
+
+def to_jsonl(result: CheckResult) -> str:
+    """One segment object per line, each carrying the input name and the signature."""
+    lines = []
+    for seg in result.segments:
+        row = {"input": result.input_name, **seg.to_dict(), "signature": result.signature}
+        lines.append(json.dumps(row, ensure_ascii=False))
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value: object) -> str:
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def to_tsv(result: CheckResult) -> str:
+    """One row per segment with its worst severity and flag categories; a header row first."""
+    rows = ["\t".join(TSV_COLUMNS)]
+    for r in result.segments:
+        seg = r.segment
+        cats = ",".join(sorted({f.category for f in r.flags}))
+        values = (seg.id, seg.line, seg.start, seg.end, f"{r.risk:.4f}",
+                  r.worst_severity() or "", cats, len(r.flags), seg.text)
+        rows.append("\t".join(_cell(v) for v in values))
+    return "\n".join(rows) + "\n"
+
+
+_STYLE = {"Major": "bold white on red", "Minor": "black on yellow"}
+
+
+def _highlighted(r: SegmentResult, side: str = "target"):
+    from rich.text import Text
+
+    body = r.segment.text if side == "target" else (r.segment.source or "")
+    text = Text(body)
+    for f in sorted(r.flags, key=lambda f: f.severity == "Major"):
+        if f.side == side and f.end > f.start:
+            text.stylize(_STYLE[f.severity], f.start, f.end)
+    return text
+
+
+def print_text(result: CheckResult, file: IO[str] | None = None, show_all: bool = False) -> None:
+    """The human report: flagged segments, worst spans highlighted, round trips below."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=file, highlight=False, soft_wrap=True)
+    flagged = [r for r in result.segments if r.flags or r.segment.notes]
+    for r in result.segments if show_all else flagged:
+        seg = r.segment
+        head = Text(f"#{seg.id} line {seg.line}  risk {r.risk:.2f}", style="bold")
+        if r.worst_severity():
+            head.append(f"  {r.worst_severity()}", style=_STYLE[r.worst_severity() or "Minor"])
+        console.print(head)
+        console.print(Text("  ").append(_highlighted(r)))
+        if seg.source is not None:
+            console.print(Text("  source: ", style="dim").append(_highlighted(r, "source")))
+        for name, bt in r.backtranslations.items():
+            console.print(Text(f"  {name}: ", style="dim").append(Text(bt, style="italic")))
+        for f in r.flags:
+            where = r.segment.text if f.side == "target" else (r.segment.source or "")
+            line = Text(f"  - {f.severity} {f.category}", style="bold")
+            line.append(f" [{f.side} {f.start}:{f.end}] {where[f.start:f.end]!r}: {f.message}")
+            if f.suggestion:
+                line.append(f" → {f.suggestion!r}", style="green")
+            console.print(line)
+        for note in seg.notes:
+            console.print(Text(f"  note: {note}", style="magenta"))
+        console.print()
+    major = sum(r.worst_severity() == "Major" for r in result.segments)
+    console.print(Text(
+        f"{len(result.segments)} segments, {sum(bool(r.flags) for r in result.segments)} "
+        f"flagged ({major} with a Major flag) — {result.input_name}", style="bold"))
+    console.print(Text(result.signature, style="dim"))
+
+
+def render(result: CheckResult, fmt: str, file: IO[str]) -> None:
+    if fmt == "text":
+        print_text(result, file)
+    elif fmt == "json":
+        file.write(to_json(result) + "\n")
+    elif fmt == "jsonl":
+        file.write(to_jsonl(result))
+    elif fmt == "tsv":
+        file.write(to_tsv(result))
+    else:
+        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
