@@ -16,13 +16,23 @@ from tqcheck import __version__
 from tqcheck.config import Profile, load_profile
 from tqcheck.errors import InputError
 from tqcheck.metrics import consistency_metrics, surprisal_summary
+from tqcheck.metrics.similarity import signature as similarity_signature
+from tqcheck.metrics.similarity import similarities
 from tqcheck.models import load_registry
-from tqcheck.rules import number_flags, repetition_flags, untranslated_flags, wrong_language_flag
+from tqcheck.rules import (
+    foreign_script_flags,
+    grammar_flags,
+    number_flags,
+    punctuation_flags,
+    repetition_flags,
+    untranslated_flags,
+    wrong_language_flag,
+)
 from tqcheck.scoring import risk
 from tqcheck.segment import InputText, clean_for_model, segment_parallel, segment_text
 from tqcheck.spans import roundtrip_flags, source_flags, word_gaps, words
 from tqcheck.translate import Backend, BackendFactory
-from tqcheck.types import CheckResult, Segment, SegmentResult, TokenScores
+from tqcheck.types import CheckResult, Flag, Segment, SegmentResult, TokenScores
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,8 @@ class CheckOptions:
     models_dir: str | None = None
     device: str = "auto"
     language_id: bool = True  # whole-segment language identification (lingua)
+    model_free: bool = False  # rules and sentence similarity only: no translation model
+    similarity: bool = True  # USE similarity of source and text, when there is a source
 
 
 class Checker:
@@ -46,7 +58,7 @@ class Checker:
         self.options = options
         self.registry = load_registry()
         self.profile: Profile = load_profile(options.profile)
-        if factory is None:
+        if factory is None and not options.model_free:
             from tqcheck.translate.hf import hf_factory
 
             factory = hf_factory(options.models_dir, self.registry.decoding, options.device)
@@ -54,11 +66,14 @@ class Checker:
         self.on_stage = on_stage or (lambda _msg: None)
         self.metrics = consistency_metrics(options.lang)
         self._used: dict[str, Backend] = {}
+        self._similarity_used = False
 
     # -- planning --------------------------------------------------------------------------
 
     def pivots(self) -> list[str]:
         o = self.options
+        if o.model_free:
+            return []
         chosen = list(o.pivots) or ([] if o.src_lang else self.registry.default_pivots(o.lang))
         if o.src_lang:
             chosen = [o.src_lang, *[p for p in chosen if p != o.src_lang]]
@@ -67,6 +82,8 @@ class Checker:
         return chosen
 
     def backend(self, pair: str) -> Backend:
+        if self.factory is None:
+            raise InputError("model-free mode uses no translation model")
         if pair not in self._used:
             self._used[pair] = self.factory(pair)
         return self._used[pair]
@@ -77,18 +94,20 @@ class Checker:
         for p in self.pivots():
             self.backend(f"{lang}-{p}")
             self.backend(f"{p}-{lang}")
-        if with_source and self.options.src_lang:
+        if with_source and self.options.src_lang and not self.options.model_free:
             self.backend(f"{self.options.src_lang}-{lang}")
 
     def signature(self) -> str:
         o = self.options
+        mode = "model-free" if o.model_free else "source" if o.src_lang else "target-only"
         parts = [
-            f"mode:{'source' if o.src_lang else 'target-only'}",
+            f"mode:{mode}",
             f"lang:{o.src_lang + '-' if o.src_lang else ''}{o.lang}",
-            f"pivots:{','.join(self.pivots())}",
+            *([] if o.model_free else [f"pivots:{','.join(self.pivots())}"]),
             *(f"model:{b.name}" for b in self._used.values()),
-            self.registry.decoding.signature(),
-            *(m.signature() for m in self.metrics),
+            *([] if o.model_free else [self.registry.decoding.signature(),
+                                       *(m.signature() for m in self.metrics)]),
+            *([similarity_signature()] if self._similarity_used else []),
             f"profile:{self.profile.name}",
             f"version:{__version__}",
         ]
@@ -121,8 +140,16 @@ class Checker:
                              "(--src-lang)")
         self.load_models(with_source)
         texts = [clean_for_model(s.text) for s in segments]
-        segments = self._truncation_notes(segments, texts)
+        if not o.model_free:
+            segments = self._truncation_notes(segments, texts)
         results = [SegmentResult(segment=s) for s in segments]
+        if with_source and o.similarity:
+            self.on_stage(f"sentence similarity of {len(segments)} segments")
+            idx = [i for i, s in enumerate(segments) if s.source is not None]
+            sims = similarities([segments[i].source or "" for i in idx], [texts[i] for i in idx])
+            for i, sim in zip(idx, sims, strict=True):
+                results[i].metrics["similarity:source"] = sim
+            self._similarity_used = True
 
         pivot_texts: dict[str, list[str]] = {}
         scores: dict[str, list[TokenScores]] = {}
@@ -142,7 +169,7 @@ class Checker:
 
         src_scores: list[TokenScores | None] = [None] * len(segments)
         pseudo_refs: list[str | None] = [None] * len(segments)
-        if with_source and o.src_lang:
+        if with_source and o.src_lang and not o.model_free:
             src = o.src_lang
             idx = [i for i, s in enumerate(segments) if s.source is not None]
             sources = [clean_for_model(segments[i].source or "") for i in idx]
@@ -167,41 +194,56 @@ class Checker:
         self.on_stage("finding spans")
         for i, r in enumerate(results):
             r.flags = self._flags(r, pivot_texts, scores, i, pseudo_refs[i], src_scores[i])
-            r.risk = risk(r.metrics, r.flags, self.profile)
+            r.risk = risk(r.metrics, r.flags, self.profile, len(r.segment.text.split()))
         return CheckResult(signature=self.signature(), segments=results,
                            tqcheck_version=__version__, input_name=input_name)
 
     def _flags(self, r: SegmentResult, pivot_texts: dict[str, list[str]],
                scores: dict[str, list[TokenScores]], i: int, pseudo_ref: str | None,
-               src_score: TokenScores | None) -> list:
+               src_score: TokenScores | None) -> list[Flag]:
         o, seg, prof = self.options, r.segment, self.profile
         ws = words(seg.text)
-        flags = []
-        if seg.source is not None and pseudo_ref is not None and o.src_lang:
+        flags: list[Flag] = []
+        if o.model_free:
+            pass
+        elif seg.source is not None and pseudo_ref is not None and o.src_lang:
             gaps = word_gaps(ws, src_score)
             flags += source_flags(seg.text, seg.source, pseudo_ref,
                                   r.backtranslations[f"backtranslation:{o.src_lang}"], gaps,
                                   o.lang, o.src_lang, prof)
-            flags += number_flags(seg.text, seg.source)
             supported = {w.norm for w in words(pseudo_ref)}
             flags += untranslated_flags(seg.text, seg.source, supported, prof)
-            # Spans already explained as copied source text are not also mistranslations.
-            copied = [f for f in flags if f.category == "Accuracy/Untranslated text"]
-            flags = [f for f in flags if not (
-                f.category in ("Accuracy/Mistranslation", "Accuracy/Addition")
-                and any(c.start <= f.start and f.end <= c.end for c in copied))]
         else:
             roundtrips = {p: r.backtranslations[f"roundtrip:{p}"] for p in pivot_texts}
             # The most surprising word under any pivot's reverse model.
             per_pivot = [word_gaps(ws, scores[p][i]) for p in pivot_texts]
             gaps = [min(col) for col in zip(*per_pivot, strict=True)] if per_pivot else []
             flags += roundtrip_flags(seg.text, roundtrips, gaps, o.lang, prof)
-        flags += repetition_flags(seg.text)
-        if o.language_id:
-            wrong = wrong_language_flag(seg.text, o.lang, prof)
-            if wrong is not None:
-                flags.append(wrong)
+        flags += rule_flags(seg.text, seg.source, o.lang, prof, o.language_id)
+        # Spans already explained as copied source text are not also mistranslations.
+        copied = [f for f in flags if f.category == "Accuracy/Untranslated text"]
+        flags = [f for f in flags if not (
+            f.category in ("Accuracy/Mistranslation", "Accuracy/Addition")
+            and any(c.start <= f.start and f.end <= c.end for c in copied))]
         return sorted(flags, key=lambda f: (f.side, f.start, f.end))
+
+
+def rule_flags(text: str, source: str | None, lang: str, profile: Profile,
+               language_id: bool = True) -> list[Flag]:
+    """Every model-free check the profile enables."""
+    flags = repetition_flags(text) + foreign_script_flags(text, lang)
+    if source is not None:
+        flags += number_flags(text, source)
+    if profile.rules.get("punctuation", True):
+        flags += punctuation_flags(text, lang)
+    if profile.rules.get("grammar", False):
+        kinds = profile.rules.get("grammar_kinds")
+        flags += grammar_flags(text, lang, frozenset(kinds) if kinds else None)
+    if language_id and not any(f.category == "Accuracy/Untranslated text" for f in flags):
+        wrong = wrong_language_flag(text, lang, profile)
+        if wrong is not None:
+            flags.append(wrong)
+    return flags
 
 
 def check_text(text: str, options: CheckOptions, source: str | None = None,

@@ -144,5 +144,131 @@ def models_pull_command(
         raise fail(str(exc)) from None
 
 
+LangPair = Annotated[str | None, typer.Option(
+    "--lang-pair", help="SRC-TGT, e.g. zh-en; guessed from names like mqm_ted_zhen.tsv.")]
+Limit = Annotated[int | None, typer.Option("--limit", help="Use the first N system-segments.")]
+Systems = Annotated[list[str] | None, typer.Option("--systems", help="Only these systems.")]
+TargetOnly = Annotated[bool, typer.Option("--target-only",
+                                          help="Ignore the sources: round trips only.")]
+ModelFree = Annotated[bool, typer.Option(
+    "--model-free", help="Only signals that need no translation model (rules, similarity).")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
+
+
+def _score_mqm(path: str, lang_pair: str | None, limit: int | None, systems: list[str] | None,
+               target_only: bool, model_free: bool, profile: str, models_dir: str | None,
+               device: str, quiet: bool):
+    """Read an MQM file and run tqcheck over it with a progress bar (shared by eval and
+    calibrate)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from tqcheck.eval import EvalOptions, guess_lang_pair, run_checker
+    from tqcheck.mqm import read_mqm
+
+    src, tgt = lang_pair.split("-", 1) if lang_pair else guess_lang_pair(path)
+    mqm = read_mqm(path, systems=systems, limit=limit)
+    if not mqm:
+        raise fail(f"{path}: no segments (check --systems)")
+    opts = EvalOptions(src_lang=src, lang=tgt, target_only=target_only, model_free=model_free,
+                       profile=profile, models_dir=models_dir, device=device)
+    with Progress(disable=quiet, transient=True, console=Console(stderr=True)) as bar:
+        task = bar.add_task(f"checking {len(mqm)} segments", total=len(mqm))
+        results, signature = run_checker(mqm, opts, lambda n: bar.advance(task, n))
+    return mqm, results, signature
+
+
+def _print_figures(title: str, fig: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_header=True)
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    seg, sys_, binary = fig["segment"], fig["system"], fig["binary"]
+    rows = [("system-segments", fig["n_segments"]), ("mean MQM", fig["mean_mqm"]),
+            ("segment Pearson", seg["pearson"]), ("segment Spearman", seg["spearman"]),
+            ("segment Kendall tau-b", seg["kendall_tau_b"]), ("segment acc-t", seg["acc_t"]),
+            ("system pairwise accuracy", sys_["pairwise_accuracy"]),
+            ("bad (MQM < -5) AUROC", binary["auroc"]), ("bad precision", binary["precision"]),
+            ("bad recall", binary["recall"]), ("bad F1", binary["f1"])]
+    for name, span in fig.get("span", {}).items():
+        rows.append((f"span F1 {name}", span["f1"]))
+    for name, value in rows:
+        shown = f"{value:.4f}" if isinstance(value, float) else str(value)
+        table.add_row(name, shown)
+    Console().print(table)
+
+
+@app.command("eval")
+def eval_command(
+    mqm_file: Annotated[str, typer.Argument(help="MQM TSV (WMT format).")],
+    lang_pair: LangPair = None, limit: Limit = None, systems: Systems = None,
+    target_only: TargetOnly = False, model_free: ModelFree = False,
+    models_dir: ModelsDir = None,
+    profile: Annotated[str, typer.Option(help="Scoring profile.")] = "default",
+    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
+    out: Annotated[str | None, typer.Option("--out", "-o", help="Write figures as JSON.")
+                   ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Measure how far tqcheck agrees with human MQM annotations."""
+    import json
+    from pathlib import Path
+
+    from tqcheck.eval import figures, finite
+
+    try:
+        mqm, results, signature = _score_mqm(mqm_file, lang_pair, limit, systems, target_only,
+                                             model_free, profile, models_dir, device, quiet)
+    except TqcheckError as exc:
+        raise fail(str(exc)) from None
+    fig = finite(figures(mqm, [r.risk for r in results], results))
+    _print_figures(f"tqcheck eval {mqm_file}", fig)
+    typer.echo(signature)
+    if out:
+        Path(out).write_text(json.dumps({"tqcheck_version": __version__, "signature": signature,
+                                         "input": mqm_file, **fig}, indent=2) + "\n")
+
+
+@app.command("calibrate")
+def calibrate_command(
+    mqm_file: Annotated[str, typer.Argument(help="MQM TSV (WMT format).")],
+    name: Annotated[str, typer.Option("--name", help="Profile to write in configs/profiles/.")],
+    lang_pair: LangPair = None, limit: Limit = None, systems: Systems = None,
+    target_only: TargetOnly = False, model_free: ModelFree = False,
+    models_dir: ModelsDir = None,
+    base: Annotated[str, typer.Option(help="Profile to start from.")] = "default",
+    folds: Annotated[int, typer.Option(help="Cross-validation folds (by document).")] = 5,
+    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
+    out: Annotated[str | None, typer.Option("--out", "-o", help="Write figures as JSON.")
+                   ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Fit the risk weights to MQM judgments and write a profile for --profile NAME."""
+    import json
+    from pathlib import Path
+
+    from tqcheck.eval import calibrate, finite, write_profile
+
+    try:
+        mqm, results, signature = _score_mqm(mqm_file, lang_pair, limit, systems, target_only,
+                                             model_free, base, models_dir, device, quiet)
+        cal = calibrate(mqm, results, folds)
+        path = write_profile(cal, name, base, note=f"Fitted on {Path(mqm_file).name}, "
+                             f"{len(mqm)} segments, {'model-free' if model_free else 'models'}.")
+    except TqcheckError as exc:
+        raise fail(str(exc)) from None
+    before, after = finite(cal.heldout_before), finite(cal.heldout_after)
+    _print_figures(f"held-out documents, profile {base}", before)
+    _print_figures(f"held-out documents, calibrated ({folds}-fold by document)", after)
+    typer.echo(f"wrote {path}")
+    if out:
+        Path(out).write_text(json.dumps({"tqcheck_version": __version__, "signature": signature,
+                                         "input": mqm_file, "profile": str(path),
+                                         "weights": cal.weights, "bias": cal.bias,
+                                         "before": before, "after": after}, indent=2) + "\n")
+
+
 def main() -> None:
     app()

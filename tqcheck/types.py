@@ -17,6 +17,8 @@ CATEGORIES: tuple[str, ...] = (
     "Accuracy/Number",
     "Fluency/Grammar",
     "Fluency/Repetition",
+    "Fluency/Punctuation",
+    "Fluency/Spelling",
 )
 SEVERITIES: tuple[str, ...] = ("Minor", "Major")
 SEVERITY_RANK: dict[str, int] = {"Minor": 1, "Major": 2}

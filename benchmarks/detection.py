@@ -1,0 +1,268 @@
+"""Detection benchmark on the toy language: can tqcheck find injected errors, and where?
+
+    python benchmarks/detection.py [--models-dir fixtures/models] [--limit 200]
+
+From held-out English sentences (fixtures/toy/heldout.en.txt, never used in training) it
+builds a clean translation and corrupted ones with known spans, runs tqcheck through its
+public API with the committed toy models, and reports per category:
+- segment AUROC: risk of corrupted vs clean segments (1.0 = every corrupted segment scores
+  above every clean one);
+- span precision / recall / F1 over characters: flags of the category (on the side where the
+  injected span lives) against the injected spans, clean segments included, so false alarms
+  on clean text cost precision; `any` uses flags of every category.
+
+Source-aware cases (source = the toy sentence, `--src-lang toy`): omission (a phrase dropped
+from the English; the span is its toy counterpart in the source), addition (words inserted),
+mistranslation (a content word replaced), untranslated (words left in toy), number (a number
+changed). Target-only cases (`--pivot toy`): awkward (two adjacent words swapped, or the toy
+determiner order calqued into English). Results: benchmarks/results/detection.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tqcheck.checker import Checker, CheckOptions  # noqa: E402
+from tqcheck.spans import STOPWORDS  # noqa: E402
+from tqcheck.toylang import DETERMINERS, to_toy, to_toy_aligned  # noqa: E402
+from tqcheck.types import Segment  # noqa: E402
+
+WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "hundred": 100,
+                "thousand": 1000, "million": 1000000}
+ADDITIONS = ["very quickly", "in Paris", "last year", "for no reason", "almost secretly",
+             "with great anger", "every morning", "without any doubt"]
+SOURCE_CATEGORIES = {
+    "omission": ("Accuracy/Omission",),
+    "addition": ("Accuracy/Addition",),
+    "mistranslation": ("Accuracy/Mistranslation",),
+    "untranslated": ("Accuracy/Untranslated text",),
+    "number": ("Accuracy/Number",),
+}
+TARGET_CATEGORIES = {"awkward": ("Style/Awkward",)}
+
+
+@dataclass
+class Case:
+    kind: str  # "clean" or a corruption
+    source: str
+    target: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    side: str = "target"
+
+
+def content_words(text: str) -> list[re.Match[str]]:
+    stop = STOPWORDS["en"]
+    return [m for m in WORD.finditer(text) if m.group().lower() not in stop
+            and len(m.group()) > 2]
+
+
+def omission(en: str, rng: random.Random) -> Case | None:
+    toks = list(WORD.finditer(en))
+    if len(toks) < 8:
+        return None
+    n = rng.randint(2, 4)
+    i = rng.randrange(1, len(toks) - n)
+    a, b = toks[i].start(), toks[i + n - 1].end()
+    if not any(m.group().lower() not in STOPWORDS["en"] for m in toks[i:i + n]):
+        return None
+    target = (en[:a].rstrip() + " " + en[b:].lstrip()).strip()
+    aligned = to_toy_aligned(en)
+    spans = [t for e, t in aligned.spans if a <= e[0] and e[1] <= b]
+    return Case("omission", aligned.text, target, _merge(spans, aligned.text), "source")
+
+
+def addition(en: str, rng: random.Random) -> Case | None:
+    toks = list(WORD.finditer(en))
+    if len(toks) < 4:
+        return None
+    at = toks[rng.randrange(1, len(toks))].start()
+    phrase = rng.choice(ADDITIONS)
+    target = en[:at] + phrase + " " + en[at:]
+    return Case("addition", to_toy(en), target, [(at, at + len(phrase))])
+
+
+def mistranslation(en: str, rng: random.Random, vocab: list[str]) -> Case | None:
+    words = content_words(en)
+    if not words:
+        return None
+    m = rng.choice(words)
+    new = rng.choice([v for v in vocab if v.lower() != m.group().lower()])
+    if m.group()[0].isupper():
+        new = new.capitalize()
+    target = en[:m.start()] + new + en[m.end():]
+    return Case("mistranslation", to_toy(en), target, [(m.start(), m.start() + len(new))])
+
+
+def untranslated(en: str, rng: random.Random) -> Case | None:
+    words = [m for m in content_words(en) if m.group().islower()]  # names stay names
+    if len(words) < 2:
+        return None
+    k = rng.randrange(len(words) - 1)
+    pick = words[k:k + 2]
+    target, spans, shift = en, [], 0
+    for m in pick:
+        toy = to_toy(m.group())
+        s = m.start() + shift
+        target = target[:s] + toy + target[s + len(m.group()):]
+        spans.append((s, s + len(toy)))
+        shift += len(toy) - len(m.group())
+    return Case("untranslated", to_toy(en), target, spans)
+
+
+def number(en: str, rng: random.Random) -> Case | None:
+    digits = list(re.finditer(r"\d+", en))
+    if not digits:
+        words = [m for m in WORD.finditer(en) if m.group().lower() in NUMBER_WORDS]
+        if not words:
+            return None
+        m = words[0]
+        en = en[:m.start()] + str(NUMBER_WORDS[m.group().lower()]) + en[m.end():]
+        digits = list(re.finditer(r"\d+", en))
+    m = rng.choice(digits)
+    value = int(m.group())
+    new = str(value * 10 if rng.random() < 0.5 else value + rng.randint(1, 9))
+    target = en[:m.start()] + new + en[m.end():]
+    return Case("number", to_toy(en), target, [(m.start(), m.start() + len(new))])
+
+
+def awkward(en: str, rng: random.Random) -> Case | None:
+    toks = list(WORD.finditer(en))
+    dets = [i for i, m in enumerate(toks[:-1]) if m.group().lower() in DETERMINERS]
+    if dets and rng.random() < 0.5:  # calque: "the talks" -> "talks the"
+        i = rng.choice(dets)
+    else:
+        cands = [i for i in range(len(toks) - 1)
+                 if toks[i + 1].start() - toks[i].end() == 1
+                 and toks[i].group().lower() != toks[i + 1].group().lower()]
+        if not cands:
+            return None
+        i = rng.choice(cands)
+    a, b = toks[i], toks[i + 1]
+    first, second = a.group(), b.group()
+    if a.start() == 0 or en[a.start() - 1] in ".!?\"":  # keep sentence-initial capitals
+        first, second = first.lower() if first not in ("I",) else first, second.capitalize()
+    target = en[:a.start()] + second + " " + first + en[b.end():]
+    return Case("awkward", en, target, [(a.start(), b.end())])
+
+
+def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and not text[out[-1][1]:s].strip():
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
+
+
+def auroc(pos: list[float], neg: list[float]) -> float:
+    """P(score of a corrupted segment > score of a clean one), ties counting half."""
+    if not pos or not neg:
+        return float("nan")
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return wins / (len(pos) * len(neg))
+
+
+def chars(spans) -> set[int]:
+    return {i for s, e in spans for i in range(s, e)}
+
+
+def span_scores(cases: list[Case], results, categories: tuple[str, ...] | None,
+                side: str) -> dict[str, float]:
+    tp = n_pred = n_gold = 0
+    for case, r in zip(cases, results, strict=True):
+        flags = [f for f in r.flags if f.side == side
+                 and (categories is None or f.category in categories)]
+        pred = chars((f.start, f.end) for f in flags)
+        gold = chars(case.spans) if case.kind != "clean" else set()
+        tp += len(pred & gold)
+        n_pred += len(pred)
+        n_gold += len(gold)
+    p = tp / n_pred if n_pred else 0.0
+    rec = tp / n_gold if n_gold else 0.0
+    f1 = 2 * p * rec / (p + rec) if p + rec else 0.0
+    return {"precision": round(p, 4), "recall": round(rec, 4), "f1": round(f1, 4)}
+
+
+def run_cases(checker: Checker, cases: list[Case], with_source: bool):
+    segs = [Segment(id=i, text=c.target, start=0, end=len(c.target), line=i + 1,
+                    source=c.source if with_source else None) for i, c in enumerate(cases)]
+    return checker.check(segs, input_name="detection-benchmark")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="tqcheck detection benchmark on the toy language")
+    ap.add_argument("--models-dir", default=str(ROOT / "fixtures" / "models"))
+    ap.add_argument("--limit", type=int, default=200, help="held-out sentences to use")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" /
+                    "detection.json")
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    sentences = [s for s in (ROOT / "fixtures" / "toy" / "heldout.en.txt").read_text(
+        "utf-8").splitlines() if 6 <= len(s.split()) <= 40][: args.limit]
+    vocab = sorted({m.group().lower() for s in sentences for m in content_words(s)})
+
+    t0 = time.time()
+    src_cases = [Case("clean", to_toy(s), s) for s in sentences]
+    for s in sentences:
+        for make in (omission, addition, untranslated, number):
+            case = make(s, rng)
+            if case:
+                src_cases.append(case)
+        case = mistranslation(s, rng, vocab)
+        if case:
+            src_cases.append(case)
+    tgt_cases = [Case("clean", "", s) for s in sentences]
+    tgt_cases += [c for s in sentences if (c := awkward(s, rng))]
+
+    source_checker = Checker(CheckOptions(lang="en", src_lang="toy", models_dir=args.models_dir))
+    target_checker = Checker(CheckOptions(lang="en", pivots=("toy",), models_dir=args.models_dir))
+    src_result = run_cases(source_checker, src_cases, with_source=True)
+    tgt_result = run_cases(target_checker, tgt_cases, with_source=False)
+    elapsed = time.time() - t0
+
+    report: dict[str, object] = {
+        "signatures": {"source-aware": src_result.signature,
+                       "target-only": tgt_result.signature},
+        "sentences": len(sentences), "seconds": round(elapsed, 1), "categories": {},
+    }
+    for cases, result, table in ((src_cases, src_result, SOURCE_CATEGORIES),
+                                 (tgt_cases, tgt_result, TARGET_CATEGORIES)):
+        clean = [r.risk for c, r in zip(cases, result.segments, strict=True)
+                 if c.kind == "clean"]
+        for kind, cats in table.items():
+            sel = [(c, r) for c, r in zip(cases, result.segments, strict=True)
+                   if c.kind in (kind, "clean")]
+            pos = [r.risk for c, r in sel if c.kind == kind]
+            side = next(c.side for c, _ in sel if c.kind == kind)
+            cs, rs = [c for c, _ in sel], [r for _, r in sel]
+            report["categories"][kind] = {  # type: ignore[index]
+                "cases": len(pos), "clean": len(clean), "auroc": round(auroc(pos, clean), 4),
+                "span": span_scores(cs, rs, cats, side),
+                "span_any": span_scores(cs, rs, None, side),
+            }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+    print(f"{'category':15} {'cases':>5} {'AUROC':>6} {'P':>6} {'R':>6} {'F1':>6} {'F1any':>6}")
+    for kind, row in report["categories"].items():  # type: ignore[union-attr]
+        sp, sa = row["span"], row["span_any"]
+        print(f"{kind:15} {row['cases']:5d} {row['auroc']:6.3f} {sp['precision']:6.3f} "
+              f"{sp['recall']:6.3f} {sp['f1']:6.3f} {sa['f1']:6.3f}")
+    print(f"{len(sentences)} sentences, {elapsed:.0f}s; written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""tqcheck eval and calibrate end to end on a small hand-made MQM file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from typer.testing import CliRunner
+
+from tqcheck.cli import app
+from tqcheck.eval import doc_folds, fit_logistic, guess_lang_pair, predict
+from tqcheck.mqm import read_mqm
+
+runner = CliRunner()
+HEADER = "system\tdoc\tdoc_id\tseg_id\trater\tsource\ttarget\tcategory\tseverity\n"
+
+
+def mqm_file(tmp_path: Path) -> Path:
+    """Two systems, four documents; sysB's translations carry real, detectable errors
+    (one Major and one Minor each: MQM -6, below the good/bad line at -5)."""
+    rows = []
+    sources = ["Le chat dort sur le canapé.", "Il a payé 300 euros.",
+               "Les pourparlers ont échoué hier.", "Le ministre a parlé longtemps."]
+    good = ["The cat sleeps on the sofa.", "He paid 300 euros.",
+            "The talks failed yesterday.", "The minister spoke for a long time."]
+    bad = ["The the cat sleeps on the sofa.", "He paid 3000 euros.",
+           "The pourparlers failed yesterday.", "The minister spoke for a long time ,"]
+    cats = ["Fluency/Grammar", "Accuracy/Mistranslation", "Accuracy/Untranslated text",
+            "Fluency/Punctuation"]
+    for doc in range(4):
+        for i, (s, g, b, c) in enumerate(zip(sources, good, bad, cats, strict=True)):
+            seg = str(doc * 10 + i)
+            rows.append(f"sysA\tdoc{doc}\t{doc}\t{seg}\tr1\t{s}\t{g}\tNo-error\tNo-error")
+            marked = b.replace("3000", "<v>3000</v>").replace("pourparlers",
+                                                             "<v>pourparlers</v>")
+            rows.append(f"sysB\tdoc{doc}\t{doc}\t{seg}\tr1\t{s}\t{marked}\t{c}\tMajor")
+            rows.append(f"sysB\tdoc{doc}\t{doc}\t{seg}\tr1\t{s}\t{b}\tStyle/Awkward\tMinor")
+    f = tmp_path / "mqm_test_fren.tsv"
+    f.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return f
+
+
+def test_eval_model_free_writes_figures(tmp_path):
+    f = mqm_file(tmp_path)
+    out = tmp_path / "figs.json"
+    res = runner.invoke(app, ["eval", str(f), "--model-free", "-q", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    data = json.loads(out.read_text())
+    assert data["n_segments"] == 32
+    assert data["mean_mqm"] == pytest.approx(-3.0)  # half the segments score -6
+    assert data["signature"].startswith("tqcheck:mode:model-free|lang:fr-en")
+    # Repetition, numbers, copied words and punctuation are all model-free signals here.
+    assert data["binary"]["auroc"] > 0.9
+    assert data["segment"]["pearson"] > 0.3  # 3 of the 4 error types need no model
+    assert data["system"]["pairwise_accuracy"] == 1.0
+    assert "segment Pearson" in res.stdout
+
+
+def test_eval_with_tiny_models(tmp_path, tiny_models_dir):
+    f = mqm_file(tmp_path)
+    res = runner.invoke(app, ["eval", str(f), "--models-dir", str(tiny_models_dir), "-q",
+                              "--limit", "6", "-o", str(tmp_path / "o.json")])
+    assert res.exit_code == 0, res.output
+    data = json.loads((tmp_path / "o.json").read_text())
+    assert data["n_segments"] == 6
+    assert "model:fr-en=" in data["signature"] and "mode:source" in data["signature"]
+
+
+def test_eval_missing_model_exits_2(tmp_path):
+    res = runner.invoke(app, ["eval", str(mqm_file(tmp_path)), "--models-dir", str(tmp_path)])
+    assert res.exit_code == 2 and "model for en-fr is not available" in res.stderr
+
+
+def test_calibrate_writes_a_profile_that_check_can_use(tmp_path, monkeypatch):
+    configs = tmp_path / "configs"
+    shutil.copytree(ROOT / "configs", configs)
+    monkeypatch.setenv("TQCHECK_CONFIG_DIR", str(configs))
+    from tqcheck.config import load_profile
+
+    load_profile.cache_clear()
+    f = mqm_file(tmp_path)
+    res = runner.invoke(app, ["calibrate", str(f), "--model-free", "--name", "mine", "-q",
+                              "--folds", "4", "-o", str(tmp_path / "cal.json")])
+    assert res.exit_code == 0, res.output
+    profile = configs / "profiles" / "mine.toml"
+    assert profile.is_file()
+    cal = json.loads((tmp_path / "cal.json").read_text())
+    assert cal["weights"]["minor_flags"] != 1.0  # fitted, not copied
+    prof = load_profile("mine")
+    assert prof.name == "mine" and prof.span("awkward_gap") == 4.0  # spans kept from base
+    load_profile.cache_clear()
+
+
+def test_calibrate_refuses_to_overwrite_default(tmp_path):
+    res = runner.invoke(app, ["calibrate", str(mqm_file(tmp_path)), "--model-free",
+                              "--name", "default", "-q"])
+    assert res.exit_code == 2 and "not 'default'" in res.stderr
+
+
+def test_logistic_fit_separates_and_folds_keep_documents_whole(tmp_path):
+    import numpy as np
+
+    x = np.array([[0.0], [0.1], [0.9], [1.0]])
+    y = np.array([0.0, 0.0, 1.0, 1.0])
+    b, w = fit_logistic(x, y, l2=0.01)
+    p = predict(x, b, w)
+    assert p[0] < 0.2 < 0.8 < p[3]
+    mqm = read_mqm(mqm_file(tmp_path))
+    folds = doc_folds(mqm, 3)
+    docs = [{mqm[i].doc for i in fold} for fold in folds]
+    assert sum(len(d) for d in docs) == 4 and not set.intersection(*docs)
+
+
+def test_lang_pair_from_file_name():
+    assert guess_lang_pair("mqm_ted_zhen.tsv") == ("zh", "en")
+    assert guess_lang_pair("x/en-de.tsv") == ("en", "de")

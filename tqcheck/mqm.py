@@ -1,0 +1,134 @@
+"""Reading MQM annotations (Google's WMT MQM TSV) and turning them into segment scores.
+
+One row per error: `system, doc, doc_id, seg_id, rater, source, target, category, severity`
+(releases also use `docSegId`/`globalSegId` and add `metadata` or `comment`). The error span
+is marked `<v>…</v>` in the target, or in the source for omissions. Rows that say `No-error`
+still count their rater.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqcheck.errors import InputError
+from tqcheck.types import Span
+
+_MARK = re.compile(r"</?v>")
+SEG_ID_COLUMNS = ("seg_id", "globalSegId", "docSegId")
+REQUIRED = ("system", "doc", "rater", "source", "target", "category", "severity")
+
+
+@dataclass(frozen=True)
+class MQMError:
+    rater: str
+    category: str
+    severity: str  # Major | Minor | Neutral
+    span: Span | None  # None when the row marks no span
+
+
+@dataclass
+class MQMSegment:
+    """One system's translation of one source segment, with every rater's errors."""
+
+    system: str
+    doc: str
+    seg_id: str
+    source: str
+    target: str
+    raters: set[str] = field(default_factory=set)
+    errors: list[MQMError] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.system, self.doc, self.seg_id)
+
+    @property
+    def score(self) -> float:
+        """MQM score: minus the mean over raters of their summed error weights."""
+        total = sum(error_weight(e.category, e.severity) for e in self.errors)
+        return -total / max(1, len(self.raters))
+
+
+def error_weight(category: str, severity: str) -> float:
+    """The WMT convention: Major 5 (Non-translation 25), Minor 1 (Fluency/Punctuation 0.1)."""
+    sev = severity.strip().lower()
+    cat = category.strip().lower()
+    if sev == "major":
+        return 25.0 if cat.startswith("non-translation") else 5.0
+    if sev == "minor":
+        return 0.1 if cat == "fluency/punctuation" else 1.0
+    return 0.0
+
+
+def unmark(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """Remove `<v>`/`</v>` and return the plain text with the marked character ranges."""
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos, length, open_at = 0, 0, None
+    for m in _MARK.finditer(text):
+        chunk = text[pos:m.start()]
+        plain.append(chunk)
+        length += len(chunk)
+        if m.group() == "<v>":
+            open_at = length
+        elif open_at is not None:
+            spans.append((open_at, length))
+            open_at = None
+        pos = m.end()
+    plain.append(text[pos:])
+    return "".join(plain), spans
+
+
+def read_mqm(path: str | Path, systems: Iterable[str] | None = None,
+             limit: int | None = None) -> list[MQMSegment]:
+    """Parse an MQM TSV into segments (in first-seen order), at most `limit` of them."""
+    path = Path(path)
+    wanted = set(systems) if systems else None
+    segments: dict[tuple[str, str, str], MQMSegment] = {}
+    csv.field_size_limit(sys.maxsize)
+    try:
+        fh = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    with fh:
+        reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise InputError(f"{path}: empty file, expected an MQM TSV header") from None
+        col = {name: i for i, name in enumerate(header)}
+        missing = [c for c in REQUIRED if c not in col]
+        seg_col = next((c for c in SEG_ID_COLUMNS if c in col), None)
+        if missing or seg_col is None:
+            need = ", ".join(missing + ([] if seg_col else ["seg_id|globalSegId|docSegId"]))
+            raise InputError(f"{path}:1: not an MQM TSV header, missing column(s) {need}")
+        for lineno, row in enumerate(reader, start=2):
+            if not row or row == [""]:
+                continue
+            if len(row) < len(header) and len(row) <= max(col[c] for c in REQUIRED):
+                raise InputError(f"{path}:{lineno}: {len(row)} fields, expected {len(header)}")
+            system = row[col["system"]]
+            if wanted is not None and system not in wanted:
+                continue
+            key = (system, row[col["doc"]], row[col[seg_col]])
+            source, s_spans = unmark(row[col["source"]])
+            target, t_spans = unmark(row[col["target"]])
+            seg = segments.get(key)
+            if seg is None:
+                if limit is not None and len(segments) >= limit:
+                    continue
+                seg = segments[key] = MQMSegment(system, key[1], key[2], source, target)
+            rater = row[col["rater"]]
+            seg.raters.add(rater)
+            category, severity = row[col["category"]], row[col["severity"]]
+            if category.lower() in ("no-error", "no error") or severity.lower() == "no-error":
+                continue
+            span = (Span(*t_spans[0]) if t_spans else
+                    Span(*s_spans[0], side="source") if s_spans else None)
+            seg.errors.append(MQMError(rater, category, severity, span))
+    return list(segments.values())
