@@ -63,7 +63,9 @@ def test_omitted_clause_is_located_in_the_source():
     text = "The minister said the talks had failed."
     factory = fake_factory({
         "en-fr": FakeBackend("en-fr", {text: "Le ministre a dit que les pourparlers avaient "
-                                             "échoué."}),
+                                             "échoué."},
+                             # forced decoding of the source given the text: the lost words
+                             surprising={"selon": 6.0, "l'agence": 4.0}),
         "fr-en": FakeBackend("fr-en", {source: "The minister said the talks had failed, "
                                                "according to the agency."}),
     })
@@ -94,7 +96,8 @@ def test_addition_and_mistranslation_against_the_pseudo_reference():
     text = "The president spoke angrily yesterday."
     factory = fake_factory({
         "en-fr": FakeBackend("en-fr", {text: "Le président a parlé avec colère hier."}),
-        "fr-en": FakeBackend("fr-en", {source: "The minister spoke."}),
+        "fr-en": FakeBackend("fr-en", {source: "The minister spoke."},
+                             surprising={"president": 6.0, "angrily": 5.0, "yesterday": 3.0}),
     })
     result = check_text(text, SOURCE_AWARE, source=source, factory=factory)
     got = {(f.category, text[f.start:f.end], f.suggestion) for f in flags_of(result)}
@@ -144,3 +147,23 @@ def test_signature_names_models_pivots_and_metrics():
     assert "model:en-fr=fake" in sig and "model:fr-en=fake" in sig
     assert "chrf[#:1|c:mixed|e:yes|nc:6|nw:0|s:no|v:" in sig
     assert "beam:4" in sig and sig.endswith("|version:0.1.0")
+
+
+def test_calqued_word_order_is_awkward_over_the_whole_swap():
+    text = "The minister said talks the failed."
+    back = "The minister said the talks failed."
+    factory = fake_factory({"fr-en": FakeBackend("fr-en", {text: back})})
+    result = check_text(text, TARGET_ONLY, factory=factory)
+    awkward = flags_of(result, "Style/Awkward")
+    assert [text[f.start:f.end] for f in awkward] == ["talks the"]
+    assert awkward[0].suggestion == "the talks"
+    assert not flags_of(result, "Accuracy/Mistranslation")
+
+
+def test_words_the_model_finds_likely_are_paraphrases_not_errors():
+    source = "Le ministre a parlé."
+    text = "The minister talked."
+    factory = fake_factory({"fr-en": FakeBackend("fr-en", {source: "The minister spoke."},
+                                                 surprising={"talked": 0.5})})
+    result = check_text(text, SOURCE_AWARE, source=source, factory=factory)
+    assert flags_of(result, "Accuracy/Mistranslation") == []

@@ -168,6 +168,7 @@ class Checker:
                     r.metrics[f"{k}:{p}"] = v
 
         src_scores: list[TokenScores | None] = [None] * len(segments)
+        rev_scores: list[TokenScores | None] = [None] * len(segments)
         pseudo_refs: list[str | None] = [None] * len(segments)
         if with_source and o.src_lang and not o.model_free:
             src = o.src_lang
@@ -177,11 +178,13 @@ class Checker:
             refs = self._translate(f"{src}-{o.lang}", sources)
             self.on_stage(f"forced decoding {src}→{o.lang}")
             sc = self.backend(f"{src}-{o.lang}").score(sources, [texts[i] for i in idx])
+            self.on_stage(f"forced decoding {o.lang}→{src}")
+            rev = self.backend(f"{o.lang}-{src}").score([texts[i] for i in idx], sources)
             src_metrics = consistency_metrics(src)
             for k, i in enumerate(idx):
                 r, seg = results[i], segments[i]
                 bt = pivot_texts[src][i]
-                pseudo_refs[i], src_scores[i] = refs[k], sc[k]
+                pseudo_refs[i], src_scores[i], rev_scores[i] = refs[k], sc[k], rev[k]
                 r.backtranslations[f"backtranslation:{src}"] = bt
                 r.backtranslations["pseudo_reference"] = refs[k]
                 for m in src_metrics:
@@ -193,27 +196,27 @@ class Checker:
 
         self.on_stage("finding spans")
         for i, r in enumerate(results):
-            r.flags = self._flags(r, pivot_texts, scores, i, pseudo_refs[i], src_scores[i])
+            r.flags = self._flags(r, pivot_texts, scores, i, pseudo_refs[i], src_scores[i],
+                                  rev_scores[i])
             r.risk = risk(r.metrics, r.flags, self.profile, len(r.segment.text.split()))
         return CheckResult(signature=self.signature(), segments=results,
                            tqcheck_version=__version__, input_name=input_name)
 
     def _flags(self, r: SegmentResult, pivot_texts: dict[str, list[str]],
                scores: dict[str, list[TokenScores]], i: int, pseudo_ref: str | None,
-               src_score: TokenScores | None) -> list[Flag]:
+               src_score: TokenScores | None, rev_score: TokenScores | None) -> list[Flag]:
         o, seg, prof = self.options, r.segment, self.profile
         ws = words(seg.text)
         flags: list[Flag] = []
-        if o.model_free:
-            pass
-        elif seg.source is not None and pseudo_ref is not None and o.src_lang:
+        if seg.source is not None and pseudo_ref is not None and o.src_lang:
             gaps = word_gaps(ws, src_score)
+            source_gaps = word_gaps(words(seg.source), rev_score)
             flags += source_flags(seg.text, seg.source, pseudo_ref,
                                   r.backtranslations[f"backtranslation:{o.src_lang}"], gaps,
-                                  o.lang, o.src_lang, prof)
+                                  o.lang, o.src_lang, prof, source_gaps)
             supported = {w.norm for w in words(pseudo_ref)}
             flags += untranslated_flags(seg.text, seg.source, supported, prof)
-        else:
+        elif pivot_texts:  # target-only (model-free mode has no pivots)
             roundtrips = {p: r.backtranslations[f"roundtrip:{p}"] for p in pivot_texts}
             # The most surprising word under any pivot's reverse model.
             per_pivot = [word_gaps(ws, scores[p][i]) for p in pivot_texts]

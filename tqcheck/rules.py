@@ -105,12 +105,17 @@ def untranslated_flags(target: str, source: str, supported: set[str],
     `supported` holds the lower-cased words of the pseudo-reference (the source translated
     into the target language): shared names and loanwords appear there and are not flagged.
     """
+    from tqcheck.spans import similar
+
     min_chars = int(profile.rule("untranslated_min_chars"))
+    ratio = profile.span("same_word_ratio")
     src_words = {w.norm for w in words(source)}
     copied: list[Word] = [
         w for w in words(target)
         if w.norm in src_words and w.norm not in supported and len(w.text) >= min_chars
         and not any(c.isdigit() for c in w.text)
+        # a name the pseudo-reference spells slightly differently is still a name
+        and not any(similar(w.norm, s, ratio) for s in supported)
     ]
     flags: list[Flag] = []
     for w in copied:

@@ -74,20 +74,38 @@ class Alignment:
     def counterpart(self, i: int, j: int) -> str:
         """The text of b that the alignment puts in place of a[i:j] (a suggestion).
 
-        In a replace block of equal length on both sides words map one to one; otherwise
-        the whole block of b is the counterpart.
+        Equal blocks, and replace blocks of equal length, map word to word; other blocks
+        map to their whole extent in b. Empty when a[i:j] is matched unchanged.
         """
         b_idx: list[int] = []
-        for tag, a0, a1, b0, b1 in self.opcodes:
-            if tag == "equal" or b1 == b0 or not (a0 < j and i < max(a1, a0 + 1)):
+        if all(tag == "equal" for tag, a0, a1, _b0, _b1 in self.opcodes if a0 < j and i < a1):
+            return ""
+        for _tag, a0, a1, b0, b1 in self.opcodes:
+            if b1 == b0 or not (a0 < j and i < max(a1, a0 + 1)):
                 continue
-            if a1 - a0 == b1 - b0:
+            if a1 - a0 == b1 - b0:  # equal blocks, and replacements word for word
                 b_idx += range(b0 + max(i, a0) - a0, b0 + min(j, a1) - a0)
             else:
                 b_idx += range(b0, b1)
         if not b_idx:
             return ""
         return self.b_text[self.b[min(b_idx)].start:self.b[max(b_idx)].end]
+
+    def moved(self) -> list[bool]:
+        """Per word of a: inside a reordered stretch. A word kept out of order marks every
+        word between its place in a and the place b puts it ("talks the" -> "the talks")."""
+        out = [False] * len(self.a)
+        landing: dict[str, list[int]] = {}
+        for tag, a0, _a1, b0, b1 in self.opcodes:
+            if tag in ("insert", "replace"):
+                for k in range(b0, b1):
+                    landing.setdefault(self.b[k].norm, []).append(a0)
+        for i, word in enumerate(self.a):
+            if self.kept[i] and not self.in_order[i] and landing.get(word.norm):
+                to = min(landing[word.norm], key=lambda a0: abs(a0 - i))
+                for k in range(min(to, i), max(to, i + 1)):
+                    out[k] = True
+        return out
 
     def replaced(self) -> list[bool]:
         """Per word of a: the alignment puts other words of b in its place (a rephrasing)."""
@@ -179,6 +197,11 @@ def _merge_flags(flags: list[Flag], gap: int, text: str) -> list[Flag]:
     return sorted(out, key=lambda f: (f.side, f.start))
 
 
+def similar(a: str, b: str, ratio: float) -> bool:
+    """Near-identical strings (case-insensitive character similarity at least `ratio`)."""
+    return SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio() >= ratio
+
+
 def _content_count(ws: Sequence[Word], lang: str, min_chars: int) -> int:
     return sum(is_content(w, lang, min_chars) for w in ws)
 
@@ -197,16 +220,18 @@ def roundtrip_flags(text: str, roundtrips: dict[str, str], gaps: list[float], la
     lost = [not any(al.kept[i] for al in aligns.values()) for i in range(len(ws))]
     rephrased = [any(col) for col in zip(*(al.replaced() for al in aligns.values()),
                                          strict=True)]
-    moved = [all(al.kept[i] and not al.in_order[i] for al in aligns.values())
-             for i in range(len(ws))]
+    moved = [all(col) for col in zip(*(al.moved() for al in aligns.values()), strict=True)]
     content = [is_content(w, lang, min_chars) for w in ws]
     bridge = [not c for c in content]
     awkward_gap, major_gap = profile.span("awkward_gap"), profile.span("major_gap")
     surprising = [g >= awkward_gap for g in gaps] if gaps else [False] * len(ws)
     # Awkward: the reverse model dislikes the word but the round trips keep or rephrase its
     # meaning, or every round trip reorders it. Lossy: no round trip keeps it otherwise.
-    awkward = [c and (m or (s and (not lo or r)))
-               for c, m, s, lo, r in zip(content, moved, surprising, lost, rephrased, strict=True)]
+    # A moved function word belongs to the awkward span ("talks the" calques "the talks"),
+    # but a span needs at least one content word.
+    awkward = [(m and not w.is_punct) or (c and s and (not lo or r))
+               for w, c, m, s, lo, r in zip(ws, content, moved, surprising, lost, rephrased,
+                                            strict=True)]
     lossy = [c and lo and not a for c, lo, a in zip(content, lost, awkward, strict=True)]
     flags: list[Flag] = []
     via = ", ".join(aligns)
@@ -218,6 +243,8 @@ def roundtrip_flags(text: str, roundtrips: dict[str, str], gaps: list[float], la
             f"not kept by any round trip (via {via}): meaning may be lost or garbled",
             suggestion=first.counterpart(i, j) or None, signal="roundtrip"))
     for i, j in runs(awkward, bridge):
+        if not any(content[i:j]):
+            continue
         worst = max(gaps[i:j], default=0.0) if gaps else 0.0
         why = (f"the reverse model prefers other wording (gap {worst:.1f} nats)"
                if worst >= awkward_gap else f"every round trip (via {via}) reorders it")
@@ -230,9 +257,14 @@ def roundtrip_flags(text: str, roundtrips: dict[str, str], gaps: list[float], la
 
 
 def source_flags(text: str, source: str, pseudo_reference: str, backtranslation: str,
-                 gaps: list[float], lang: str, src_lang: str, profile: Profile) -> list[Flag]:
+                 gaps: list[float], lang: str, src_lang: str, profile: Profile,
+                 source_gaps: list[float] | None = None) -> list[Flag]:
     """Source-aware: compare the MT with a translation of the source (additions,
-    mistranslations, awkward wording) and the source with a back-translation (omissions)."""
+    mistranslations, awkward wording) and the source with a back-translation (omissions).
+
+    `gaps` are per-word forced-decoding gaps of the text given the source; `source_gaps`
+    those of the source given the text (the reverse model): a source word the text does not
+    explain is surprising there, which confirms an omission."""
     min_chars = int(profile.span("min_chars"))
     major_words = int(profile.span("major_words"))
     awkward_gap, major_gap = profile.span("awkward_gap"), profile.span("major_gap")
@@ -243,8 +275,16 @@ def source_flags(text: str, source: str, pseudo_reference: str, backtranslation:
     content = [is_content(w, lang, min_chars) for w in ws]
     bridge = [not c for c in content]
     unsupported = [not k and c for k, c in zip(ref.kept, content, strict=True)]
+    lossy_gap = profile.span("lossy_gap")
     for i, j in runs(unsupported, bridge):
+        # The pseudo-reference is one translation among many: a word it lacks is only flagged
+        # when the model, made to emit the text given the source, also finds it unlikely.
+        if gaps and max(gaps[i:j]) < lossy_gap:
+            continue
         replacement = ref.counterpart(i, j)
+        if replacement and similar(text[ws[i].start:ws[j - 1].end], replacement,
+                                   profile.span("same_word_ratio")):
+            continue  # a spelling or inflection variant, not a change of meaning
         n = _content_count(ws[i:j], lang, min_chars)
         sev = "Major" if n >= major_words else "Minor"
         if replacement:
@@ -274,6 +314,8 @@ def source_flags(text: str, source: str, pseudo_reference: str, backtranslation:
                 deleted[k] = not back.kept[k]
     for i, j in runs([d and c for d, c in zip(deleted, s_content, strict=True)],
                      [not c for c in s_content]):
+        if source_gaps and max(source_gaps[i:j]) < lossy_gap:
+            continue
         n = _content_count(back.a[i:j], src_lang, min_chars)
         flags.append(Flag(back.a[i].start, back.a[j - 1].end, "Accuracy/Omission",
                           "Major" if n >= major_words else "Minor",
