@@ -117,3 +117,38 @@ def test_logistic_fit_separates_and_folds_keep_documents_whole(tmp_path):
 def test_lang_pair_from_file_name():
     assert guess_lang_pair("mqm_ted_zhen.tsv") == ("zh", "en")
     assert guess_lang_pair("x/en-de.tsv") == ("en", "de")
+
+
+def test_calibrate_with_models_fits_span_thresholds(tmp_path, monkeypatch, tiny_models_dir):
+    configs = tmp_path / "configs"
+    shutil.copytree(ROOT / "configs", configs)
+    monkeypatch.setenv("TQCHECK_CONFIG_DIR", str(configs))
+    (configs / "calibrate.toml").write_text("[span_grid]\nawkward_gap = [2.0, 50.0]\n"
+                                            "lossy_gap = [0.5, 50.0]\n")
+    from tqcheck.config import load_profile
+
+    load_profile.cache_clear()
+    res = runner.invoke(app, ["calibrate", str(mqm_file(tmp_path)), "--name", "tiny", "-q",
+                              "--models-dir", str(tiny_models_dir), "--folds", "2",
+                              "-o", str(tmp_path / "cal.json")])
+    assert res.exit_code == 0, res.output
+    cal = json.loads((tmp_path / "cal.json").read_text())
+    assert cal["spans"]["awkward_gap"] in (2.0, 50.0)
+    assert cal["spans"]["lossy_gap"] in (0.5, 50.0)
+    assert set(cal["span_heldout"]) == {"span_f1_before", "span_f1_after"}
+    prof = load_profile("tiny")
+    assert prof.span("awkward_gap") == cal["spans"]["awkward_gap"]
+    load_profile.cache_clear()
+
+
+def test_memo_backend_calls_the_model_once():
+    from conftest import FakeBackend
+
+    from tqcheck.translate.cache import MemoBackend
+
+    inner = FakeBackend("en-fr", {"a": "b"})
+    memo = MemoBackend(inner)
+    assert memo.translate(["a", "c", "a"]) == ["b", "c", "b"]
+    assert memo.translate(["a"]) == ["b"]
+    assert inner.calls == [["a", "c"]]
+    assert memo.score(["x"], ["y z"]) == memo.score(["x"], ["y z"])

@@ -54,10 +54,12 @@ class Checker:
     """Runs the models and checks over segments. Build once, call `check` many times."""
 
     def __init__(self, options: CheckOptions, factory: BackendFactory | None = None,
-                 on_stage: Callable[[str], None] | None = None) -> None:
+                 on_stage: Callable[[str], None] | None = None,
+                 profile: Profile | None = None) -> None:
         self.options = options
         self.registry = load_registry()
-        self.profile: Profile = load_profile(options.profile)
+        # An explicit Profile (calibration tries variants) overrides options.profile.
+        self.profile: Profile = profile or load_profile(options.profile)
         if factory is None and not options.model_free:
             from tqcheck.translate.hf import hf_factory
 

@@ -155,27 +155,26 @@ ModelFree = Annotated[bool, typer.Option(
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
 
 
-def _score_mqm(path: str, lang_pair: str | None, limit: int | None, systems: list[str] | None,
-               target_only: bool, model_free: bool, profile: str, models_dir: str | None,
-               device: str, quiet: bool):
-    """Read an MQM file and run tqcheck over it with a progress bar (shared by eval and
-    calibrate)."""
-    from rich.console import Console
-    from rich.progress import Progress
-
-    from tqcheck.eval import EvalOptions, guess_lang_pair, run_checker
+def _read_mqm(path: str, lang_pair: str | None, limit: int | None,
+              systems: list[str] | None):
+    from tqcheck.eval import guess_lang_pair
     from tqcheck.mqm import read_mqm
 
     src, tgt = lang_pair.split("-", 1) if lang_pair else guess_lang_pair(path)
     mqm = read_mqm(path, systems=systems, limit=limit)
     if not mqm:
         raise fail(f"{path}: no segments (check --systems)")
-    opts = EvalOptions(src_lang=src, lang=tgt, target_only=target_only, model_free=model_free,
-                       profile=profile, models_dir=models_dir, device=device)
-    with Progress(disable=quiet, transient=True, console=Console(stderr=True)) as bar:
-        task = bar.add_task(f"checking {len(mqm)} segments", total=len(mqm))
-        results, signature = run_checker(mqm, opts, lambda n: bar.advance(task, n))
-    return mqm, results, signature
+    return mqm, src, tgt
+
+
+def _progress(quiet: bool, total: int, what: str):
+    """A transient progress bar on stderr; returns (context manager, advance callback)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(disable=quiet, transient=True, console=Console(stderr=True))
+    task = bar.add_task(what, total=total)
+    return bar, lambda n: bar.advance(task, n)
 
 
 def _print_figures(title: str, fig: dict) -> None:
@@ -216,11 +215,16 @@ def eval_command(
     import json
     from pathlib import Path
 
-    from tqcheck.eval import figures, finite
+    from tqcheck.eval import EvalOptions, figures, finite, run_checker
 
     try:
-        mqm, results, signature = _score_mqm(mqm_file, lang_pair, limit, systems, target_only,
-                                             model_free, profile, models_dir, device, quiet)
+        mqm, src, tgt = _read_mqm(mqm_file, lang_pair, limit, systems)
+        opts = EvalOptions(src_lang=src, lang=tgt, target_only=target_only,
+                           model_free=model_free, profile=profile, models_dir=models_dir,
+                           device=device)
+        bar, advance = _progress(quiet, len(mqm), f"checking {len(mqm)} segments")
+        with bar:
+            results, signature = run_checker(mqm, opts, advance)
     except TqcheckError as exc:
         raise fail(str(exc)) from None
     fig = finite(figures(mqm, [r.risk for r in results], results))
@@ -249,12 +253,18 @@ def calibrate_command(
     import json
     from pathlib import Path
 
-    from tqcheck.eval import calibrate, finite, write_profile
+    from tqcheck.eval import EvalOptions, calibrate_run, finite, span_grid, write_profile
 
     try:
-        mqm, results, signature = _score_mqm(mqm_file, lang_pair, limit, systems, target_only,
-                                             model_free, base, models_dir, device, quiet)
-        cal = calibrate(mqm, results, folds)
+        mqm, src, tgt = _read_mqm(mqm_file, lang_pair, limit, systems)
+        opts = EvalOptions(src_lang=src, lang=tgt, target_only=target_only,
+                           model_free=model_free, profile=base, models_dir=models_dir,
+                           device=device)
+        passes = 2 if model_free else 3 + len(span_grid())
+        bar, advance = _progress(quiet, passes * len(mqm),
+                                 f"{passes} passes over {len(mqm)} segments")
+        with bar:
+            cal, signature = calibrate_run(mqm, opts, folds, advance)
         path = write_profile(cal, name, base, note=f"Fitted on {Path(mqm_file).name}, "
                              f"{len(mqm)} segments, {'model-free' if model_free else 'models'}.")
     except TqcheckError as exc:
@@ -262,12 +272,17 @@ def calibrate_command(
     before, after = finite(cal.heldout_before), finite(cal.heldout_after)
     _print_figures(f"held-out documents, profile {base}", before)
     _print_figures(f"held-out documents, calibrated ({folds}-fold by document)", after)
+    if cal.spans:
+        f1 = finite(cal.span_heldout)
+        typer.echo(f"span thresholds {cal.spans}: held-out span F1 {f1['span_f1_before']} -> "
+                   f"{f1['span_f1_after']}")
     typer.echo(f"wrote {path}")
     if out:
-        Path(out).write_text(json.dumps({"tqcheck_version": __version__, "signature": signature,
-                                         "input": mqm_file, "profile": str(path),
-                                         "weights": cal.weights, "bias": cal.bias,
-                                         "before": before, "after": after}, indent=2) + "\n")
+        Path(out).write_text(json.dumps({
+            "tqcheck_version": __version__, "signature": signature, "input": mqm_file,
+            "profile": str(path), "weights": cal.weights, "bias": cal.bias,
+            "spans": cal.spans, "span_heldout": finite(cal.span_heldout),
+            "before": before, "after": after}, indent=2) + "\n")
 
 
 def main() -> None:

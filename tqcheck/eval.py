@@ -14,7 +14,7 @@ import math
 import re
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,9 @@ import numpy as np
 
 from tqcheck import __version__
 from tqcheck.checker import Checker, CheckOptions
-from tqcheck.config import config_dir, load_profile
+from tqcheck.config import config_dir, load_profile, read_toml
 from tqcheck.errors import InputError
+from tqcheck.models import load_registry
 from tqcheck.mqm import MQMSegment
 from tqcheck.scoring import features
 from tqcheck.stats import (
@@ -71,10 +72,10 @@ class EvalOptions:
 
 
 def run_checker(mqm: Sequence[MQMSegment], options: EvalOptions,
-                progress: Callable[[int], None] | None = None
-                ) -> tuple[list[SegmentResult], str]:
+                progress: Callable[[int], None] | None = None,
+                checker: Checker | None = None) -> tuple[list[SegmentResult], str]:
     """Check every MQM segment's target (with its source unless target-only)."""
-    checker = Checker(options.check_options())
+    checker = checker or Checker(options.check_options())
     results: list[SegmentResult] = []
     signature = ""
     for k in range(0, len(mqm), options.chunk):
@@ -196,6 +197,48 @@ class Calibration:
     weights: dict[str, float]
     heldout_before: dict[str, Any] = field(default_factory=dict)
     heldout_after: dict[str, Any] = field(default_factory=dict)
+    spans: dict[str, float] = field(default_factory=dict)  # fitted span thresholds
+    span_heldout: dict[str, float] = field(default_factory=dict)  # F1 before / after
+
+
+def span_grid() -> list[dict[str, float]]:
+    """Every combination of the candidate thresholds in configs/calibrate.toml."""
+    from itertools import product
+
+    grid = read_toml(config_dir() / "calibrate.toml").get("span_grid", {})
+    keys = sorted(grid)
+    return [dict(zip(keys, values, strict=True)) for values in product(*(grid[k] for k in keys))]
+
+
+def fit_span_thresholds(mqm: Sequence[MQMSegment], options: EvalOptions, factory: Any,
+                        k: int = 5, progress: Callable[[int], None] | None = None
+                        ) -> tuple[dict[str, float], dict[str, float]]:
+    """Choose span thresholds by character span F1, cross-validated by document.
+
+    The checker re-runs for each candidate over `factory`'s memoised translations and
+    scores, so the models run once. Returns (thresholds fitted on all documents,
+    out-of-fold span F1 of the base profile and of the fitted thresholds)."""
+    base = load_profile(options.profile)
+    check_opts = replace(options.check_options(), similarity=False)  # spans do not use it
+    candidates: list[dict[str, float]] = [{}, *span_grid()]
+    runs = [run_checker(mqm, options, progress,
+                        Checker(check_opts, factory,
+                                profile=replace(base, spans={**base.spans, **cand})))[0]
+            for cand in candidates]
+
+    def f1(results: list[SegmentResult], idx: np.ndarray) -> float:
+        return span_prf([mqm[i] for i in idx], [results[i] for i in idx])["f1"]
+
+    before = after = 0.0
+    for test in doc_folds(mqm, k):
+        train = np.setdiff1d(np.arange(len(mqm)), test)
+        best = max(range(1, len(candidates)), key=lambda c: f1(runs[c], train))
+        before += f1(runs[0], test) * len(test)
+        after += f1(runs[best], test) * len(test)
+    everything = np.arange(len(mqm))
+    best = max(range(1, len(candidates)), key=lambda c: f1(runs[c], everything))
+    return candidates[best], {"span_f1_before": before / len(mqm),
+                              "span_f1_after": after / len(mqm)}
 
 
 def calibrate(mqm: Sequence[MQMSegment], results: Sequence[SegmentResult], k: int = 5
@@ -217,6 +260,32 @@ def calibrate(mqm: Sequence[MQMSegment], results: Sequence[SegmentResult], k: in
     )
 
 
+def calibrate_run(mqm: Sequence[MQMSegment], options: EvalOptions, k: int = 5,
+                  progress: Callable[[int], None] | None = None) -> tuple[Calibration, str]:
+    """Fit span thresholds (when models run) and then the risk weights; the figures compare
+    the base profile with the calibrated one on held-out documents."""
+    factory = None
+    spans: dict[str, float] = {}
+    span_f1: dict[str, float] = {}
+    if not options.model_free:
+        from tqcheck.translate.cache import memo_factory
+        from tqcheck.translate.hf import hf_factory
+
+        factory = memo_factory(hf_factory(options.models_dir, load_registry().decoding,
+                                          options.device))
+        spans, span_f1 = fit_span_thresholds(mqm, options, factory, k, progress)
+    base = load_profile(options.profile)
+    base_results, _ = run_checker(mqm, options, progress,
+                                  Checker(options.check_options(), factory))
+    fitted = replace(base, spans={**base.spans, **spans})
+    results, signature = run_checker(mqm, options, progress,
+                                     Checker(options.check_options(), factory, profile=fitted))
+    cal = calibrate(mqm, results, k)
+    cal.heldout_before = figures(mqm, [r.risk for r in base_results])
+    cal.spans, cal.span_heldout = spans, span_f1
+    return cal, signature
+
+
 def write_profile(cal: Calibration, name: str, base: str = "default",
                   note: str = "") -> Path:
     """Write configs/profiles/NAME.toml: the base profile with fitted risk weights."""
@@ -227,6 +296,7 @@ def write_profile(cal: Calibration, name: str, base: str = "default",
         data = tomllib.load(fh)
     lines = [f'name = "{name}"',
              f'description = "Calibrated by tqcheck {__version__} calibrate. {note}"', ""]
+    data["spans"] = {**data.get("spans", {}), **cal.spans}
     for table in ("spans", "rules"):
         lines.append(f"[{table}]")
         for key, value in data.get(table, {}).items():

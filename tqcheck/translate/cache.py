@@ -1,0 +1,45 @@
+"""An in-memory memo around any backend, so re-running the checker with other thresholds
+(calibration) translates and scores each input once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tqcheck.translate import Backend, BackendFactory
+from tqcheck.types import TokenScores
+
+
+class MemoBackend:
+    def __init__(self, inner: Backend) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._translations: dict[str, str] = {}
+        self._scores: dict[tuple[str, str], TokenScores] = {}
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._translations]
+        if todo:
+            self._translations.update(zip(todo, self.inner.translate(todo), strict=True))
+        return [self._translations[t] for t in texts]
+
+    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenScores]:
+        pairs = list(zip(sources, targets, strict=True))
+        todo = [p for p in dict.fromkeys(pairs) if p not in self._scores]
+        if todo:
+            done = self.inner.score([s for s, _ in todo], [t for _, t in todo])
+            self._scores.update(zip(todo, done, strict=True))
+        return [self._scores[p] for p in pairs]
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.inner.count_tokens(texts)
+
+
+def memo_factory(factory: BackendFactory) -> BackendFactory:
+    made: dict[str, MemoBackend] = {}
+
+    def wrapped(pair: str) -> MemoBackend:
+        if pair not in made:
+            made[pair] = MemoBackend(factory(pair))
+        return made[pair]
+
+    return wrapped
