@@ -176,3 +176,17 @@ def test_models_pull_offline_exits_2():
 def test_version():
     res = run("--version")
     assert res.exit_code == 0 and res.stdout.strip() == "tqcheck 0.1.0"
+
+
+def test_model_free_check_needs_no_model(tmp_path):
+    t, s = tmp_path / "t.txt", tmp_path / "s.txt"
+    t.write_text("He paid 3000 euros to the the agency.\n")
+    s.write_text("Il a payé 300 euros à l'agence.\n")
+    res = run("check", str(t), "--source", str(s), "--src-lang", "fr", "--model-free",
+              "--models-dir", str(tmp_path), "-f", "json", "-q")
+    assert res.exit_code == 1, res.output  # the number mismatch is Major
+    data = json.loads(res.stdout)
+    jsonschema.validate(data, SCHEMA)
+    cats = {f["category"] for f in data["segments"][0]["flags"]}
+    assert {"Accuracy/Number", "Fluency/Repetition"} <= cats
+    assert data["signature"].startswith("tqcheck:mode:model-free|lang:fr-en|sim:use-m3@")

@@ -251,17 +251,25 @@ def rule_flags(text: str, source: str | None, lang: str, profile: Profile,
     return flags
 
 
+def load_segments(target: InputText, options: CheckOptions,
+                  source: InputText | None = None) -> list[Segment]:
+    """Segments of a target text, paired line by line with its source when one is given."""
+    max_chars = load_registry().decoding.max_segment_chars
+    if source is None:
+        segments = segment_text(target.text, options.lang, max_chars)
+    elif not options.src_lang:
+        raise InputError("a source text needs its language (--src-lang)")
+    else:
+        segments = segment_parallel(target, source, options.lang, options.src_lang, max_chars)
+    if not segments:
+        raise InputError(f"{target.name}: no text to check (the input is empty or only "
+                         "whitespace)")
+    return segments
+
+
 def check_text(text: str, options: CheckOptions, source: str | None = None,
                factory: BackendFactory | None = None, name: str = "-") -> CheckResult:
     """Check a whole text (and optionally its line-aligned source) in one call."""
-    max_chars = load_registry().decoding.max_segment_chars
-    if source is None:
-        segments = segment_text(text, options.lang, max_chars)
-    else:
-        if not options.src_lang:
-            raise InputError("a source text needs its language (--src-lang)")
-        segments = segment_parallel(InputText(name, text), InputText("<source>", source),
-                                    options.lang, options.src_lang, max_chars)
-    if not segments:
-        raise InputError(f"{name}: no text to check (the input is empty or only whitespace)")
+    src = InputText("<source>", source) if source is not None else None
+    segments = load_segments(InputText(name, text), options, src)
     return Checker(options, factory).check(segments, input_name=name)

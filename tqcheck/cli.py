@@ -60,6 +60,17 @@ ModelsDir = Annotated[str | None, typer.Option(
     help="Directory with DIR/<src>-<tgt>/ saved Marian models; used before the hub.")]
 
 
+LangPair = Annotated[str | None, typer.Option(
+    "--lang-pair", help="SRC-TGT, e.g. zh-en; guessed from names like mqm_ted_zhen.tsv.")]
+Limit = Annotated[int | None, typer.Option("--limit", help="Use the first N system-segments.")]
+Systems = Annotated[list[str] | None, typer.Option("--systems", help="Only these systems.")]
+TargetOnly = Annotated[bool, typer.Option("--target-only",
+                                          help="Ignore the sources: round trips only.")]
+ModelFree = Annotated[bool, typer.Option(
+    "--model-free", help="Only signals that need no translation model (rules, similarity).")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
+
+
 @app.command("check")
 def check_command(
     file: Annotated[str, typer.Argument(help="UTF-8 text to check, or - for stdin.")],
@@ -79,27 +90,24 @@ def check_command(
     profile: Annotated[str, typer.Option(help="Scoring profile in configs/profiles/.")
                        ] = "default",
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")
-                     ] = False,
+    model_free: ModelFree = False,
+    quiet: Quiet = False,
 ) -> None:
     """Check one file: which sentences are awkward or lossy, and where."""
-    from tqcheck.checker import Checker, CheckOptions
-    from tqcheck.models import load_registry
+    from tqcheck.checker import Checker, CheckOptions, load_segments
     from tqcheck.render import render
     from tqcheck.scoring import at_or_above
-    from tqcheck.segment import read_input, segment_parallel, segment_text
+    from tqcheck.segment import read_input
 
+    if source is not None and not src_lang:
+        raise fail("--source needs --src-lang (the language of the source text)")
     try:
-        target = read_input(file)
         opts = CheckOptions(lang=lang, src_lang=src_lang, pivots=tuple(pivot or ()),
-                            profile=profile, models_dir=models_dir, device=device)
-        max_chars = load_registry().decoding.max_segment_chars
-        if source is not None:
-            if not src_lang:
-                raise fail("--source needs --src-lang (the language of the source text)")
-            segments = segment_parallel(target, read_input(source), lang, src_lang, max_chars)
-        else:
-            segments = segment_text(target.text, lang, max_chars)
+                            profile=profile, models_dir=models_dir, device=device,
+                            model_free=model_free)
+        target = read_input(file)
+        segments = load_segments(target, opts,
+                                 read_input(source) if source is not None else None)
         stage = None if quiet else (lambda msg: typer.echo(f"tqcheck: {msg}", err=True))
         result = Checker(opts, on_stage=stage).check(segments, input_name=target.name)
     except TqcheckError as exc:
@@ -142,17 +150,6 @@ def models_pull_command(
             typer.echo(f"{pair}\t{path}")
     except TqcheckError as exc:
         raise fail(str(exc)) from None
-
-
-LangPair = Annotated[str | None, typer.Option(
-    "--lang-pair", help="SRC-TGT, e.g. zh-en; guessed from names like mqm_ted_zhen.tsv.")]
-Limit = Annotated[int | None, typer.Option("--limit", help="Use the first N system-segments.")]
-Systems = Annotated[list[str] | None, typer.Option("--systems", help="Only these systems.")]
-TargetOnly = Annotated[bool, typer.Option("--target-only",
-                                          help="Ignore the sources: round trips only.")]
-ModelFree = Annotated[bool, typer.Option(
-    "--model-free", help="Only signals that need no translation model (rules, similarity).")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
 
 
 def _read_mqm(path: str, lang_pair: str | None, limit: int | None,

@@ -9,7 +9,7 @@ from itertools import pairwise
 from typing import Any
 
 from tqcheck.config import Profile
-from tqcheck.spans import Word, words
+from tqcheck.spans import Word, similar, words
 from tqcheck.types import Flag
 
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
@@ -105,8 +105,6 @@ def untranslated_flags(target: str, source: str, supported: set[str],
     `supported` holds the lower-cased words of the pseudo-reference (the source translated
     into the target language): shared names and loanwords appear there and are not flagged.
     """
-    from tqcheck.spans import similar
-
     min_chars = int(profile.rule("untranslated_min_chars"))
     ratio = profile.span("same_word_ratio")
     src_words = {w.norm for w in words(source)}
