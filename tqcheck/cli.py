@@ -69,6 +69,8 @@ TargetOnly = Annotated[bool, typer.Option("--target-only",
 ModelFree = Annotated[bool, typer.Option(
     "--model-free", help="Only signals that need no translation model (rules, similarity).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
+Device = Annotated[str, typer.Option(help="auto, cpu or cuda.")]
+OutJson = Annotated[str | None, typer.Option("--out", "-o", help="Write figures as JSON.")]
 
 
 @app.command("check")
@@ -89,7 +91,7 @@ def check_command(
         "--fail-on", help="Exit 1 when a flag is at least this severe.")] = FailOn.major,
     profile: Annotated[str, typer.Option(help="Scoring profile in configs/profiles/.")
                        ] = "default",
-    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
+    device: Device = "auto",
     model_free: ModelFree = False,
     quiet: Quiet = False,
 ) -> None:
@@ -152,16 +154,20 @@ def models_pull_command(
         raise fail(str(exc)) from None
 
 
-def _read_mqm(path: str, lang_pair: str | None, limit: int | None,
-              systems: list[str] | None):
-    from tqcheck.eval import guess_lang_pair
+def _load_mqm(path: str, lang_pair: str | None, limit: int | None,
+              systems: list[str] | None, *, target_only: bool, model_free: bool, profile: str,
+              models_dir: str | None, device: str):
+    """The MQM segments of `path` and the EvalOptions to check them with."""
+    from tqcheck.eval import EvalOptions, guess_lang_pair
     from tqcheck.mqm import read_mqm
 
     src, tgt = lang_pair.split("-", 1) if lang_pair else guess_lang_pair(path)
     mqm = read_mqm(path, systems=systems, limit=limit)
     if not mqm:
         raise fail(f"{path}: no segments (check --systems)")
-    return mqm, src, tgt
+    return mqm, EvalOptions(src_lang=src, lang=tgt, target_only=target_only,
+                            model_free=model_free, profile=profile, models_dir=models_dir,
+                            device=device)
 
 
 def _progress(quiet: bool, total: int, what: str):
@@ -203,22 +209,20 @@ def eval_command(
     target_only: TargetOnly = False, model_free: ModelFree = False,
     models_dir: ModelsDir = None,
     profile: Annotated[str, typer.Option(help="Scoring profile.")] = "default",
-    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
-    out: Annotated[str | None, typer.Option("--out", "-o", help="Write figures as JSON.")
-                   ] = None,
+    device: Device = "auto",
+    out: OutJson = None,
     quiet: Quiet = False,
 ) -> None:
     """Measure how far tqcheck agrees with human MQM annotations."""
     import json
     from pathlib import Path
 
-    from tqcheck.eval import EvalOptions, figures, finite, run_checker
+    from tqcheck.eval import figures, finite, run_checker
 
     try:
-        mqm, src, tgt = _read_mqm(mqm_file, lang_pair, limit, systems)
-        opts = EvalOptions(src_lang=src, lang=tgt, target_only=target_only,
-                           model_free=model_free, profile=profile, models_dir=models_dir,
-                           device=device)
+        mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only=target_only,
+                              model_free=model_free, profile=profile, models_dir=models_dir,
+                              device=device)
         bar, advance = _progress(quiet, len(mqm), f"checking {len(mqm)} segments")
         with bar:
             results, signature = run_checker(mqm, opts, advance)
@@ -241,22 +245,20 @@ def calibrate_command(
     models_dir: ModelsDir = None,
     base: Annotated[str, typer.Option(help="Profile to start from.")] = "default",
     folds: Annotated[int, typer.Option(help="Cross-validation folds (by document).")] = 5,
-    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
-    out: Annotated[str | None, typer.Option("--out", "-o", help="Write figures as JSON.")
-                   ] = None,
+    device: Device = "auto",
+    out: OutJson = None,
     quiet: Quiet = False,
 ) -> None:
     """Fit the risk weights to MQM judgments and write a profile for --profile NAME."""
     import json
     from pathlib import Path
 
-    from tqcheck.eval import EvalOptions, calibrate_run, finite, span_grid, write_profile
+    from tqcheck.eval import calibrate_run, finite, span_grid, write_profile
 
     try:
-        mqm, src, tgt = _read_mqm(mqm_file, lang_pair, limit, systems)
-        opts = EvalOptions(src_lang=src, lang=tgt, target_only=target_only,
-                           model_free=model_free, profile=base, models_dir=models_dir,
-                           device=device)
+        mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only=target_only,
+                              model_free=model_free, profile=base, models_dir=models_dir,
+                              device=device)
         passes = 2 if model_free else 3 + len(span_grid())
         bar, advance = _progress(quiet, passes * len(mqm),
                                  f"{passes} passes over {len(mqm)} segments")
