@@ -259,7 +259,7 @@ def calibrate_command(
         mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only=target_only,
                               model_free=model_free, profile=base, models_dir=models_dir,
                               device=device)
-        passes = 2 if model_free else 3 + len(span_grid())
+        passes = 1 if model_free else 3 + len(span_grid())  # at most; fewer if nothing moved
         bar, advance = _progress(quiet, passes * len(mqm),
                                  f"{passes} passes over {len(mqm)} segments")
         with bar:

@@ -275,11 +275,14 @@ def calibrate_run(mqm: Sequence[MQMSegment], options: EvalOptions, k: int = 5,
                                           options.device))
         spans, span_f1 = fit_span_thresholds(mqm, options, factory, k, progress)
     base = load_profile(options.profile)
-    base_results, _ = run_checker(mqm, options, progress,
-                                  Checker(options.check_options(), factory))
-    fitted = replace(base, spans={**base.spans, **spans})
-    results, signature = run_checker(mqm, options, progress,
-                                     Checker(options.check_options(), factory, profile=fitted))
+    base_results, signature = run_checker(mqm, options, progress,
+                                          Checker(options.check_options(), factory))
+    results = base_results
+    if spans and spans != {key: base.spans.get(key) for key in spans}:
+        fitted = replace(base, spans={**base.spans, **spans})
+        results, signature = run_checker(mqm, options, progress,
+                                         Checker(options.check_options(), factory,
+                                                 profile=fitted))
     cal = calibrate(mqm, results, k)
     cal.heldout_before = figures(mqm, [r.risk for r in base_results])
     cal.spans, cal.span_heldout = spans, span_f1
