@@ -67,3 +67,12 @@ def test_risk_grows_with_loss_and_flags():
 def test_at_or_above():
     minor = [Flag(0, 1, "Style/Awkward", "Minor", "x")]
     assert at_or_above(minor, "Minor") and not at_or_above(minor, "Major")
+
+
+def test_foreign_script_runs_join_across_single_spaces():
+    from tqcheck.rules import foreign_script_flags
+
+    text = "He said 你好 世界 to Putin, and مرحبا.  日本"
+    got = [text[f.start:f.end] for f in foreign_script_flags(text, "en")]
+    assert got == ["你好 世界", "مرحبا", "日本"]
+    assert foreign_script_flags("你好 世界", "zh") == []

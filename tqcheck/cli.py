@@ -180,6 +180,15 @@ def _progress(quiet: bool, total: int, what: str):
     return bar, lambda n: bar.advance(task, n)
 
 
+def _write_json(out: str, signature: str, input_name: str, payload: dict) -> None:
+    """Figures as JSON, headed by the version, signature and input like every result."""
+    import json
+    from pathlib import Path
+
+    Path(out).write_text(json.dumps({"tqcheck_version": __version__, "signature": signature,
+                                     "input": input_name, **payload}, indent=2) + "\n")
+
+
 def _print_figures(title: str, fig: dict) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -214,8 +223,6 @@ def eval_command(
     quiet: Quiet = False,
 ) -> None:
     """Measure how far tqcheck agrees with human MQM annotations."""
-    import json
-    from pathlib import Path
 
     from tqcheck.eval import figures, finite, run_checker
 
@@ -232,8 +239,7 @@ def eval_command(
     _print_figures(f"tqcheck eval {mqm_file}", fig)
     typer.echo(signature)
     if out:
-        Path(out).write_text(json.dumps({"tqcheck_version": __version__, "signature": signature,
-                                         "input": mqm_file, **fig}, indent=2) + "\n")
+        _write_json(out, signature, mqm_file, fig)
 
 
 @app.command("calibrate")
@@ -250,7 +256,6 @@ def calibrate_command(
     quiet: Quiet = False,
 ) -> None:
     """Fit the risk weights to MQM judgments and write a profile for --profile NAME."""
-    import json
     from pathlib import Path
 
     from tqcheck.eval import calibrate_run, finite, span_grid, write_profile
@@ -277,11 +282,10 @@ def calibrate_command(
                    f"{f1['span_f1_after']}")
     typer.echo(f"wrote {path}")
     if out:
-        Path(out).write_text(json.dumps({
-            "tqcheck_version": __version__, "signature": signature, "input": mqm_file,
+        _write_json(out, signature, mqm_file, {
             "profile": str(path), "weights": cal.weights, "bias": cal.bias,
             "spans": cal.spans, "span_heldout": finite(cal.span_heldout),
-            "before": before, "after": after}, indent=2) + "\n")
+            "before": before, "after": after})
 
 
 def main() -> None:

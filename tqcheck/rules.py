@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
-from itertools import pairwise
+from itertools import groupby, pairwise
 from typing import Any
 
 from tqcheck.config import Profile
@@ -37,7 +37,7 @@ _CJK_NUMBER = re.compile("[零一二两三四五六七八九十百千万亿]+")
 _EN_WORD = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")\b", re.IGNORECASE)
 
 
-def _cjk_value(raw: str) -> int | None:
+def _cjk_value(raw: str) -> int:
     """Simple Chinese numerals: 六 -> 6, 十五 -> 15, 三百二十 -> 320, 两千 -> 2000."""
     total, current = 0, 0
     for ch in raw:
@@ -182,22 +182,22 @@ def _script(ch: str) -> str:
 
 
 def foreign_script_flags(target: str, lang: str) -> list[Flag]:
-    """Letters of a script the target language does not use (e.g. Chinese left in English)."""
+    """Letters of a script the target language does not use (e.g. Chinese left in English).
+
+    Runs of such letters separated by single spaces make one flag."""
     expected = SCRIPTS.get(lang, _LATIN)
+    foreign = [ch.isalpha() and _script(ch) not in expected for ch in target]
+    mask = [f or (0 < i < len(target) - 1 and target[i].isspace() and foreign[i - 1]
+                  and foreign[i + 1]) for i, f in enumerate(foreign)]
     flags: list[Flag] = []
-    start = None
-    for i, ch in enumerate([*target, " "]):
-        foreign = ch.isalpha() and _script(ch) not in expected
-        if foreign and start is None:
-            start = i
-        elif not foreign and start is not None and not (ch.isspace() and i + 1 < len(target)
-                                                        and target[i + 1].isalpha()
-                                                        and _script(target[i + 1])
-                                                        not in expected):
-            flags.append(Flag(start, i, "Accuracy/Untranslated text", "Major",
-                              f"{target[start:i]!r} is not in the target language's script",
+    pos = 0
+    for is_foreign, group in groupby(mask):
+        end = pos + len(list(group))
+        if is_foreign:
+            flags.append(Flag(pos, end, "Accuracy/Untranslated text", "Major",
+                              f"{target[pos:end]!r} is not in the target language's script",
                               signal="rules"))
-            start = None
+        pos = end
     return flags
 
 
