@@ -61,9 +61,10 @@ class Checker:
         # An explicit Profile (calibration tries variants) overrides options.profile.
         self.profile: Profile = profile or load_profile(options.profile)
         if factory is None and not options.model_free:
-            from tqcheck.translate.hf import hf_factory
+            from tqcheck.translate.factory import BackendSettings, make_factory
 
-            factory = hf_factory(options.models_dir, self.registry.decoding, options.device)
+            factory = make_factory(options.models_dir, self.registry.decoding,
+                                   BackendSettings(device=options.device))
         self.factory = factory
         self.on_stage = on_stage or (lambda _msg: None)
         self.metrics = consistency_metrics(options.lang)

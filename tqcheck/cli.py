@@ -288,5 +288,217 @@ def calibrate_command(
             "before": before, "after": after})
 
 
+class _RichProgress:
+    """The score command's progress: a bar over input bytes, segments/s, per-file lines."""
+
+    def __init__(self, quiet: bool) -> None:
+        from rich.console import Console
+
+        self.quiet = quiet
+        self.console = Console(stderr=True, highlight=False)
+        self.bar = None
+        self.task = None
+        self.segments = 0
+
+    def __enter__(self) -> _RichProgress:
+        if not self.quiet:
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(
+                TextColumn("[bold]scoring"), BarColumn(), DownloadColumn(),
+                TextColumn("{task.fields[segments]} segments, {task.fields[rate]}/s"),
+                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                console=self.console, transient=True)
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+    def log(self, message: str) -> None:
+        self.console.print(message, markup=False)
+
+    def start(self, files, total_bytes: int) -> None:
+        import time
+
+        self.t0 = time.perf_counter()
+        self.log(f"tqcheck: {len(files)} files, {total_bytes:,} bytes")
+        if self.bar is not None:
+            self.task = self.bar.add_task("score", total=total_bytes or None, segments=0,
+                                          rate="0.0")
+
+    def advance(self, nbytes: int, nsegments: int) -> None:
+        import time
+
+        self.segments += nsegments
+        if self.bar is not None and self.task is not None:
+            rate = self.segments / max(time.perf_counter() - self.t0, 1e-9)
+            self.bar.update(self.task, advance=nbytes, segments=self.segments,
+                            rate=f"{rate:.1f}")
+
+    def file_done(self, path: str, n_segments: int, seconds: float) -> None:
+        self.log(f"done {path}: {n_segments} segments, {seconds:.1f} s")
+
+    def problem(self, problem) -> None:
+        self.log(f"warning: {problem}")
+
+
+@app.command("score")
+def score_command(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Files or directories (recursive) to score; - for stdin.")],
+    db: Annotated[str, typer.Option("--db", help="Run database (SQLite); resumed if it "
+                                    "exists.")] = "tqcheck-run.sqlite",
+    source: Annotated[str | None, typer.Option(
+        "--source", "-s", help="Line-aligned original of a text input (a file), or a "
+        "directory mirroring input directories.")] = None,
+    lang: Annotated[str, typer.Option("--lang", "-l", help="Language of the inputs.")] = "en",
+    src_lang: Annotated[str | None, typer.Option(
+        "--src-lang", help="Language of the sources (needed when there are sources).")
+    ] = None,
+    pivot: Annotated[list[str] | None, typer.Option(
+        "--pivot", "-p", help="Pivot language for round trips; repeatable.")] = None,
+    input_format: Annotated[str, typer.Option(
+        "--input-format", help="auto (by extension: .tsv, .jsonl, else text), text, tsv, "
+        "jsonl.")] = "auto",
+    glob: Annotated[str | None, typer.Option(
+        "--glob", help="Only files in directories matching this pattern, e.g. '*.txt'.")
+    ] = None,
+    backend: Annotated[str, typer.Option(help="torch or ct2 (CTranslate2).")] = "torch",
+    compute_type: Annotated[str, typer.Option(
+        "--compute-type", help="ct2: int8 (CPU default), int8_float16 (GPU default), "
+        "float16, float32.")] = "auto",
+    threads: Annotated[int, typer.Option(help="CPU threads; 0 = all cores.")] = 0,
+    cache_dir: Annotated[str | None, typer.Option(
+        "--cache-dir", envvar="TQCHECK_CACHE_DIR",
+        help="Translation cache directory (default: the user cache directory).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")
+                        ] = False,
+    models_dir: ModelsDir = None,
+    profile: Annotated[str, typer.Option(help="Scoring profile.")] = "default",
+    device: Device = "auto",
+    model_free: ModelFree = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q",
+                                        help="Plain log lines instead of a progress bar.")
+                     ] = False,
+) -> None:
+    """Score a corpus into a run database; rerun the same command to resume."""
+    from tqcheck.checker import CheckOptions
+    from tqcheck.score import ScoreOptions, score_corpus
+    from tqcheck.translate.factory import BackendSettings
+
+    opts = ScoreOptions(
+        check=CheckOptions(lang=lang, src_lang=src_lang, pivots=tuple(pivot or ()),
+                           profile=profile, models_dir=models_dir, device=device,
+                           model_free=model_free),
+        backend=BackendSettings(backend=backend, device=device, compute_type=compute_type,
+                                cache=not no_cache, cache_dir=cache_dir, threads=threads),
+        fmt=input_format, glob=glob, source=source)
+    with _RichProgress(quiet) as progress:
+        try:
+            stats = score_corpus(inputs, db, opts, progress)
+        except TqcheckError as exc:
+            raise fail(str(exc)) from None
+        except KeyboardInterrupt:
+            progress.log(f"tqcheck: interrupted; finished chunks are saved in {db}; run the "
+                         "same command to resume")
+            raise typer.Exit(130) from None
+    rate = stats.segments_scored / stats.seconds if stats.seconds else 0.0
+    typer.echo(f"{stats.segments_scored} segments scored ({rate:.1f}/s), "
+               f"{stats.segments_resumed} already in {db}, {stats.problems} input problems; "
+               f"cache {stats.cache_hits} hits / {stats.cache_misses} misses", err=True)
+    typer.echo(f"next: tqcheck summary {db}  |  tqcheck export {db} --format jsonl", err=True)
+
+
+@app.command("export")
+def export_command(
+    run: Annotated[str, typer.Argument(help="Run database written by `tqcheck score`.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or tsv.")] = "jsonl",
+    out: Annotated[str | None, typer.Option("--out", "-o", help="Output file (default "
+                                            "stdout).")] = None,
+    min_risk: Annotated[float | None, typer.Option(
+        "--min-risk", help="Only segments with at least this risk.")] = None,
+) -> None:
+    """Write a run's segments, one row each, with their file and document."""
+    from tqcheck.export import EXPORT_FORMATS, export_run
+    from tqcheck.rundb import RunDB
+
+    if fmt not in EXPORT_FORMATS:
+        raise fail(f"unknown format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
+    try:
+        rundb = RunDB(run, create=False)
+        if out:
+            with open(out, "w", encoding="utf-8", newline="") as fh:
+                n = export_run(rundb, fmt, fh, min_risk)
+            typer.echo(f"wrote {n} segments to {out}", err=True)
+        else:
+            export_run(rundb, fmt, sys.stdout, min_risk)
+    except TqcheckError as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command("summary")
+def summary_command(
+    run: Annotated[str, typer.Argument(help="Run database written by `tqcheck score`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")
+                       ] = False,
+) -> None:
+    """Counts by category and severity, the risk distribution, the slowest files."""
+    import json
+
+    from tqcheck.rundb import RunDB
+
+    try:
+        summary = RunDB(run, create=False).summary()
+    except TqcheckError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    _print_summary(summary)
+
+
+def _print_summary(s: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    console.print(f"[bold]{s['database']}[/bold]: {s['segments']} segments in "
+                  f"{s['files']['done']}/{s['files']['total']} finished files; "
+                  f"{s['flagged_segments']} flagged")
+    cats = Table(title="flags by category", show_header=True)
+    for col in ("category", "Major", "Minor"):
+        cats.add_column(col, justify="left" if col == "category" else "right")
+    for cat, sev in sorted(s["flags_by_category"].items()):
+        cats.add_row(cat, str(sev.get("Major", 0)), str(sev.get("Minor", 0)))
+    console.print(cats)
+    risk = s["risk"]
+    console.print(f"risk: mean {risk['mean']}, median {risk['p50']}, p90 {risk['p90']}, "
+                  f"p99 {risk['p99']}")
+    top = max(risk["histogram"].values() or [1]) or 1
+    for band, n in risk["histogram"].items():
+        console.print(f"  {band}  {'█' * round(30 * n / top):<30} {n}", markup=False)
+    slow = Table(title="slowest files", show_header=True)
+    for col in ("file", "segments", "seconds", "segments/s"):
+        slow.add_column(col, justify="left" if col == "file" else "right")
+    for f in s["slowest_files"]:
+        slow.add_row(f["path"], str(f["segments"]), str(f["seconds"]), str(f["segments_per_s"]))
+    console.print(slow)
+    if s["problems"]:
+        console.print(f"{len(s['problems'])} input problems:")
+        for p in s["problems"][:20]:
+            console.print(f"  {p['path']}:{p['line']}: {p['message']}", markup=False)
+    if s["signature"]:
+        console.print(s["signature"], style="dim", markup=False)
+
+
 def main() -> None:
     app()

@@ -269,10 +269,10 @@ def calibrate_run(mqm: Sequence[MQMSegment], options: EvalOptions, k: int = 5,
     span_f1: dict[str, float] = {}
     if not options.model_free:
         from tqcheck.translate.cache import memo_factory
-        from tqcheck.translate.hf import hf_factory
+        from tqcheck.translate.factory import BackendSettings, make_factory
 
-        factory = memo_factory(hf_factory(options.models_dir, load_registry().decoding,
-                                          options.device))
+        factory = memo_factory(make_factory(options.models_dir, load_registry().decoding,
+                                            BackendSettings(device=options.device)))
         spans, span_f1 = fit_span_thresholds(mqm, options, factory, k, progress)
     base = load_profile(options.profile)
     base_results, signature = run_checker(mqm, options, progress,

@@ -29,7 +29,12 @@ def pick_device(device: str) -> str:
 class HFMarianBackend:
     """One MarianMT direction loaded with transformers; batches by length, no autograd."""
 
-    def __init__(self, spec: ModelSpec, decoding: Decoding, device: str = "auto") -> None:
+    def __init__(self, spec: ModelSpec, decoding: Decoding, device: str = "auto",
+                 threads: int = 0) -> None:
+        if threads > 0:
+            import torch
+
+            torch.set_num_threads(threads)
         self.spec = spec
         self.decoding = decoding
         self.name = spec.signature()
@@ -127,17 +132,3 @@ class HFMarianBackend:
                         offsets=tuple(piece_offsets(pieces, targets[i])),
                     )
         return [s for s in out if s is not None]
-
-
-def hf_factory(models_dir: str | None, decoding: Decoding, device: str = "auto"):
-    """A BackendFactory that resolves pairs through the registry and caches loaded models."""
-    from tqcheck.models import resolve
-
-    loaded: dict[str, HFMarianBackend] = {}
-
-    def factory(pair: str) -> HFMarianBackend:
-        if pair not in loaded:
-            loaded[pair] = HFMarianBackend(resolve(pair, models_dir), decoding, device)
-        return loaded[pair]
-
-    return factory

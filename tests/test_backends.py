@@ -1,0 +1,122 @@
+"""The CTranslate2 backend against the torch one, and the on-disk translation cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tqcheck.models import load_registry
+from tqcheck.translate.factory import BackendSettings, make_factory
+from tqcheck.translate.store import CachedBackend, TranslationCache
+
+ROOT = Path(__file__).resolve().parent.parent
+TOY = str(ROOT / "fixtures" / "models")
+HELDOUT = (ROOT / "fixtures" / "toy" / "heldout.en.txt").read_text("utf-8").splitlines()[:24]
+
+
+def backends(tmp_path: Path, **ct2: str):
+    dec = load_registry().decoding
+    torch_f = make_factory(TOY, dec, BackendSettings(cache=False))
+    ct2_f = make_factory(TOY, dec, BackendSettings(backend="ct2", cache=False,
+                                                   cache_dir=str(tmp_path), **ct2))
+    return torch_f, ct2_f
+
+
+@pytest.mark.slow
+def test_ct2_float32_matches_torch(tmp_path: Path) -> None:
+    """Same translations and the same forced-decoding scores, up to float rounding."""
+    torch_f, ct2_f = backends(tmp_path, compute_type="float32")
+    for pair in ("en-toy", "toy-en"):
+        texts = HELDOUT if pair == "en-toy" else torch_f("en-toy").translate(HELDOUT)
+        ref = torch_f(pair).translate(texts)
+        got = ct2_f(pair).translate(texts)
+        assert got == ref
+        a = torch_f(pair).score(texts, ref)
+        b = ct2_f(pair).score(texts, ref)
+        for x, y in zip(a, b, strict=True):
+            assert x.tokens == y.tokens and x.offsets == y.offsets
+            assert max(abs(p - q) for p, q in zip(x.logprobs, y.logprobs, strict=True)) < 1e-2
+            agree = sum(s == t for s, t in zip(x.best_tokens, y.best_tokens, strict=True))
+            assert agree >= len(x.best_tokens) - 1  # near-ties may flip
+        assert ct2_f(pair).count_tokens(texts) == torch_f(pair).count_tokens(texts)
+
+
+@pytest.mark.slow
+def test_ct2_converts_once_and_int8_is_default_on_cpu(tmp_path: Path) -> None:
+    _, ct2_f = backends(tmp_path)
+    backend = ct2_f("en-toy")
+    assert backend.compute_type == "int8"
+    converted = list((tmp_path / "ct2").iterdir())
+    assert len(converted) == 1 and (converted[0] / "model.bin").is_file()
+    stamp = (converted[0] / "model.bin").stat().st_mtime_ns
+    _, again = backends(tmp_path)
+    again("en-toy")
+    assert (converted[0] / "model.bin").stat().st_mtime_ns == stamp
+    out = backend.translate(HELDOUT[:4])
+    assert len(out) == 4 and all(isinstance(t, str) and t for t in out)
+
+
+def test_bad_backend_settings_are_refused(tmp_path: Path) -> None:
+    from tqcheck.errors import TqcheckError
+
+    dec = load_registry().decoding
+    with pytest.raises(TqcheckError, match="unknown backend"):
+        make_factory(TOY, dec, BackendSettings(backend="onnx"))
+    with pytest.raises(TqcheckError, match="ct2 only"):
+        make_factory(TOY, dec, BackendSettings(compute_type="int8"))
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count() == 0:
+        with pytest.raises(TqcheckError, match="no CUDA"):
+            make_factory(TOY, dec, BackendSettings(backend="ct2", device="cuda"))
+
+
+class Counting:
+    name = "xx-yy=counting"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def translate(self, texts):
+        self.seen += texts
+        return [t.upper() for t in texts]
+
+    def count_tokens(self, texts):
+        self.seen += texts
+        return [len(t) for t in texts]
+
+    def score(self, sources, targets):
+        raise AssertionError("not used here")
+
+
+def test_cache_answers_without_loading_the_model(tmp_path: Path) -> None:
+    cache = TranslationCache(tmp_path / "t.sqlite")
+    inner = Counting()
+    loads: list[int] = []
+
+    def loader():
+        loads.append(1)
+        return inner
+
+    first = CachedBackend("xx-yy=m", "fp|torch|beam:4", loader, cache)
+    assert first.translate(["a", "b", "a"]) == ["A", "B", "A"]
+    assert inner.seen == ["a", "b"]  # repeated inputs are translated once
+    again = CachedBackend("xx-yy=m", "fp|torch|beam:4", loader, TranslationCache(
+        tmp_path / "t.sqlite"))
+    assert again.translate(["b", "a"]) == ["B", "A"]
+    assert not again.loaded and len(loads) == 1
+    other = CachedBackend("xx-yy=m", "fp|ct2:int8|beam:4", loader, cache)
+    other.translate(["a"])
+    assert inner.seen == ["a", "b", "a"]  # another engine is another key
+
+
+@pytest.mark.slow
+def test_cached_scores_round_trip_exactly(tmp_path: Path) -> None:
+    dec = load_registry().decoding
+    settings = BackendSettings(cache_dir=str(tmp_path))
+    first = make_factory(TOY, dec, settings)("toy-en")
+    texts = HELDOUT[:3]
+    ref = first.score(texts, texts)
+    second = make_factory(TOY, dec, settings)("toy-en")
+    assert second.score(texts, texts) == ref and not second.loaded

@@ -1,0 +1,53 @@
+"""Writing a run database out: one row per segment, as JSONL, CSV or TSV.
+
+Rows carry the segment fields of docs/output.md plus the file and document they came from;
+`id` is the input's own id column when it had one, else the segment's index in its file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO
+
+from tqcheck.rundb import RunDB
+
+EXPORT_FORMATS = ("jsonl", "csv", "tsv")
+FLAT_COLUMNS = ("file", "doc", "id", "line", "start", "end", "risk", "severity", "categories",
+                "n_flags", "text", "source", "flags")
+
+
+def _tsv_cell(value: object) -> str:
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def export_run(db: RunDB, fmt: str, out: IO[str], min_risk: float | None = None) -> int:
+    """Write every stored segment (at or above `min_risk`) to `out`; returns the row count."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
+    signature = db.meta("signature")
+    writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+    if fmt != "jsonl":
+        header = list(FLAT_COLUMNS)
+        if writer:
+            writer.writerow(header)
+        else:
+            out.write("\t".join(header) + "\n")
+    n = 0
+    for path, doc, seg_id, r in db.iter_results(min_risk):
+        n += 1
+        if fmt == "jsonl":
+            row = {"file": path, "doc": doc, **r.to_dict(), "id": seg_id,
+                   "signature": signature}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            continue
+        seg = r.segment
+        values = [path, doc, seg_id, seg.line, seg.start, seg.end, f"{r.risk:.4f}",
+                  r.worst_severity() or "", ",".join(sorted({f.category for f in r.flags})),
+                  len(r.flags), seg.text, seg.source or "",
+                  json.dumps([f.to_dict() for f in r.flags], ensure_ascii=False)]
+        if writer:
+            writer.writerow(values)
+        else:
+            out.write("\t".join(_tsv_cell(v) for v in values) + "\n")
+    return n

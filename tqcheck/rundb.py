@@ -1,0 +1,249 @@
+"""The run database: one SQLite file (WAL) that holds a batch run's results and settings.
+
+Writes happen in one transaction per chunk of segments, which also advances the files'
+progress, so a run killed at any instant leaves whole chunks or nothing; rerunning the same
+command finds where each file stopped. Segments are keyed by (file, ordinal): a segment can
+never be stored twice.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from tqcheck.errors import InputError
+from tqcheck.types import Flag, Segment, SegmentResult
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY,
+    path TEXT UNIQUE NOT NULL,
+    format TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',   -- pending | done
+    n_segments INTEGER NOT NULL DEFAULT 0,    -- stored so far
+    seconds REAL NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS segments (
+    file_id INTEGER NOT NULL REFERENCES files(id),
+    ordinal INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    seg_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    source TEXT,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    notes TEXT NOT NULL,          -- JSON list
+    risk REAL NOT NULL,
+    severity TEXT,                -- worst flag severity, NULL when unflagged
+    n_flags INTEGER NOT NULL,
+    PRIMARY KEY (file_id, ordinal)
+);
+CREATE INDEX IF NOT EXISTS segments_risk ON segments(risk DESC);
+CREATE TABLE IF NOT EXISTS backtranslations (
+    file_id INTEGER NOT NULL, ordinal INTEGER NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
+    PRIMARY KEY (file_id, ordinal, kind)
+);
+CREATE TABLE IF NOT EXISTS metrics (
+    file_id INTEGER NOT NULL, ordinal INTEGER NOT NULL, name TEXT NOT NULL, value REAL,
+    PRIMARY KEY (file_id, ordinal, name)
+);
+CREATE TABLE IF NOT EXISTS flags (
+    file_id INTEGER NOT NULL, ordinal INTEGER NOT NULL, n INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, category TEXT NOT NULL,
+    severity TEXT NOT NULL, message TEXT NOT NULL, suggestion TEXT, side TEXT NOT NULL,
+    signal TEXT NOT NULL,
+    PRIMARY KEY (file_id, ordinal, n)
+);
+CREATE INDEX IF NOT EXISTS flags_category ON flags(category, severity);
+CREATE TABLE IF NOT EXISTS problems (
+    path TEXT NOT NULL, line INTEGER NOT NULL, message TEXT NOT NULL,
+    UNIQUE (path, line, message)
+);
+"""
+
+
+@dataclass(frozen=True)
+class FileState:
+    id: int
+    status: str
+    n_segments: int
+
+
+class RunDB:
+    """A run database, created on first use."""
+
+    def __init__(self, path: str | Path, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise InputError(f"{self.path}: no such run database")
+        if self.path.parent and not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=60)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{self.path}: not a tqcheck run database ({exc})") from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- settings --------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def bind_settings(self, settings: dict[str, Any]) -> bool:
+        """Record the run's settings, or check them against those recorded; True if new."""
+        stored = self.meta("settings")
+        wanted = json.dumps(settings, sort_keys=True)
+        if stored is None:
+            with self.conn:
+                self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
+                    ("settings", wanted), ("schema", SCHEMA_VERSION),
+                    ("created", time.strftime("%Y-%m-%dT%H:%M:%S%z"))])
+            return True
+        if stored != wanted:
+            old = json.loads(stored)
+            diff = ", ".join(f"{k}: {old.get(k)!r} then, {v!r} now"
+                             for k, v in settings.items() if old.get(k) != v)
+            raise InputError(f"{self.path} was made with other settings ({diff}); resume "
+                             "with the same options, or pass a new --db")
+        return False
+
+    # -- progress --------------------------------------------------------------------------
+
+    def file_state(self, path: str, fmt: str) -> FileState:
+        with self.conn:
+            self.conn.execute("INSERT OR IGNORE INTO files (path, format) VALUES (?, ?)",
+                              (path, fmt))
+        row = self.conn.execute("SELECT id, status, n_segments FROM files WHERE path = ?",
+                                (path,)).fetchone()
+        return FileState(*row)
+
+    def stored_texts(self, file_id: int, lo: int, hi: int) -> dict[int, str]:
+        rows = self.conn.execute("SELECT ordinal, text FROM segments WHERE file_id = ? AND "
+                                 "ordinal BETWEEN ? AND ?", (file_id, lo, hi))
+        return dict(rows.fetchall())
+
+    def add_problem(self, path: str, line: int, message: str) -> None:
+        with self.conn:
+            self.conn.execute("INSERT OR IGNORE INTO problems VALUES (?, ?, ?)",
+                              (path, line, message))
+
+    def write_chunk(self, rows: Sequence[tuple[int, int, str, str, SegmentResult]],
+                    seconds: float, finished: Sequence[int], signature: str) -> None:
+        """Store scored segments (file id, ordinal, doc, id, result), advance each file's
+        count and time, mark `finished` files done: all in one transaction."""
+        share = seconds / len(rows) if rows else 0.0
+        with self.conn:
+            c = self.conn
+            for file_id, ordinal, doc, seg_id, r in rows:
+                s = r.segment
+                c.execute("INSERT INTO segments VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+                    file_id, ordinal, doc, seg_id, s.text, s.source, s.start, s.end, s.line,
+                    json.dumps(list(s.notes), ensure_ascii=False), r.risk,
+                    r.worst_severity(), len(r.flags)))
+                c.executemany("INSERT INTO backtranslations VALUES (?,?,?,?)",
+                              [(file_id, ordinal, k, v) for k, v in r.backtranslations.items()])
+                c.executemany("INSERT INTO metrics VALUES (?,?,?,?)",
+                              [(file_id, ordinal, k, v) for k, v in r.metrics.items()])
+                c.executemany("INSERT INTO flags VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
+                    (file_id, ordinal, n, f.start, f.end, f.category, f.severity, f.message,
+                     f.suggestion, f.side, f.signal) for n, f in enumerate(r.flags)])
+                c.execute("UPDATE files SET n_segments = n_segments + 1, seconds = seconds + ? "
+                          "WHERE id = ?", (share, file_id))
+            c.executemany("UPDATE files SET status = 'done' WHERE id = ?",
+                          [(f,) for f in finished])
+            c.execute("INSERT OR REPLACE INTO meta VALUES ('signature', ?)", (signature,))
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def iter_results(self, min_risk: float | None = None
+                     ) -> Iterator[tuple[str, str, str, SegmentResult]]:
+        """(file, doc, id, result) of every stored segment, in input order, streamed."""
+        c = self.conn
+        query = ("SELECT s.file_id, s.ordinal, f.path, s.doc, s.seg_id, s.text, s.source, "
+                 "s.start, s.\"end\", s.line, s.notes, s.risk FROM segments s JOIN files f "
+                 "ON f.id = s.file_id")
+        params: tuple[Any, ...] = ()
+        if min_risk is not None:
+            query += " WHERE s.risk >= ?"
+            params = (min_risk,)
+        cur = self.conn.cursor()
+        for row in cur.execute(query + " ORDER BY s.file_id, s.ordinal", params):
+            file_id, ordinal, path, doc, seg_id, text, source, start, end, line, notes, risk = row
+            key = (file_id, ordinal)
+            seg = Segment(id=ordinal, text=text, start=start, end=end, line=line, source=source,
+                          notes=tuple(json.loads(notes)))
+            bts = dict(c.execute("SELECT kind, text FROM backtranslations WHERE file_id = ? "
+                                 "AND ordinal = ? ORDER BY rowid", key).fetchall())
+            mets = dict(c.execute("SELECT name, value FROM metrics WHERE file_id = ? AND "
+                                  "ordinal = ? ORDER BY rowid", key).fetchall())
+            flags = [Flag(start=a, end=b, category=cat, severity=sev, message=msg,
+                          suggestion=sug, side=side, signal=sig)
+                     for a, b, cat, sev, msg, sug, side, sig in c.execute(
+                         "SELECT start, \"end\", category, severity, message, suggestion, side, "
+                         "signal FROM flags WHERE file_id = ? AND ordinal = ? ORDER BY n", key)]
+            yield path, doc, seg_id, SegmentResult(segment=seg, backtranslations=bts,
+                                                   metrics=mets, risk=risk, flags=flags)
+
+    def summary(self, slowest: int = 5) -> dict[str, Any]:
+        """Counts by category and severity, the risk distribution, the slowest files."""
+        c = self.conn
+        n_seg, n_flagged = c.execute(
+            "SELECT count(*), coalesce(sum(n_flags > 0), 0) FROM segments").fetchone()
+        files = c.execute("SELECT count(*), coalesce(sum(status = 'done'), 0) FROM files"
+                          ).fetchone()
+        by_cat: dict[str, dict[str, int]] = {}
+        for cat, sev, n in c.execute("SELECT category, severity, count(*) FROM flags "
+                                     "GROUP BY category, severity ORDER BY category"):
+            by_cat.setdefault(cat, {})[sev] = n
+        edges = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001]
+        bands = list(pairwise(edges))
+        hist = [c.execute("SELECT count(*) FROM segments WHERE risk >= ? AND risk < ?",
+                          band).fetchone()[0] for band in bands]
+        mean = c.execute("SELECT avg(risk) FROM segments").fetchone()[0]
+
+        def pct(q: float) -> float | None:  # nearest rank, read through the risk index
+            if not n_seg:
+                return None
+            row = c.execute("SELECT risk FROM segments ORDER BY risk LIMIT 1 OFFSET ?",
+                            (min(n_seg - 1, int(q * n_seg)),)).fetchone()
+            return round(row[0], 4)
+
+        return {
+            "database": str(self.path),
+            "signature": self.meta("signature"),
+            "files": {"total": files[0], "done": files[1]},
+            "segments": n_seg,
+            "flagged_segments": n_flagged,
+            "flags_by_category": by_cat,
+            "risk": {"mean": round(mean, 4) if mean is not None else None,
+                     "p50": pct(0.5), "p90": pct(0.9), "p99": pct(0.99),
+                     "histogram": {f"{lo:.1f}-{min(hi, 1.0):.1f}": n
+                                   for (lo, hi), n in zip(bands, hist, strict=True)}},
+            "slowest_files": [
+                {"path": p, "segments": n, "seconds": round(s, 3),
+                 "segments_per_s": round(n / s, 2) if s > 0 else None}
+                for p, n, s in c.execute("SELECT path, n_segments, seconds FROM files "
+                                         "ORDER BY seconds DESC LIMIT ?", (slowest,))],
+            "problems": [{"path": p, "line": line, "message": m} for p, line, m in c.execute(
+                "SELECT path, line, message FROM problems ORDER BY rowid")],
+        }

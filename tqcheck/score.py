@@ -1,0 +1,240 @@
+"""Batch scoring of a corpus into a run database: streamed, chunked, resumable.
+
+The corpus is read file by file (`tqcheck.corpus`), cut into chunks of segments that are
+checked together (so batching and deduplication work across small files), and each chunk
+is committed in one transaction (`tqcheck.rundb`). Rerunning the same command with the same
+database skips whatever was committed, after checking that the input still says the same.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from tqcheck.checker import Checker, CheckOptions
+from tqcheck.config import config_dir, read_toml
+from tqcheck.corpus import CorpusSettings, InputFile, Item, Problem, discover, iter_items
+from tqcheck.errors import ConfigError, InputError
+from tqcheck.models import load_registry
+from tqcheck.rundb import RunDB
+from tqcheck.translate import BackendFactory
+from tqcheck.translate.factory import BackendSettings, engine_id, make_factory
+
+
+@dataclass(frozen=True)
+class ScoreOptions:
+    check: CheckOptions = field(default_factory=CheckOptions)
+    backend: BackendSettings = field(default_factory=BackendSettings)
+    fmt: str = "auto"
+    glob: str | None = None
+    source: str | None = None  # line-aligned original(s) of plain-text inputs
+    chunk_segments: int | None = None  # default from configs/score.toml
+    max_line_chars: int | None = None
+
+    def record(self) -> dict[str, Any]:
+        """The settings a resumed run must share (those that change results)."""
+        c = self.check
+        return {
+            "lang": c.lang, "src_lang": c.src_lang, "pivots": list(c.pivots),
+            "profile": c.profile, "model_free": c.model_free, "language_id": c.language_id,
+            "similarity": c.similarity,
+            "engine": "none" if c.model_free else engine_id(self.backend),
+        }
+
+
+class Progress(Protocol):
+    """What a front end hears about a run (the CLI draws a progress bar from it)."""
+
+    def start(self, files: list[InputFile], total_bytes: int) -> None: ...
+
+    def advance(self, nbytes: int, nsegments: int) -> None: ...
+
+    def file_done(self, path: str, n_segments: int, seconds: float) -> None: ...
+
+    def problem(self, problem: Problem) -> None: ...
+
+
+@dataclass
+class RunStats:
+    """What one invocation did (the database holds the cumulative picture)."""
+
+    database: str
+    files: int = 0
+    files_skipped_done: int = 0
+    segments_scored: int = 0
+    segments_resumed: int = 0  # already in the database: skipped, not recomputed
+    problems: int = 0
+    seconds: float = 0.0
+    cache_hits: int = 0
+    cache_misses: int = 0
+    signature: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _score_config() -> dict[str, int]:
+    path = config_dir() / "score.toml"
+    data = read_toml(path).get("score", {})
+    try:
+        return {"chunk_segments": int(data["chunk_segments"]),
+                "max_line_chars": int(data["max_line_chars"])}
+    except (KeyError, ValueError) as exc:
+        raise ConfigError(f"{path}: [score] needs chunk_segments and max_line_chars") from exc
+
+
+class _Quiet:
+    def start(self, files: list[InputFile], total_bytes: int) -> None: ...
+
+    def advance(self, nbytes: int, nsegments: int) -> None: ...
+
+    def file_done(self, path: str, n_segments: int, seconds: float) -> None: ...
+
+    def problem(self, problem: Problem) -> None: ...
+
+
+class _Run:
+    """The state of one invocation: pending items, per-file byte positions, finished files."""
+
+    def __init__(self, db: RunDB, checker: Checker, progress: Progress, chunk: int,
+                 stats: RunStats) -> None:
+        self.db, self.checker, self.progress, self.chunk, self.stats = (
+            db, checker, progress, chunk, stats)
+        self.buffer: list[tuple[int, Item]] = []
+        self.finished: list[int] = []  # file ids whose last segment is buffered or stored
+        self.reported_bytes: dict[int, int] = {}
+        self.sizes: dict[int, int] = {}
+
+    def add(self, file_id: int, item: Item) -> None:
+        self.buffer.append((file_id, item))
+        if len(self.buffer) >= self.chunk:
+            self.flush()
+
+    def skip(self, file_id: int, item: Item) -> None:
+        """An item stored by an earlier invocation: only the progress moves."""
+        self.progress.advance(self._move(file_id, item.byte_end), 0)
+
+    def _move(self, file_id: int, byte_end: int) -> int:
+        moved = max(0, byte_end - self.reported_bytes.get(file_id, 0))
+        self.reported_bytes[file_id] = max(byte_end, self.reported_bytes.get(file_id, 0))
+        return moved
+
+    def flush(self) -> None:
+        if not self.buffer and not self.finished:
+            return
+        t0 = time.perf_counter()
+        segments = [item.segment for _, item in self.buffer]
+        results = self.checker.check(segments).segments if segments else []
+        rows = [(fid, it.ordinal, it.doc, it.seg_id, r)
+                for (fid, it), r in zip(self.buffer, results, strict=True)]
+        self.db.write_chunk(rows, time.perf_counter() - t0, self.finished,
+                            self.checker.signature())
+        nbytes = sum(self._move(fid, it.byte_end) for fid, it in self.buffer)
+        nbytes += sum(self._move(fid, self.sizes.get(fid, 0)) for fid in self.finished)
+        self.stats.segments_scored += len(rows)
+        self.progress.advance(nbytes, len(rows))
+        for fid in self.finished:
+            path, n, secs = self.db.conn.execute(
+                "SELECT path, n_segments, seconds FROM files WHERE id = ?", (fid,)).fetchone()
+            self.progress.file_done(path, n, secs)
+        self.buffer, self.finished = [], []
+
+
+def score_corpus(inputs: list[str], db_path: str | Path, options: ScoreOptions,
+                 progress: Progress | None = None,
+                 factory: BackendFactory | None = None) -> RunStats:
+    """Score every segment of `inputs` into the run database `db_path` (resuming it)."""
+    cfg = _score_config()
+    chunk = options.chunk_segments or cfg["chunk_segments"]
+    max_line = options.max_line_chars or cfg["max_line_chars"]
+    check = options.check
+    if options.source and not check.src_lang:
+        raise InputError("--source needs --src-lang (the language of the source text)")
+    files = discover(inputs, options.glob, options.fmt, options.source)
+    if not files:
+        raise InputError(f"no input files found in {', '.join(inputs)}"
+                         + (f" matching {options.glob!r}" if options.glob else ""))
+    progress = progress or _Quiet()
+    db = RunDB(db_path)
+    stats = RunStats(database=str(db_path))
+    t_start = time.perf_counter()
+    try:
+        db.bind_settings(options.record())
+        if factory is None and not check.model_free:
+            factory = make_factory(check.models_dir, load_registry().decoding, options.backend)
+        checker = Checker(check, factory)
+        checker.load_models(with_source=check.src_lang is not None)  # fail before any work
+        corpus = CorpusSettings(check.lang, check.src_lang,
+                                load_registry().decoding.max_segment_chars, max_line)
+        progress.start(files, sum(f.size for f in files))
+        run = _Run(db, checker, progress, chunk, stats)
+        for f in files:
+            _score_file(f, corpus, run)
+        run.flush()
+    finally:
+        stats.seconds = time.perf_counter() - t_start
+        stats.signature = db.meta("signature")
+        cache = getattr(factory, "cache", None)
+        if cache is not None:
+            stats.cache_hits, stats.cache_misses = cache.hits, cache.misses
+        db.close()
+    return stats
+
+
+def _score_file(f: InputFile, corpus: CorpusSettings, run: _Run) -> None:
+    db, stats, progress = run.db, run.stats, run.progress
+    state = db.file_state(f.path, f.format)
+    stats.files += 1
+    if state.status == "done":
+        stats.files_skipped_done += 1
+        stats.segments_resumed += state.n_segments
+        progress.advance(f.size, 0)
+        return
+    problems: list[Problem] = []
+
+    def report(p: Problem) -> None:
+        problems.append(p)
+        stats.problems += 1
+        db.add_problem(p.path, p.line, p.message)
+        progress.problem(p)
+
+    done = state.n_segments
+    pending: list[Item] = []  # already stored: compared with the input in small batches
+    n = 0
+    for item in iter_items(f, corpus, report):
+        n += 1
+        if item.ordinal < done:
+            run.skip(state.id, item)
+            pending.append(item)
+            if len(pending) >= 512:
+                _verify(db, state.id, pending, f.path)
+                pending = []
+            continue
+        if pending:
+            _verify(db, state.id, pending, f.path)
+            pending = []
+        run.add(state.id, item)
+    if pending:
+        _verify(db, state.id, pending, f.path)
+    stats.segments_resumed += min(done, n)
+    if n < done:
+        raise InputError(f"{f.path} now has {n} segments but the run database already holds "
+                         f"{done} from it: the file changed; score it into a new --db")
+    if n == 0 and not problems:
+        report(Problem(f.path, 0, "no text to score (empty or only whitespace)"))
+    run.sizes[state.id] = f.size
+    run.finished.append(state.id)
+    if not run.buffer:
+        run.flush()
+
+
+def _verify(db: RunDB, file_id: int, items: list[Item], path: str) -> None:
+    stored = db.stored_texts(file_id, items[0].ordinal, items[-1].ordinal)
+    for it in items:
+        if stored.get(it.ordinal) != it.segment.text:
+            raise InputError(f"{path}:{it.segment.line}: the text differs from segment "
+                             f"{it.ordinal} stored in the run database: the file changed since "
+                             "the run began; score it into a new --db")
+

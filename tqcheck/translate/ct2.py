@@ -1,0 +1,203 @@
+"""The CTranslate2 backend: the same Marian model, converted once, run by CTranslate2.
+
+int8 on CPU by default (int8_float16 on GPU). The conversion is cached under the cache
+directory, keyed by the model's fingerprint, so it happens once per model. Tokenisation is
+the model's own MarianTokenizer, so inputs and outputs match the torch backend's.
+
+Forced decoding: CTranslate2's `score_batch` returns only the log-probability of each given
+token, and tqcheck also needs the token the model would have chosen at each position. So the
+target is fed as a decoding prefix (`translate_batch(target_prefix=..., beam_size=1,
+return_logits_vocab=True)`), which yields the full distribution at every position in one
+incremental pass; both the given token's and the best token's log-probabilities come from it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tqcheck.config import Decoding
+from tqcheck.errors import DeviceError, ModelNotFoundError, TqcheckError
+from tqcheck.models import ModelSpec
+from tqcheck.translate import length_batches, piece_offsets
+from tqcheck.types import TokenScores
+
+CONVERSION_VERSION = 1  # bump when the conversion changes, so cached conversions are redone
+COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "float16", "float32")
+
+
+def ct2_device(device: str) -> str:
+    import ctranslate2
+
+    has_cuda = ctranslate2.get_cuda_device_count() > 0
+    if device == "auto":
+        return "cuda" if has_cuda else "cpu"
+    if device.startswith("cuda") and not has_cuda:
+        raise DeviceError("--device cuda was requested but CTranslate2 sees no CUDA GPU")
+    if device != "cpu" and not device.startswith("cuda"):
+        raise DeviceError(f"unknown device {device!r}; use auto, cpu or cuda")
+    return "cuda" if device.startswith("cuda") else "cpu"
+
+
+def default_compute_type(device: str, compute_type: str) -> str:
+    if compute_type != "auto":
+        if compute_type not in COMPUTE_TYPES:
+            raise TqcheckError(f"unknown compute type {compute_type!r}; use one of "
+                               f"{', '.join(COMPUTE_TYPES)}")
+        return compute_type
+    return "int8_float16" if device == "cuda" else "int8"
+
+
+def _exact_marian_loader() -> Any:
+    """A Marian loader that keeps transformers' decoder start: the `<pad>` embedding.
+
+    CTranslate2's own Marian loader drops `<pad>` and starts decoding from a zero vector,
+    which equals transformers only when that embedding is zero (true of Marian-trained
+    opus-mt, not of models trained with transformers and tied embeddings, such as the toy
+    pair). Keeping the token makes both engines compute the same thing for every model.
+    """
+    from ctranslate2.converters import transformers as ct2t
+
+    class ExactMarianLoader(ct2t.MarianMTLoader):
+        def get_model_spec(self, model: Any) -> Any:
+            model.config.normalize_before = False
+            model.config.normalize_embedding = False
+            return ct2t.BartLoader.get_model_spec(self, model)
+
+        def set_config(self, config: Any, model: Any, tokenizer: Any) -> None:
+            super().set_config(config, model, tokenizer)
+            config.decoder_start_token = tokenizer.pad_token
+
+        def set_decoder(self, spec: Any, decoder: Any) -> None:
+            ct2t.BartLoader.set_decoder(self, spec, decoder)
+
+        def get_vocabulary(self, model: Any, tokenizer: Any) -> Any:
+            return ct2t.BartLoader.get_vocabulary(self, model, tokenizer)
+
+    return ExactMarianLoader()
+
+
+def convert(model_dir: Path, fingerprint: str, cache_dir: Path) -> Path:
+    """The CTranslate2 conversion of a saved Marian model (float32; quantised at load)."""
+    import ctranslate2
+    from ctranslate2.converters import transformers as ct2t
+
+    safe = fingerprint.replace(":", "-").replace("/", "--").replace("@", "-")
+    out = cache_dir / "ct2" / f"{safe}-v{CONVERSION_VERSION}"
+    if (out / "model.bin").is_file():
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".convert-", dir=out.parent))
+    try:
+        loaders = ct2t._MODEL_LOADERS
+        original = loaders["MarianConfig"]
+        loaders["MarianConfig"] = _exact_marian_loader()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ctranslate2.converters.TransformersConverter(str(model_dir)).convert(
+                    str(tmp / "model"), force=True)
+        finally:
+            loaders["MarianConfig"] = original
+        try:
+            os.replace(tmp / "model", out)  # atomic: a concurrent converter may have won
+        except OSError:
+            if not (out / "model.bin").is_file():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+class CT2MarianBackend:
+    """One Marian direction run by CTranslate2."""
+
+    def __init__(self, spec: ModelSpec, model_dir: Path, fingerprint: str, decoding: Decoding,
+                 cache_dir: Path, device: str = "auto", compute_type: str = "auto",
+                 threads: int = 0) -> None:
+        import ctranslate2
+        from transformers import MarianTokenizer
+
+        self.spec = spec
+        self.decoding = decoding
+        self.device = ct2_device(device)
+        self.compute_type = default_compute_type(self.device, compute_type)
+        self.name = spec.signature()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.tokenizer: Any = MarianTokenizer.from_pretrained(str(model_dir))
+            converted = convert(model_dir, fingerprint, cache_dir)
+        except TqcheckError:
+            raise
+        except Exception as exc:
+            reason = f"cannot convert {model_dir} for CTranslate2: {str(exc).splitlines()[0]}"
+            raise ModelNotFoundError(spec.pair, spec.model_id, reason[:300]) from exc
+        cpu_threads = threads or os.cpu_count() or 1
+        self.translator = ctranslate2.Translator(
+            str(converted), device=self.device, compute_type=self.compute_type,
+            intra_threads=cpu_threads if self.device == "cpu" else 1)
+
+    def _pieces(self, texts: Sequence[str]) -> list[list[str]]:
+        token = self.spec.target_token
+        inputs = [f"{token} {t}" for t in texts] if token else list(texts)
+        ids = self.tokenizer(inputs, truncation=True,
+                             max_length=self.decoding.max_input_tokens)["input_ids"]
+        return [self.tokenizer.convert_ids_to_tokens(x) for x in ids]
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        token = self.spec.target_token
+        inputs = [f"{token} {t}" for t in texts] if token else list(texts)
+        return [len(x) for x in self.tokenizer(inputs, truncation=False)["input_ids"]]
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        if not texts:
+            return []
+        results = self.translator.translate_batch(
+            self._pieces(texts), beam_size=self.decoding.num_beams,
+            max_batch_size=self.decoding.batch_tokens, batch_type="tokens",
+            max_input_length=self.decoding.max_input_tokens,
+            max_decoding_length=self.decoding.max_new_tokens,
+            suppress_sequences=[[self.tokenizer.pad_token]])  # as transformers' bad_words_ids
+        special = set(self.tokenizer.all_special_tokens)
+        return [self.tokenizer.convert_tokens_to_string(
+            [t for t in r.hypotheses[0] if t not in special]) for r in results]
+
+    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenScores]:
+        import numpy as np
+
+        if not sources:
+            return []
+        src = self._pieces(sources)
+        tgt_ids = self.tokenizer(text_target=list(targets), truncation=True,
+                                 max_length=self.decoding.max_input_tokens)["input_ids"]
+        eos = self.tokenizer.eos_token_id
+        out: list[TokenScores | None] = [None] * len(sources)
+        lengths = [len(a) + len(b) for a, b in zip(src, tgt_ids, strict=True)]
+        for batch in length_batches(lengths, self.decoding.batch_tokens):
+            prefixes = [self.tokenizer.convert_ids_to_tokens(
+                [t for t in tgt_ids[i] if t != eos]) for i in batch]
+            results = self.translator.translate_batch(
+                [src[i] for i in batch], target_prefix=prefixes, beam_size=1,
+                return_logits_vocab=True, max_input_length=self.decoding.max_input_tokens,
+                max_decoding_length=max(len(p) for p in prefixes) + 1)
+            for row, i in enumerate(batch):
+                ids = [t for t in tgt_ids[i] if t != eos] + [eos]
+                logits = np.asarray(results[row].logits[0], dtype=np.float32)[:len(ids)]
+                shifted = logits - logits.max(axis=-1, keepdims=True)
+                logp = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+                best = logp.argmax(axis=-1)
+                pieces = self.tokenizer.convert_ids_to_tokens(ids)
+                out[i] = TokenScores(
+                    tokens=tuple(pieces),
+                    logprobs=tuple(float(logp[k, t]) for k, t in enumerate(ids)),
+                    best_tokens=tuple(self.tokenizer.convert_ids_to_tokens(best.tolist())),
+                    best_logprobs=tuple(float(logp[k, b]) for k, b in enumerate(best)),
+                    offsets=tuple(piece_offsets(pieces, targets[i])),
+                )
+        return [s for s in out if s is not None]
