@@ -48,6 +48,41 @@ def rebuild_corpus(mqm_dir: Path) -> None:
     print(f"corpus: {len(train)} training, {len(held)} held-out sentences")
 
 
+def synthetic_sentences(english: list[str], n: int, seed: int) -> list[str]:
+    """n sentences of made-up English-like words (a letter-bigram model of the corpus's
+    words) among the corpus's own function words.
+
+    The toy cipher maps any letter string, so invented words teach the models the cipher
+    itself rather than the training talks' vocabulary: what held-out talks need.
+    """
+    rng = random.Random(seed)
+    words = [w for s in english for w in re.findall(r"[a-z]+", s) if len(w) > 1]
+    follow: dict[str, list[str]] = {}
+    for w in words:
+        for a, b in zip("^" + w, w + "$", strict=True):
+            follow.setdefault(a, []).append(b)
+    common = [w for w in words if len(w) <= 3]
+
+    def invent() -> str:
+        out, c = "", "^"
+        while len(out) < 14:
+            c = rng.choice(follow[c])
+            if c == "$":
+                if len(out) >= 2:
+                    break
+                c = out[-1] if out else "^"
+                continue
+            out += c
+        return out
+
+    sentences = []
+    for _ in range(n):
+        k = rng.randint(4, 18)
+        ws = [rng.choice(common) if rng.random() < 0.4 else invent() for _ in range(k)]
+        sentences.append(" ".join(ws).capitalize() + rng.choice([".", ".", "?", ","]))
+    return sentences
+
+
 def read_lines(path: Path) -> list[str]:
     return [line for line in path.read_text("utf-8").splitlines() if line.strip()]
 
@@ -144,6 +179,8 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--rebuild-corpus", type=Path, metavar="MQM_DIR")
+    ap.add_argument("--synthetic", type=int, default=0,
+                    help="extra training sentences of invented words (teach the cipher)")
     args = ap.parse_args()
 
     from sacrebleu.metrics import CHRF
@@ -154,6 +191,8 @@ def main() -> None:
     if args.rebuild_corpus:
         rebuild_corpus(args.rebuild_corpus)
     english = read_lines(CORPUS / "train.en.txt")
+    if args.synthetic:
+        english += synthetic_sentences(english, args.synthetic, args.seed)
     toy = [to_toy(s) for s in english]
     spm_model = train_sentencepiece(english + toy, VOCAB)
     jobs = []
@@ -186,23 +225,27 @@ def write_card(out: Path, st: dict, scores: dict, args: argparse.Namespace,
                n_train: int, n_held: int) -> None:
     size = sum(p.stat().st_size for p in out.iterdir() if p.is_file())
     src, tgt = st["pair"].split("-")
+    synthetic = (f", plus {args.synthetic} sentences of invented English-like words "
+                 "(`--synthetic`: they teach the letter cipher, not the talks' vocabulary)"
+                 if args.synthetic else "")
     card = f"""# toy MarianMT {src}→{tgt}
 
 A small MarianMT model for tqcheck's tests and detection benchmark; it translates between
 English and "toy", the synthetic language of `tqcheck.toylang` (function-word lexicon,
 letter cipher for other words, names kept, determiners after the next word).
 
-- Data: {st['pairs']} of the {n_train} English sentences of `fixtures/toy/train.en.txt`
+- Data: {st['pairs']} of {n_train} English sentences: those of `fixtures/toy/train.en.txt`
   (English side of the WMT MQM TED data, Apache-2.0, all talks except
-  {', '.join(HELDOUT_TALKS)}) and their toy mapping (pairs of at most {MAX_TOKENS} tokens);
-  shared SentencePiece unigram vocabulary of {VOCAB} pieces over both sides.
+  {', '.join(HELDOUT_TALKS)}){synthetic} and their toy mapping (pairs of at most
+  {MAX_TOKENS} tokens); shared SentencePiece unigram vocabulary of {VOCAB} pieces over both
+  sides.
 - Architecture: Marian, d_model {ARCH['d_model']}, {ARCH['layers']}+{ARCH['layers']} layers,
   {ARCH['heads']} heads, FFN {ARCH['ffn']}; {st['params']:,} parameters, {size / 1e6:.1f} MB
   on disk.
 - Training: `python scripts/train_toy_models.py --steps {args.steps} --batch-tokens
-  {args.batch_tokens} --lr {args.lr} --seed {args.seed}`; AdamW, label smoothing 0.1,
-  {st['steps']} steps in {st['seconds'] / 60:.1f} minutes on one CPU thread (both directions
-  trained at once on a 2-core machine).
+  {args.batch_tokens} --lr {args.lr} --seed {args.seed} --synthetic {args.synthetic}`;
+  AdamW, label smoothing 0.1, {st['steps']} steps in {st['seconds'] / 60:.1f} minutes on one
+  CPU thread (both directions trained at once on a 2-core machine).
 - Held-out chrF (sacrebleu, beam 4) on {n_held} sentences of talks
   {', '.join(HELDOUT_TALKS)}: en→toy {scores['en-toy']:.1f}, toy→en {scores['toy-en']:.1f},
   round trip en→toy→en {scores['en-toy-en']:.1f}.

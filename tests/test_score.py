@@ -76,7 +76,7 @@ def test_corpus_of_every_kind_with_bad_input(tmp_path: Path) -> None:
     # Offsets and lines still point into the file after a skipped line.
     start, end, line = rows(db, "SELECT s.start, s.\"end\", s.line FROM segments s JOIN files f "
                                 "ON f.id = s.file_id WHERE s.text = 'Good line three.'")[0]
-    raw = (corpus / "bad.txt").read_bytes().decode("utf-8", errors="replace")
+    raw = (corpus / "bad.txt").read_bytes().decode("utf-8", errors="surrogateescape")
     assert raw[start:end] == "Good line three." and line == 3
     assert rows(db, "SELECT count(*) FROM files WHERE status = 'done'")[0][0] == 7
     ids = rows(db, "SELECT doc, seg_id FROM segments WHERE text LIKE 'They will%' OR "

@@ -94,6 +94,11 @@ def check_command(
     device: Device = "auto",
     model_free: ModelFree = False,
     quiet: Quiet = False,
+    review: Annotated[bool, typer.Option(
+        "--review", help="Save the results in a run database (--db) and open the review "
+        "app on them.")] = False,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Run database for --review (default: FILE.tqcheck.sqlite).")] = None,
 ) -> None:
     """Check one file: which sentences are awkward or lossy, and where."""
     from tqcheck.checker import Checker, CheckOptions, load_segments
@@ -103,6 +108,12 @@ def check_command(
 
     if source is not None and not src_lang:
         raise fail("--source needs --src-lang (the language of the source text)")
+    if review:
+        _check_and_review(file, source, CheckOptions(
+            lang=lang, src_lang=src_lang, pivots=tuple(pivot or ()), profile=profile,
+            models_dir=models_dir, device=device, model_free=model_free),
+            db or f"{file}.tqcheck.sqlite", quiet)
+        return
     try:
         opts = CheckOptions(lang=lang, src_lang=src_lang, pivots=tuple(pivot or ()),
                             profile=profile, models_dir=models_dir, device=device,
@@ -118,6 +129,25 @@ def check_command(
     flags = [f for r in result.segments for f in r.flags]
     if fail_on is not FailOn.never and at_or_above(flags, fail_on.value):
         raise typer.Exit(EXIT_FLAGGED)
+
+
+def _check_and_review(file: str, source: str | None, opts, db: str, quiet: bool) -> None:
+    """`check --review`: score the file into a run database, then open the review app."""
+    from tqcheck.score import ScoreOptions, score_corpus
+
+    if file == "-":
+        raise fail("--review needs a file (standard input cannot be read again for the "
+                   "corrected export)")
+    with _RichProgress(quiet) as progress:
+        try:
+            score_corpus([file], db, ScoreOptions(check=opts, source=source), progress)
+        except TqcheckError as exc:
+            raise fail(str(exc)) from None
+    from tqcheck.review_app import ReviewApp
+
+    ReviewApp(db).run()
+    typer.echo(f"decisions are saved in {db}; `tqcheck export {db} --corrected OUT` writes "
+               "the corrected text", err=True)
 
 
 @models_app.command("list")
@@ -426,8 +456,11 @@ def export_command(
                                             "stdout).")] = None,
     min_risk: Annotated[float | None, typer.Option(
         "--min-risk", help="Only segments with at least this risk.")] = None,
+    corrected: Annotated[str | None, typer.Option(
+        "--corrected", help="Write the input text with the review's edits applied to this "
+        "file (a directory when the run has several files).")] = None,
 ) -> None:
-    """Write a run's segments, one row each, with their file and document."""
+    """Write a run's segments, one row each (with decisions), or the corrected text."""
     from tqcheck.export import EXPORT_FORMATS, export_run
     from tqcheck.rundb import RunDB
 
@@ -435,6 +468,13 @@ def export_command(
         raise fail(f"unknown format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
     try:
         rundb = RunDB(run, create=False)
+        if corrected:
+            from tqcheck.corrected import write_corrected
+            from tqcheck.review import Review
+
+            for path in write_corrected(Review(rundb), corrected):
+                typer.echo(f"wrote {path}", err=True)
+            return
         if out:
             with open(out, "w", encoding="utf-8", newline="") as fh:
                 n = export_run(rundb, fmt, fh, min_risk)
@@ -443,6 +483,86 @@ def export_command(
             export_run(rundb, fmt, sys.stdout, min_risk)
     except TqcheckError as exc:
         raise fail(str(exc)) from None
+
+
+Reviewer = Annotated[str | None, typer.Option(
+    "--reviewer", envvar="TQCHECK_REVIEWER", help="Name stored with each decision "
+    "(default: $TQCHECK_REVIEWER or the login name).")]
+
+
+@app.command("review")
+def review_command(
+    run: Annotated[str, typer.Argument(help="Run database written by `tqcheck score`.")],
+    reviewer: Reviewer = None,
+) -> None:
+    """Go through flagged segments worst first: accept, confirm, edit (press ? for keys)."""
+    from pathlib import Path
+
+    if not Path(run).is_file():
+        raise fail(f"{run}: no such run database")
+    from tqcheck.review_app import ReviewApp
+
+    try:
+        ReviewApp(run, reviewer).run()
+    except TqcheckError as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command("decide")
+def decide_command(
+    run: Annotated[str, typer.Argument(help="Run database.")],
+    segment: Annotated[str, typer.Argument(help="Segment as FILE:N (field `key` of export).")],
+    accept: Annotated[bool, typer.Option("--accept", help="The flags are false alarms.")
+                      ] = False,
+    confirm: Annotated[bool, typer.Option("--confirm", help="The flags are real problems.")
+                       ] = False,
+    edit: Annotated[str | None, typer.Option("--edit", help="The corrected segment text.")
+                    ] = None,
+    undo: Annotated[bool, typer.Option("--undo", help="Cancel the latest decision on "
+                                       "this segment.")] = False,
+    reviewer: Reviewer = None,
+) -> None:
+    """Record one review decision (the review app's keys, for scripts)."""
+    from tqcheck.review import Review, SegmentKey
+    from tqcheck.rundb import RunDB
+
+    chosen = [name for name, on in (("accept", accept), ("confirm", confirm),
+                                    ("edit", edit is not None), ("undo", undo)) if on]
+    if len(chosen) != 1:
+        raise fail("give exactly one of --accept, --confirm, --edit TEXT, --undo")
+    try:
+        review = Review(RunDB(run, create=False), reviewer)
+        key = SegmentKey.parse(segment)
+        if undo:
+            current = review.current(key)
+            if current is None:
+                raise fail(f"segment {key} has no decision to undo")
+            review.undo(current.id)
+            typer.echo(f"{key}: undid {current.action}")
+            return
+        d = review.decide(key, chosen[0], edit)
+    except TqcheckError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"{d.key}: {d.action} by {d.reviewer} at {d.at}")
+
+
+@app.command("report")
+def report_command(
+    run: Annotated[str, typer.Argument(help="Run database.")],
+    out: Annotated[str, typer.Option("--out", "-o", help="HTML file to write.")
+                   ] = "tqcheck-report.html",
+    limit: Annotated[int, typer.Option(help="At most this many flagged segments, worst "
+                                       "first.")] = 2000,
+) -> None:
+    """Write one self-contained HTML page: figures, risk histogram, flagged segments."""
+    from tqcheck.report import write_report
+    from tqcheck.rundb import RunDB
+
+    try:
+        path = write_report(RunDB(run, create=False), out, limit)
+    except TqcheckError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"wrote {path}")
 
 
 @app.command("summary")

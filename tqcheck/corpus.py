@@ -136,7 +136,8 @@ def _decoded_lines(fh: BinaryIO, path: str, max_line_chars: int,
         except UnicodeDecodeError as exc:
             report(Problem(path, number, f"invalid UTF-8 (byte 0x{raw[exc.start]:02x} at "
                                          f"column {exc.start + 1}); line skipped"))
-            char_pos += len(raw.decode("utf-8", errors="replace"))
+            # surrogateescape: one character per bad byte, as the corrected export reads it
+            char_pos += len(raw.decode("utf-8", errors="surrogateescape"))
             continue
         if number == 1:
             line = line.removeprefix("\ufeff")

@@ -1,6 +1,7 @@
 """Writing a run database out: one row per segment, as JSONL, CSV or TSV.
 
-Rows carry the segment fields of docs/output.md plus the file and document they came from;
+Rows carry the segment fields of docs/output.md plus the file and document they came from,
+`key` (FILE:N, what `tqcheck decide` takes) and the segment's current review decision;
 `id` is the input's own id column when it had one, else the segment's index in its file.
 """
 
@@ -10,11 +11,12 @@ import csv
 import json
 from typing import IO
 
+from tqcheck.review import Review
 from tqcheck.rundb import RunDB
 
 EXPORT_FORMATS = ("jsonl", "csv", "tsv")
-FLAT_COLUMNS = ("file", "doc", "id", "line", "start", "end", "risk", "severity", "categories",
-                "n_flags", "text", "source", "flags")
+FLAT_COLUMNS = ("key", "file", "doc", "id", "line", "start", "end", "risk", "severity",
+                "categories", "n_flags", "text", "source", "flags", "decision", "corrected")
 
 
 def _tsv_cell(value: object) -> str:
@@ -33,19 +35,26 @@ def export_run(db: RunDB, fmt: str, out: IO[str], min_risk: float | None = None)
             writer.writerow(header)
         else:
             out.write("\t".join(header) + "\n")
+    decisions = {str(k): d for k, d in Review(db).all_current().items()}
     n = 0
-    for path, doc, seg_id, r in db.iter_results(min_risk):
+    for stored in db.iter_results(min_risk):
         n += 1
+        r = stored.result
+        d = decisions.get(stored.key)
+        decision = None if d is None else {"action": d.action, "reviewer": d.reviewer,
+                                           "at": d.at, "before": d.before, "after": d.after}
         if fmt == "jsonl":
-            row = {"file": path, "doc": doc, **r.to_dict(), "id": seg_id,
-                   "signature": signature}
+            row = {"key": stored.key, "file": stored.path, "doc": stored.doc, **r.to_dict(),
+                   "id": stored.seg_id, "decision": decision, "signature": signature}
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             continue
         seg = r.segment
-        values = [path, doc, seg_id, seg.line, seg.start, seg.end, f"{r.risk:.4f}",
-                  r.worst_severity() or "", ",".join(sorted({f.category for f in r.flags})),
-                  len(r.flags), seg.text, seg.source or "",
-                  json.dumps([f.to_dict() for f in r.flags], ensure_ascii=False)]
+        values = [stored.key, stored.path, stored.doc, stored.seg_id, seg.line, seg.start,
+                  seg.end, f"{r.risk:.4f}", r.worst_severity() or "",
+                  ",".join(sorted({f.category for f in r.flags})), len(r.flags), seg.text,
+                  seg.source or "", json.dumps([f.to_dict() for f in r.flags],
+                                               ensure_ascii=False),
+                  d.action if d else "", (d.after or "") if d and d.action == "edit" else ""]
         if writer:
             writer.writerow(values)
         else:

@@ -65,6 +65,16 @@ CREATE TABLE IF NOT EXISTS flags (
     PRIMARY KEY (file_id, ordinal, n)
 );
 CREATE INDEX IF NOT EXISTS flags_category ON flags(category, severity);
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_id INTEGER NOT NULL, ordinal INTEGER NOT NULL,
+    action TEXT NOT NULL,         -- accept | confirm | edit | undo
+    reviewer TEXT NOT NULL,
+    at TEXT NOT NULL,             -- ISO 8601, UTC
+    before TEXT, after TEXT,      -- the segment's text before and after (edit)
+    undoes INTEGER                -- for undo: the decision it cancels
+);
+CREATE INDEX IF NOT EXISTS decisions_segment ON decisions(file_id, ordinal);
 CREATE TABLE IF NOT EXISTS problems (
     path TEXT NOT NULL, line INTEGER NOT NULL, message TEXT NOT NULL,
     UNIQUE (path, line, message)
@@ -77,6 +87,22 @@ class FileState:
     id: int
     status: str
     n_segments: int
+
+
+@dataclass(frozen=True)
+class StoredSegment:
+    """A segment as the run database holds it: where it came from and its result."""
+
+    file_id: int
+    ordinal: int
+    path: str
+    doc: str
+    seg_id: str  # the input's id column, else the ordinal
+    result: SegmentResult
+
+    @property
+    def key(self) -> str:
+        return f"{self.file_id}:{self.ordinal}"
 
 
 class RunDB:
@@ -175,19 +201,33 @@ class RunDB:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def iter_results(self, min_risk: float | None = None
-                     ) -> Iterator[tuple[str, str, str, SegmentResult]]:
-        """(file, doc, id, result) of every stored segment, in input order, streamed."""
+    def get(self, file_id: int, ordinal: int) -> StoredSegment | None:
+        return next(self.iter_results(only=(file_id, ordinal)), None)
+
+    def iter_results(self, min_risk: float | None = None, flagged_only: bool = False,
+                     worst_first: bool = False, limit: int | None = None,
+                     only: tuple[int, int] | None = None) -> Iterator[StoredSegment]:
+        """Stored segments, in input order (or worst first), streamed."""
         c = self.conn
         query = ("SELECT s.file_id, s.ordinal, f.path, s.doc, s.seg_id, s.text, s.source, "
                  "s.start, s.\"end\", s.line, s.notes, s.risk FROM segments s JOIN files f "
-                 "ON f.id = s.file_id")
-        params: tuple[Any, ...] = ()
+                 "ON f.id = s.file_id WHERE 1 = 1")
+        params: list[Any] = []
         if min_risk is not None:
-            query += " WHERE s.risk >= ?"
-            params = (min_risk,)
+            query += " AND s.risk >= ?"
+            params.append(min_risk)
+        if flagged_only:
+            query += " AND s.n_flags > 0"
+        if only is not None:
+            query += " AND s.file_id = ? AND s.ordinal = ?"
+            params += list(only)
+        query += (" ORDER BY s.risk DESC, s.file_id, s.ordinal" if worst_first
+                  else " ORDER BY s.file_id, s.ordinal")
+        if limit is not None:
+            query += " LIMIT ?"
+            params.append(limit)
         cur = self.conn.cursor()
-        for row in cur.execute(query + " ORDER BY s.file_id, s.ordinal", params):
+        for row in cur.execute(query, params):
             file_id, ordinal, path, doc, seg_id, text, source, start, end, line, notes, risk = row
             key = (file_id, ordinal)
             seg = Segment(id=ordinal, text=text, start=start, end=end, line=line, source=source,
@@ -201,8 +241,8 @@ class RunDB:
                      for a, b, cat, sev, msg, sug, side, sig in c.execute(
                          "SELECT start, \"end\", category, severity, message, suggestion, side, "
                          "signal FROM flags WHERE file_id = ? AND ordinal = ? ORDER BY n", key)]
-            yield path, doc, seg_id, SegmentResult(segment=seg, backtranslations=bts,
-                                                   metrics=mets, risk=risk, flags=flags)
+            yield StoredSegment(file_id, ordinal, path, doc, seg_id, SegmentResult(
+                segment=seg, backtranslations=bts, metrics=mets, risk=risk, flags=flags))
 
     def summary(self, slowest: int = 5) -> dict[str, Any]:
         """Counts by category and severity, the risk distribution, the slowest files."""

@@ -27,6 +27,7 @@ from tqcheck.models import ModelSpec
 from tqcheck.translate import length_batches, piece_offsets
 from tqcheck.types import TokenScores
 
+LOGITS_BUDGET = 256 * 2**20  # bytes of logits per forced-decoding call
 CONVERSION_VERSION = 1  # bump when the conversion changes, so cached conversions are redone
 COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "float16", "float32")
 
@@ -168,6 +169,27 @@ class CT2MarianBackend:
         return [self.tokenizer.convert_tokens_to_string(
             [t for t in r.hypotheses[0] if t not in special]) for r in results]
 
+    def _logit_batches(self, tgt_ids: list[list[int]], batches: list[list[int]]
+                       ) -> list[list[int]]:
+        """Split batches so the full-vocabulary logits of one call stay under LOGITS_BUDGET
+        bytes: every row runs to the longest prefix of its call, 4 bytes per vocabulary
+        entry per step (59k entries: 100 sentences of 40 tokens ≈ 1 GB)."""
+        per_step = 4 * len(self.tokenizer)
+        out: list[list[int]] = []
+        for batch in batches:
+            current: list[int] = []
+            longest = 0
+            for i in sorted(batch, key=lambda i: len(tgt_ids[i])):
+                steps = max(longest, len(tgt_ids[i]) + 1)
+                if current and (len(current) + 1) * steps * per_step > LOGITS_BUDGET:
+                    out.append(current)
+                    current, steps = [], len(tgt_ids[i]) + 1
+                current.append(i)
+                longest = steps
+            if current:
+                out.append(current)
+        return out
+
     def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenScores]:
         import numpy as np
 
@@ -179,7 +201,8 @@ class CT2MarianBackend:
         eos = self.tokenizer.eos_token_id
         out: list[TokenScores | None] = [None] * len(sources)
         lengths = [len(a) + len(b) for a, b in zip(src, tgt_ids, strict=True)]
-        for batch in length_batches(lengths, self.decoding.batch_tokens):
+        for batch in self._logit_batches(tgt_ids, length_batches(
+                lengths, self.decoding.batch_tokens)):
             prefixes = [self.tokenizer.convert_ids_to_tokens(
                 [t for t in tgt_ids[i] if t != eos]) for i in batch]
             results = self.translator.translate_batch(
@@ -188,16 +211,20 @@ class CT2MarianBackend:
                 max_decoding_length=max(len(p) for p in prefixes) + 1)
             for row, i in enumerate(batch):
                 ids = [t for t in tgt_ids[i] if t != eos] + [eos]
+                # Log-softmax by logsumexp, without materialising log-probabilities:
+                # only the given and the best token of each position are needed.
                 logits = np.asarray(results[row].logits[0], dtype=np.float32)[:len(ids)]
-                shifted = logits - logits.max(axis=-1, keepdims=True)
-                logp = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-                best = logp.argmax(axis=-1)
+                top = logits.max(axis=-1)
+                lse = top + np.log(np.exp(logits - top[:, None]).sum(axis=-1))
+                best = logits.argmax(axis=-1)
+                lps = (logits[np.arange(len(ids)), ids] - lse).tolist()
+                best_lps = (top - lse).tolist()
                 pieces = self.tokenizer.convert_ids_to_tokens(ids)
                 out[i] = TokenScores(
                     tokens=tuple(pieces),
-                    logprobs=tuple(float(logp[k, t]) for k, t in enumerate(ids)),
+                    logprobs=tuple(lps),
                     best_tokens=tuple(self.tokenizer.convert_ids_to_tokens(best.tolist())),
-                    best_logprobs=tuple(float(logp[k, b]) for k, b in enumerate(best)),
+                    best_logprobs=tuple(best_lps),
                     offsets=tuple(piece_offsets(pieces, targets[i])),
                 )
         return [s for s in out if s is not None]

@@ -1,0 +1,80 @@
+"""Make the screenshots in docs/: the review app (SVG) and the HTML report (PNG).
+
+    python scripts/docs_screenshots.py
+
+Scores a short English text against its toy-language source with the committed toy
+models (offline), records two decisions, then drives the review app with Textual's pilot
+and opens the report in headless Chromium.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from tqcheck.checker import CheckOptions
+from tqcheck.report import write_report
+from tqcheck.review import Review, SegmentKey
+from tqcheck.review_app import ReviewApp
+from tqcheck.rundb import RunDB
+from tqcheck.score import ScoreOptions, score_corpus
+from tqcheck.toylang import to_toy
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+ORIGINAL = [
+    "We went to the lake with our friends, and we swam until the sun went down.",
+    "The museum opened a new room for the paintings of the old masters.",
+    "She told me that the train would leave at nine in the morning.",
+    "Many people in the village still remember the flood of that winter.",
+    "He wrote three letters to the council, but nobody answered them.",
+    "The children were playing in the garden when it started to rain.",
+]
+# The MT the desk received: an omission, a changed number, a scramble, and clean lines.
+MT = [
+    "We went to the lake, and we swam until the sun went down.",
+    "The museum opened a new room for the paintings of the old masters.",
+    "She told me that the train would leave at ten in the morning.",
+    "Many people in the village still remember the flood of that winter.",
+    "He wrote letters three to the council, but nobody them answered.",
+    "The children were playing in the garden when it started to rain.",
+]
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="tqcheck-shots-"))
+    (tmp / "article.en.txt").write_text("\n".join(MT) + "\n", "utf-8")
+    (tmp / "article.toy.txt").write_text("\n".join(to_toy(s) for s in ORIGINAL) + "\n",
+                                         "utf-8")
+    db = tmp / "run.sqlite"
+    opts = ScoreOptions(check=CheckOptions(lang="en", src_lang="toy", models_dir=str(
+        ROOT / "fixtures" / "models")), source=str(tmp / "article.toy.txt"))
+    score_corpus([str(tmp / "article.en.txt")], db, opts)
+    review = Review(RunDB(db, create=False), reviewer="ana")
+    review.decide(SegmentKey(1, 2), "edit", MT[2].replace("ten", "nine"))
+    review.decide(SegmentKey(1, 1), "accept")
+
+    async def shoot() -> None:
+        app = ReviewApp(db, reviewer="ana")
+        async with app.run_test(size=(150, 42)) as pilot:
+            await pilot.pause()
+            app.save_screenshot("review-app.svg", str(DOCS))
+
+    asyncio.run(shoot())
+    page = write_report(RunDB(db, create=False), tmp / "report.html")
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        raise SystemExit("install Debian's chromium for the report screenshot")
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--no-first-run", f"--user-data-dir={tmp / 'profile'}",
+                    f"--screenshot={DOCS / 'report.png'}", "--window-size=1300,1100",
+                    page.as_uri()], check=True, capture_output=True, timeout=120)
+    print(f"wrote {DOCS / 'review-app.svg'} and {DOCS / 'report.png'}")
+
+
+if __name__ == "__main__":
+    main()

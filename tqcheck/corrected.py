@@ -1,0 +1,111 @@
+"""The corrected text: each input file rewritten with the reviewers' edits applied.
+
+Plain text is rewritten in place by character offsets, so paragraphs, blank lines, line
+ends and every unedited byte stay as they were (undecodable bytes included, through
+surrogateescape). TSV and JSONL rows get their `target` replaced; other rows are copied
+verbatim. Before replacing, the file's text at each offset is compared with the stored
+segment: a file changed since scoring is refused, not silently patched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from tqcheck.errors import InputError
+from tqcheck.review import Review
+
+
+def _edits_by_file(review: Review) -> dict[int, dict[int, str]]:
+    out: dict[int, dict[int, str]] = {}
+    for key, d in review.all_current().items():
+        if d.action == "edit" and d.after is not None:
+            out.setdefault(key.file_id, {})[key.ordinal] = d.after
+    return out
+
+
+def _text_file(path: Path, rows: list[tuple[int, int, int, str]], edits: dict[int, str]
+               ) -> bytes:
+    text = path.read_bytes().decode("utf-8", errors="surrogateescape")
+    bom = text.startswith("\ufeff")
+    body = text.removeprefix("\ufeff")
+    pieces: list[str] = []
+    pos = 0
+    for ordinal, start, end, stored in rows:
+        if ordinal not in edits:
+            continue
+        if body[start:end] != stored:
+            raise InputError(f"{path}: the text at segment {ordinal} (characters {start}-{end})"
+                             " is not what was scored; the file changed since the run")
+        pieces += [body[pos:start], edits[ordinal]]
+        pos = end
+    pieces.append(body[pos:])
+    return (("\ufeff" if bom else "") + "".join(pieces)).encode("utf-8", "surrogateescape")
+
+
+def _row_file(path: Path, fmt: str, rows: list[tuple[int, int, int, str]],
+              edits: dict[int, str], line_of: dict[int, int]) -> bytes:
+    by_line = {line_of[o]: t for o, t in edits.items()}
+    out: list[bytes] = []
+    header: list[str] | None = None
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if number not in by_line:
+                if fmt == "tsv" and header is None and raw.strip():
+                    header = raw.decode("utf-8").rstrip("\r\n").lstrip("\ufeff").split("\t")
+                    header = [h.strip().lower() for h in header]
+                out.append(raw)
+                continue
+            line = raw.decode("utf-8")
+            ending = line[len(line.rstrip("\r\n")):]
+            body = line.rstrip("\r\n")
+            if fmt == "tsv":
+                cells = body.split("\t")
+                assert header is not None
+                cells[header.index("target")] = by_line[number].replace("\t", " ")
+                body = "\t".join(cells)
+            else:
+                obj = json.loads(body)
+                obj["target"] = by_line[number]
+                body = json.dumps(obj, ensure_ascii=False)
+            out.append((body + ending).encode("utf-8"))
+    return b"".join(out)
+
+
+def write_corrected(review: Review, out: str | Path) -> list[Path]:
+    """Write every file of the run with its edits to `out` (a file when the run has one
+    input file, else a directory mirroring the inputs); returns the files written."""
+    conn = review.db.conn
+    files = conn.execute("SELECT id, path, format FROM files ORDER BY id").fetchall()
+    files = [f for f in files if conn.execute("SELECT 1 FROM segments WHERE file_id = ? "
+                                              "LIMIT 1", (f[0],)).fetchone()]
+    if not files:
+        raise InputError(f"{review.db.path}: no scored segments to export")
+    edits = _edits_by_file(review)
+    out = Path(out)
+    single = len(files) == 1
+    if not single:
+        common = Path(os.path.commonpath([str(Path(p).resolve().parent) for _, p, _ in files]))
+    written: list[Path] = []
+    for file_id, path, fmt in files:
+        if path == "-":
+            raise InputError("the run read standard input, which cannot be read again; "
+                             "score a file to export corrected text")
+        src = Path(path)
+        if not src.is_file():
+            raise InputError(f"{path}: the scored file is gone; corrected text needs it")
+        rows = conn.execute("SELECT ordinal, start, \"end\", text FROM segments WHERE "
+                            "file_id = ? ORDER BY start", (file_id,)).fetchall()
+        mine = edits.get(file_id, {})
+        if fmt in ("tsv", "jsonl"):
+            line_of = dict(conn.execute("SELECT ordinal, line FROM segments WHERE file_id = ?",
+                                        (file_id,)).fetchall())
+            data = _row_file(src, fmt, rows, mine, line_of)
+        else:
+            data = _text_file(src, rows, mine)
+        dest = out if single else out / src.resolve().relative_to(common)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+        written.append(dest)
+    return written

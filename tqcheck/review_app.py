@@ -1,0 +1,370 @@
+"""`tqcheck review`: a Textual app to go through flagged segments, worst first, and decide.
+
+The app is a view over `tqcheck.review.Review`: every key that decides writes the decision
+to the run database at once, so quitting (or a crash) loses nothing and reopening resumes
+at the first undecided segment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, Static, TextArea
+
+from tqcheck.review import QueueEntry, Review, SegmentKey
+from tqcheck.rundb import RunDB, StoredSegment
+from tqcheck.textdiff import word_diff
+from tqcheck.types import SEVERITY_RANK
+
+_SPAN_STYLE = {"Major": "bold white on red", "Minor": "black on yellow"}
+_STATES = ("all", "undecided", "decided")
+HELP = """\
+ Keys
+ ────────────────────────────────────────────
+ a        accept: the flag is a false alarm
+ c        confirm: the flag is a real problem
+ e        edit the segment (ctrl+s saves, esc cancels)
+ s        apply the first suggestion as an edit
+ space    skip to the next segment
+ n / p    next / previous segment (also ↓ / ↑)
+ u        undo your last decision
+ /        search text (empty to clear)
+ f        filter by category (cycles)
+ v        filter by severity (cycles)
+ o        filter by file (cycles)
+ d        show all / undecided / decided
+ ?        this help      q   quit
+"""
+
+
+def highlighted(text: str, stored: StoredSegment, side: str = "target") -> Text:
+    out = Text(text)
+    flags = sorted((f for f in stored.result.flags if f.side == side),
+                   key=lambda f: SEVERITY_RANK[f.severity])
+    for f in flags:
+        if f.end > f.start:
+            out.stylize(_SPAN_STYLE[f.severity], f.start, f.end)
+    return out
+
+
+def diffed(original: str, other: str) -> Text:
+    out = Text()
+    for k, (words, changed) in enumerate(word_diff(original, other)):
+        if k:
+            out.append(" ")
+        out.append(words, style="bold green" if changed else "")
+    return out
+
+
+class EditScreen(ModalScreen[str | None]):
+    """An inline editor pre-filled with the segment; returns the text or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save"), Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield Static("Edit the segment — ctrl+s saves, esc cancels", id="edit-title")
+        yield TextArea(self.text, id="editor")
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SearchScreen(ModalScreen[str | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, current: str) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        yield Input(value=self.current, placeholder="search text (enter; empty clears)",
+                    id="search")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close"), Binding("question_mark", "close", "Close"),
+        Binding("q", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        yield Static(HELP, id="help")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ReviewApp(App[None]):
+    """The review queue (left) and the selected segment in full (right)."""
+
+    TITLE = "tqcheck review"
+    CSS = """
+    #queue { width: 45%; }
+    #detail { width: 55%; padding: 0 1; }
+    #status { dock: bottom; height: 1; background: $boost; }
+    EditScreen, SearchScreen, HelpScreen { align: center middle; }
+    #editor { width: 90%; height: 12; }
+    #search { width: 70%; }
+    #help { width: 60; height: auto; border: round $accent; padding: 1; background: $panel; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "decide('accept')", "Accept"),
+        Binding("c", "decide('confirm')", "Confirm"),
+        Binding("e", "edit", "Edit"),
+        Binding("s", "suggest", "Suggestion"),
+        Binding("space", "skip", "Skip"),
+        Binding("n", "move(1)", "Next", show=False),
+        Binding("p", "move(-1)", "Prev", show=False),
+        Binding("u", "undo", "Undo"),
+        Binding("slash", "search", "Search"),
+        Binding("f", "cycle_category", "Category", show=False),
+        Binding("v", "cycle_severity", "Severity", show=False),
+        Binding("o", "cycle_file", "File", show=False),
+        Binding("d", "cycle_state", "Decided", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, db_path: str | Path, reviewer: str | None = None) -> None:
+        super().__init__()
+        self.db = RunDB(db_path, create=False)
+        self.review = Review(self.db, reviewer)
+        self.entries: list[QueueEntry] = []
+        self.category: str | None = None
+        self.severity: str | None = None
+        self.file: str | None = None
+        self.state = "all"
+        self.search = ""
+        self.message = ""
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="detail"):
+                yield Static(id="segment")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("risk", "segment", "sev", "decision", "text")
+        self.reload()
+        first = next((i for i, e in enumerate(self.entries) if e.decision is None), 0)
+        self.goto(first)
+
+    def reload(self, keep: SegmentKey | None = None) -> None:
+        self.entries = self.review.queue(self.category, self.severity, self.file, self.state,
+                                         self.search or None)
+        table = self.query_one(DataTable)
+        table.clear()
+        for e in self.entries:
+            table.add_row(*self._cells(e), key=str(e.key))
+        if keep is not None:
+            idx = next((i for i, e in enumerate(self.entries) if e.key == keep), 0)
+            self.goto(idx)
+        self.show()
+
+    @staticmethod
+    def _cells(e: QueueEntry) -> tuple[str, ...]:
+        text = e.text if len(e.text) <= 60 else e.text[:57] + "…"
+        return (f"{e.risk:.2f}", str(e.key), e.severity or "",
+                e.decision.action if e.decision else "", text)
+
+    # -- state -----------------------------------------------------------------------------
+
+    @property
+    def index(self) -> int:
+        return self.query_one(DataTable).cursor_row
+
+    @property
+    def current(self) -> QueueEntry | None:
+        return self.entries[self.index] if self.entries and 0 <= self.index < len(
+            self.entries) else None
+
+    def goto(self, idx: int) -> None:
+        if self.entries:
+            self.query_one(DataTable).move_cursor(row=max(0, min(idx, len(self.entries) - 1)))
+        self.show()
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self.show()
+
+    def show(self) -> None:
+        detail = self.query_one("#segment", Static)
+        status = self.query_one("#status", Static)
+        filters = [f"{len(self.entries)} in queue", f"state: {self.state}"]
+        filters += [f"{k}: {v}" for k, v in (("category", self.category),
+                                             ("severity", self.severity), ("file", self.file),
+                                             ("search", self.search)) if v]
+        status.update(" · ".join(filters) + (f"  —  {self.message}" if self.message else ""))
+        e = self.current
+        if e is None:
+            detail.update("Nothing to review with these filters.")
+            return
+        stored = self.db.get(e.key.file_id, e.key.ordinal)
+        if stored is None:
+            detail.update(f"segment {e.key} is missing from the database")
+            return
+        detail.update(self.render_detail(stored, e))
+
+    def render_detail(self, stored: StoredSegment, e: QueueEntry) -> Text:
+        r, seg = stored.result, stored.result.segment
+        out = Text()
+        out.append(f"{e.key}  {Path(stored.path).name}:{seg.line}  risk {r.risk:.2f}",
+                   style="bold")
+        d = self.review.current(e.key)
+        if d:
+            out.append(f"  [{d.action} by {d.reviewer}]", style="bold cyan")
+        out.append("\n\n")
+        before = self.db.get(e.key.file_id, e.key.ordinal - 1) if e.key.ordinal else None
+        after = self.db.get(e.key.file_id, e.key.ordinal + 1)
+        if before:
+            out.append(before.result.segment.text + "\n", style="dim")
+        out.append_text(highlighted(seg.text, stored))
+        out.append("\n")
+        if after:
+            out.append(after.result.segment.text + "\n", style="dim")
+        if d and d.action == "edit" and d.after:
+            out.append("\nedited: ", style="bold").append_text(diffed(seg.text, d.after))
+            out.append("\n")
+        if seg.source is not None:
+            out.append("\nsource: ", style="bold").append_text(
+                highlighted(seg.source, stored, "source"))
+            out.append("\n")
+        for name, bt in r.backtranslations.items():
+            out.append(f"\n{name}: ", style="bold").append_text(diffed(seg.text, bt))
+        out.append("\n\nflags\n", style="bold")
+        for f in r.flags:
+            where = seg.text if f.side == "target" else (seg.source or "")
+            out.append(f" {f.severity} {f.category} ", style=_SPAN_STYLE[f.severity])
+            out.append(f" {where[f.start:f.end]!r}: {f.message}")
+            if f.suggestion:
+                out.append(f" → {f.suggestion!r}", style="green")
+            out.append("\n")
+        out.append("\nmetrics  ", style="bold")
+        out.append("  ".join(f"{k} {v:.3g}" for k, v in r.metrics.items()), style="dim")
+        return out
+
+    def _refresh_row(self, idx: int) -> None:
+        e = self.entries[idx]
+        e = QueueEntry(e.key, e.path, e.risk, e.severity, e.text, self.review.current(e.key))
+        self.entries[idx] = e
+        table = self.query_one(DataTable)
+        for col, value in enumerate(self._cells(e)):
+            table.update_cell_at((idx, col), value)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_decide(self, action: str, text: str | None = None) -> None:
+        e = self.current
+        if e is None:
+            return
+        idx = self.index
+        self.review.decide(e.key, action, text)
+        self.message = f"{action} {e.key}"
+        self._refresh_row(idx)
+        self.goto(idx + 1)
+
+    def action_edit(self) -> None:
+        e = self.current
+        if e is None:
+            return
+        d = self.review.current(e.key)
+        start = d.after if d and d.action == "edit" and d.after else e.text
+
+        def done(text: str | None) -> None:
+            if text and text != e.text:
+                self.action_decide("edit", text)
+
+        self.push_screen(EditScreen(start), done)
+
+    def action_suggest(self) -> None:
+        e = self.current
+        if e is None:
+            return
+        stored = self.db.get(e.key.file_id, e.key.ordinal)
+        flag = next((f for f in stored.result.flags if f.suggestion and f.side == "target"),
+                    None) if stored else None
+        if flag is None or flag.suggestion is None:
+            self.message = "no suggestion for this segment"
+            self.show()
+            return
+        text = e.text[:flag.start] + flag.suggestion + e.text[flag.end:]
+        self.action_decide("edit", text)
+
+    def action_skip(self) -> None:
+        self.goto(self.index + 1)
+
+    def action_move(self, step: int) -> None:
+        self.goto(self.index + step)
+
+    def action_undo(self) -> None:
+        undone = self.review.undo()
+        if undone is None:
+            self.message = "nothing to undo"
+            self.show()
+            return
+        self.message = f"undid {undone.action} of {undone.key}"
+        idx = next((i for i, e in enumerate(self.entries) if e.key == undone.key), None)
+        if idx is not None:
+            self._refresh_row(idx)
+            self.goto(idx)
+        else:
+            self.show()
+
+    def action_search(self) -> None:
+        def done(value: str | None) -> None:
+            if value is not None:
+                self.search = value.strip()
+                self.reload(self.current.key if self.current else None)
+
+        self.push_screen(SearchScreen(self.search), done)
+
+    def _cycle(self, options: list[str | None], value: str | None) -> str | None:
+        return options[(options.index(value) + 1) % len(options)] if value in options \
+            else options[0]
+
+    def action_cycle_category(self) -> None:
+        cats = sorted({c for (c,) in self.db.conn.execute("SELECT DISTINCT category FROM flags")})
+        self.category = self._cycle([None, *cats], self.category)
+        self.reload()
+
+    def action_cycle_severity(self) -> None:
+        self.severity = self._cycle([None, "Major", "Minor"], self.severity)
+        self.reload()
+
+    def action_cycle_file(self) -> None:
+        files = [p for (p,) in self.db.conn.execute("SELECT path FROM files ORDER BY id")]
+        self.file = self._cycle([None, *files], self.file)
+        self.reload()
+
+    def action_cycle_state(self) -> None:
+        self.state = _STATES[(_STATES.index(self.state) + 1) % len(_STATES)]
+        self.reload()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def on_unmount(self) -> None:
+        self.db.close()
