@@ -270,7 +270,7 @@ def test_cli_score_summary_export_with_toy_models(tmp_path: Path) -> None:
     assert data["segments"] == 3 and "toy-en" in data["signature"]
     exported = runner.invoke(app, ["export", str(tmp_path / "b.sqlite"), "-f", "tsv"])
     body = exported.output.splitlines()
-    assert body[0].startswith("file\tdoc\tid") and len(body) == 4
+    assert body[0].startswith("key\tfile\tdoc\tid") and len(body) == 4
     a = runner.invoke(app, ["export", str(tmp_path / "a.sqlite"), "-f", "jsonl"]).output
     b = runner.invoke(app, ["export", str(tmp_path / "b.sqlite"), "-f", "jsonl"]).output
     assert a == b  # cached results are the same results
