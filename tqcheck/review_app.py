@@ -120,7 +120,8 @@ class ReviewApp(App[None]):
     CSS = """
     #queue { width: 45%; }
     #detail { width: 55%; padding: 0 1; }
-    #status { dock: bottom; height: 1; background: $boost; }
+    #main { height: 1fr; }
+    #status { height: 1; background: $boost; }
     EditScreen, SearchScreen, HelpScreen { align: center middle; }
     #editor { width: 90%; height: 12; }
     #search { width: 70%; }
@@ -159,7 +160,7 @@ class ReviewApp(App[None]):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Horizontal():
+        with Horizontal(id="main"):
             yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="detail"):
                 yield Static(id="segment")
