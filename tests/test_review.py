@@ -214,3 +214,26 @@ def test_check_review_scores_into_a_run_and_opens_the_app(tmp_path: Path, monkey
         "The committee approved the plan.", "The weather was cold."]
     res = CliRunner().invoke(app, ["check", "-", "--review"], input="Hello.\n")
     assert res.exit_code == 2 and "needs a file" in res.output
+
+
+def test_corrected_export_of_tsv_and_jsonl(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    tsv = tmp_path / "in" / "rows.tsv"
+    tsv.write_text("id\ttarget\tnote\nr1\tThe talks ended.\tx\nr2\tThey met.\ty\n", "utf-8")
+    jsonl = tmp_path / "in" / "rows.jsonl"
+    jsonl.write_text('{"id": 1, "target": "Prices rose."}\n{"id": 2, "target": "Calm."}\n',
+                     "utf-8")
+    db = tmp_path / "run.sqlite"
+    score_corpus([str(tmp_path / "in")], db, ScoreOptions(check=CheckOptions(
+        lang="en", pivots=("fr",), language_id=False)), factory=fake_factory())
+    review = Review(RunDB(db, create=False), reviewer="ana")
+    keys = {t: SegmentKey(f, o) for f, o, t in sqlite3.connect(db).execute(
+        "SELECT file_id, ordinal, text FROM segments")}
+    review.decide(keys["They met."], "edit", "They met again.")
+    review.decide(keys["Prices rose."], "edit", "Prices rose sharply.")
+    out = tmp_path / "out"
+    write_corrected(review, out)
+    assert (out / "rows.tsv").read_text("utf-8") == \
+        "id\ttarget\tnote\nr1\tThe talks ended.\tx\nr2\tThey met again.\ty\n"
+    rows = [json.loads(x) for x in (out / "rows.jsonl").read_text("utf-8").splitlines()]
+    assert rows == [{"id": 1, "target": "Prices rose sharply."}, {"id": 2, "target": "Calm."}]

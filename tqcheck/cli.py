@@ -318,6 +318,9 @@ def calibrate_command(
             "before": before, "after": after})
 
 
+RunArg = Annotated[str, typer.Argument(help="Run database written by `tqcheck score`.")]
+
+
 class _RichProgress:
     """The score command's progress: a bar over input bytes, segments/s, per-file lines."""
 
@@ -450,7 +453,7 @@ def score_command(
 
 @app.command("export")
 def export_command(
-    run: Annotated[str, typer.Argument(help="Run database written by `tqcheck score`.")],
+    run: RunArg,
     fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or tsv.")] = "jsonl",
     out: Annotated[str | None, typer.Option("--out", "-o", help="Output file (default "
                                             "stdout).")] = None,
@@ -492,7 +495,7 @@ Reviewer = Annotated[str | None, typer.Option(
 
 @app.command("review")
 def review_command(
-    run: Annotated[str, typer.Argument(help="Run database written by `tqcheck score`.")],
+    run: RunArg,
     reviewer: Reviewer = None,
 ) -> None:
     """Go through flagged segments worst first: accept, confirm, edit (press ? for keys)."""
@@ -510,7 +513,7 @@ def review_command(
 
 @app.command("decide")
 def decide_command(
-    run: Annotated[str, typer.Argument(help="Run database.")],
+    run: RunArg,
     segment: Annotated[str, typer.Argument(help="Segment as FILE:N (field `key` of export).")],
     accept: Annotated[bool, typer.Option("--accept", help="The flags are false alarms.")
                       ] = False,
@@ -548,7 +551,7 @@ def decide_command(
 
 @app.command("report")
 def report_command(
-    run: Annotated[str, typer.Argument(help="Run database.")],
+    run: RunArg,
     out: Annotated[str, typer.Option("--out", "-o", help="HTML file to write.")
                    ] = "tqcheck-report.html",
     limit: Annotated[int, typer.Option(help="At most this many flagged segments, worst "
@@ -567,7 +570,7 @@ def report_command(
 
 @app.command("summary")
 def summary_command(
-    run: Annotated[str, typer.Argument(help="Run database written by `tqcheck score`.")],
+    run: RunArg,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")
                        ] = False,
 ) -> None:

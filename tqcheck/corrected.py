@@ -44,8 +44,7 @@ def _text_file(path: Path, rows: list[tuple[int, int, int, str]], edits: dict[in
     return (("\ufeff" if bom else "") + "".join(pieces)).encode("utf-8", "surrogateescape")
 
 
-def _row_file(path: Path, fmt: str, rows: list[tuple[int, int, int, str]],
-              edits: dict[int, str], line_of: dict[int, int]) -> bytes:
+def _row_file(path: Path, fmt: str, edits: dict[int, str], line_of: dict[int, int]) -> bytes:
     by_line = {line_of[o]: t for o, t in edits.items()}
     out: list[bytes] = []
     header: list[str] | None = None
@@ -101,7 +100,7 @@ def write_corrected(review: Review, out: str | Path) -> list[Path]:
         if fmt in ("tsv", "jsonl"):
             line_of = dict(conn.execute("SELECT ordinal, line FROM segments WHERE file_id = ?",
                                         (file_id,)).fetchall())
-            data = _row_file(src, fmt, rows, mine, line_of)
+            data = _row_file(src, fmt, mine, line_of)
         else:
             data = _text_file(src, rows, mine)
         dest = out if single else out / src.resolve().relative_to(common)
