@@ -13,6 +13,7 @@ import fnmatch
 import json
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -169,34 +170,46 @@ def _nonempty_lines(path: Path) -> int:
 def _text_items(f: InputFile, cfg: CorpusSettings,
                 report: Callable[[Problem], None]) -> Iterator[Item]:
     ordinal = 0
-    doc = f.path
-    with _open(f) as fh:
-        if f.source is None:
-            for number, body, offset, byte_end in _decoded_lines(
-                    fh, f.path, cfg.max_line_chars, report):
-                if not body.strip():
-                    continue
-                for seg in segment_text(body, cfg.lang, cfg.max_segment_chars):
-                    yield Item(f.path, ordinal, doc, str(ordinal),
-                               replace(_shift(seg, offset, number), id=ordinal), byte_end)
-                    ordinal += 1
-            return
-        if not f.source.is_file():
-            report(Problem(f.path, 0, f"no source file {f.source}; file skipped"))
-            return
-        if f.path != "-":
-            n_t, n_s = _nonempty_lines(Path(f.path)), _nonempty_lines(f.source)
-            if n_t != n_s:
-                report(Problem(f.path, 0, f"{n_t} non-empty lines but its source {f.source} has "
-                                          f"{n_s}; the files must be line-aligned; file skipped"))
-                return
-        with f.source.open("rb") as sfh:
+    for number, offset, byte_end, segs in _line_segments(f, cfg, report):
+        for seg in segs:
+            yield Item(f.path, ordinal, f.path, str(ordinal),
+                       replace(_shift(seg, offset, number), id=ordinal), byte_end)
+            ordinal += 1
+
+
+def _source_aligned(f: InputFile, source: Path, report: Callable[[Problem], None]) -> bool:
+    """True when the source exists and has as many non-empty lines (stdin: not countable)."""
+    if not source.is_file():
+        report(Problem(f.path, 0, f"no source file {source}; file skipped"))
+        return False
+    if f.path != "-":
+        n_t, n_s = _nonempty_lines(Path(f.path)), _nonempty_lines(source)
+        if n_t != n_s:
+            report(Problem(f.path, 0, f"{n_t} non-empty lines but its source {source} has "
+                                      f"{n_s}; the files must be line-aligned; file skipped"))
+            return False
+    return True
+
+
+def _line_segments(f: InputFile, cfg: CorpusSettings, report: Callable[[Problem], None]
+                   ) -> Iterator[tuple[int, int, int, list[Segment]]]:
+    """(line, char offset, byte offset after it, segments) of each non-empty line, paired
+    with the n-th non-empty line of the source when there is one."""
+    if f.source is not None and not _source_aligned(f, f.source, report):
+        return
+    with _open(f) as fh, ExitStack() as stack:
+        src_lines = None
+        if f.source is not None:
+            sfh = stack.enter_context(f.source.open("rb"))
             src_lines = (x for x in _decoded_lines(sfh, str(f.source), 10**12, report)
                          if x[1].strip())
-            for number, body, offset, byte_end in _decoded_lines(
-                    fh, f.path, cfg.max_line_chars, report):
-                if not body.strip():
-                    continue
+        for number, body, offset, byte_end in _decoded_lines(
+                fh, f.path, cfg.max_line_chars, report):
+            if not body.strip():
+                continue
+            if src_lines is None:
+                segs = segment_text(body, cfg.lang, cfg.max_segment_chars)
+            else:
                 src = next(src_lines, None)
                 if src is None:
                     report(Problem(f.path, number, f"source {f.source} has no line for this "
@@ -204,10 +217,7 @@ def _text_items(f: InputFile, cfg: CorpusSettings,
                     return
                 segs = segment_parallel(InputText(f.path, body), InputText(str(f.source), src[1]),
                                         cfg.lang, cfg.src_lang or "", cfg.max_segment_chars)
-                for seg in segs:
-                    yield Item(f.path, ordinal, doc, str(ordinal),
-                               replace(_shift(seg, offset, number), id=ordinal), byte_end)
-                    ordinal += 1
+            yield number, offset, byte_end, segs
 
 
 def _row_items(f: InputFile, cfg: CorpusSettings,

@@ -44,8 +44,7 @@ def _text_file(path: Path, rows: list[tuple[int, int, int, str]], edits: dict[in
     return (("\ufeff" if bom else "") + "".join(pieces)).encode("utf-8", "surrogateescape")
 
 
-def _row_file(path: Path, fmt: str, edits: dict[int, str], line_of: dict[int, int]) -> bytes:
-    by_line = {line_of[o]: t for o, t in edits.items()}
+def _row_file(path: Path, fmt: str, by_line: dict[int, str]) -> bytes:
     out: list[bytes] = []
     header: list[str] | None = None
     with path.open("rb") as fh:
@@ -94,15 +93,13 @@ def write_corrected(review: Review, out: str | Path) -> list[Path]:
         src = Path(path)
         if not src.is_file():
             raise InputError(f"{path}: the scored file is gone; corrected text needs it")
-        rows = conn.execute("SELECT ordinal, start, \"end\", text FROM segments WHERE "
+        rows = conn.execute("SELECT ordinal, start, \"end\", text, line FROM segments WHERE "
                             "file_id = ? ORDER BY start", (file_id,)).fetchall()
         mine = edits.get(file_id, {})
-        if fmt in ("tsv", "jsonl"):
-            line_of = dict(conn.execute("SELECT ordinal, line FROM segments WHERE file_id = ?",
-                                        (file_id,)).fetchall())
-            data = _row_file(src, fmt, mine, line_of)
+        if fmt in ("tsv", "jsonl"):  # one row is one segment: edits go by input line
+            data = _row_file(src, fmt, {line: mine[o] for o, _, _, _, line in rows if o in mine})
         else:
-            data = _text_file(src, rows, mine)
+            data = _text_file(src, [row[:4] for row in rows], mine)
         dest = out if single else out / src.resolve().relative_to(common)
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)

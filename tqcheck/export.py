@@ -11,16 +11,13 @@ import csv
 import json
 from typing import IO
 
+from tqcheck.render import tsv_cell
 from tqcheck.review import Review
 from tqcheck.rundb import RunDB
 
 EXPORT_FORMATS = ("jsonl", "csv", "tsv")
 FLAT_COLUMNS = ("key", "file", "doc", "id", "line", "start", "end", "risk", "severity",
                 "categories", "n_flags", "text", "source", "flags", "decision", "corrected")
-
-
-def _tsv_cell(value: object) -> str:
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
 def export_run(db: RunDB, fmt: str, out: IO[str], min_risk: float | None = None) -> int:
@@ -58,5 +55,5 @@ def export_run(db: RunDB, fmt: str, out: IO[str], min_risk: float | None = None)
         if writer:
             writer.writerow(values)
         else:
-            out.write("\t".join(_tsv_cell(v) for v in values) + "\n")
+            out.write("\t".join(tsv_cell(v) for v in values) + "\n")
     return n

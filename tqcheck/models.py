@@ -9,6 +9,7 @@ Resolution order for a pair `src-tgt`:
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -36,6 +37,11 @@ class ModelSpec:
     @property
     def tgt(self) -> str:
         return self.pair.split("-", 1)[1]
+
+    def with_target_token(self, texts: Sequence[str]) -> list[str]:
+        """Model inputs: multi-target models read the target language from a leading token."""
+        token = self.target_token
+        return [f"{token} {t}" for t in texts] if token else list(texts)
 
     def signature(self) -> str:
         if self.local_dir:

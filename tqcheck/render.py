@@ -27,7 +27,7 @@ def to_jsonl(result: CheckResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(value: object) -> str:
+def tsv_cell(value: object) -> str:
     return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
@@ -39,21 +39,22 @@ def to_tsv(result: CheckResult) -> str:
         cats = ",".join(sorted({f.category for f in r.flags}))
         values = (seg.id, seg.line, seg.start, seg.end, f"{r.risk:.4f}",
                   r.worst_severity() or "", cats, len(r.flags), seg.text)
-        rows.append("\t".join(_cell(v) for v in values))
+        rows.append("\t".join(tsv_cell(v) for v in values))
     return "\n".join(rows) + "\n"
 
 
-_STYLE = {"Major": "bold white on red", "Minor": "black on yellow"}
+SPAN_STYLE = {"Major": "bold white on red", "Minor": "black on yellow"}
 
 
-def _highlighted(r: SegmentResult, side: str = "target"):
+def highlighted(r: SegmentResult, side: str = "target"):
+    """The segment's text (or source) with its flagged spans styled, Major on top."""
     from rich.text import Text
 
     body = r.segment.text if side == "target" else (r.segment.source or "")
     text = Text(body)
     for f in sorted(r.flags, key=lambda f: f.severity == "Major"):
         if f.side == side and f.end > f.start:
-            text.stylize(_STYLE[f.severity], f.start, f.end)
+            text.stylize(SPAN_STYLE[f.severity], f.start, f.end)
     return text
 
 
@@ -68,11 +69,11 @@ def print_text(result: CheckResult, file: IO[str] | None = None, show_all: bool 
         seg = r.segment
         head = Text(f"#{seg.id} line {seg.line}  risk {r.risk:.2f}", style="bold")
         if r.worst_severity():
-            head.append(f"  {r.worst_severity()}", style=_STYLE[r.worst_severity() or "Minor"])
+            head.append(f"  {r.worst_severity()}", style=SPAN_STYLE[r.worst_severity() or "Minor"])
         console.print(head)
-        console.print(Text("  ").append(_highlighted(r)))
+        console.print(Text("  ").append(highlighted(r)))
         if seg.source is not None:
-            console.print(Text("  source: ", style="dim").append(_highlighted(r, "source")))
+            console.print(Text("  source: ", style="dim").append(highlighted(r, "source")))
         for name, bt in r.backtranslations.items():
             console.print(Text(f"  {name}: ", style="dim").append(Text(bt, style="italic")))
         for f in r.flags:

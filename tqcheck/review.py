@@ -133,12 +133,11 @@ class Review:
                 (self.reviewer,)).fetchone()
             if row is None:
                 return None
-            target = _decision(row)
         else:
             row = self.db.conn.execute(_EFFECTIVE + " AND d.id = ?", (decision_id,)).fetchone()
             if row is None:
                 raise InputError(f"no decision {decision_id} in force to undo")
-            target = _decision(row)
+        target = _decision(row)
         at = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db.conn:
             self.db.conn.execute(

@@ -17,12 +17,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static, TextArea
 
+from tqcheck.render import SPAN_STYLE, highlighted
 from tqcheck.review import QueueEntry, Review, SegmentKey
 from tqcheck.rundb import RunDB, StoredSegment
 from tqcheck.textdiff import word_diff
-from tqcheck.types import SEVERITY_RANK
 
-_SPAN_STYLE = {"Major": "bold white on red", "Minor": "black on yellow"}
 _STATES = ("all", "undecided", "decided")
 HELP = """\
  Keys
@@ -41,16 +40,6 @@ HELP = """\
  d        show all / undecided / decided
  ?        this help      q   quit
 """
-
-
-def highlighted(text: str, stored: StoredSegment, side: str = "target") -> Text:
-    out = Text(text)
-    flags = sorted((f for f in stored.result.flags if f.side == side),
-                   key=lambda f: SEVERITY_RANK[f.severity])
-    for f in flags:
-        if f.end > f.start:
-            out.stylize(_SPAN_STYLE[f.severity], f.start, f.end)
-    return out
 
 
 def diffed(original: str, other: str) -> Text:
@@ -242,7 +231,7 @@ class ReviewApp(App[None]):
         after = self.db.get(e.key.file_id, e.key.ordinal + 1)
         if before:
             out.append(before.result.segment.text + "\n", style="dim")
-        out.append_text(highlighted(seg.text, stored))
+        out.append_text(highlighted(r))
         out.append("\n")
         if after:
             out.append(after.result.segment.text + "\n", style="dim")
@@ -251,14 +240,14 @@ class ReviewApp(App[None]):
             out.append("\n")
         if seg.source is not None:
             out.append("\nsource: ", style="bold").append_text(
-                highlighted(seg.source, stored, "source"))
+                highlighted(r, "source"))
             out.append("\n")
         for name, bt in r.backtranslations.items():
             out.append(f"\n{name}: ", style="bold").append_text(diffed(seg.text, bt))
         out.append("\n\nflags\n", style="bold")
         for f in r.flags:
             where = seg.text if f.side == "target" else (seg.source or "")
-            out.append(f" {f.severity} {f.category} ", style=_SPAN_STYLE[f.severity])
+            out.append(f" {f.severity} {f.category} ", style=SPAN_STYLE[f.severity])
             out.append(f" {where[f.start:f.end]!r}: {f.message}")
             if f.suggestion:
                 out.append(f" → {f.suggestion!r}", style="green")

@@ -145,15 +145,12 @@ class CT2MarianBackend:
             intra_threads=cpu_threads if self.device == "cpu" else 1)
 
     def _pieces(self, texts: Sequence[str]) -> list[list[str]]:
-        token = self.spec.target_token
-        inputs = [f"{token} {t}" for t in texts] if token else list(texts)
-        ids = self.tokenizer(inputs, truncation=True,
+        ids = self.tokenizer(self.spec.with_target_token(texts), truncation=True,
                              max_length=self.decoding.max_input_tokens)["input_ids"]
         return [self.tokenizer.convert_ids_to_tokens(x) for x in ids]
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        token = self.spec.target_token
-        inputs = [f"{token} {t}" for t in texts] if token else list(texts)
+        inputs = self.spec.with_target_token(texts)
         return [len(x) for x in self.tokenizer(inputs, truncation=False)["input_ids"]]
 
     def translate(self, texts: Sequence[str]) -> list[str]:

@@ -62,12 +62,9 @@ class HFMarianBackend:
         model.eval().to(self.device)
         return tokenizer, model
 
-    def _prefix(self, texts: Sequence[str]) -> list[str]:
-        token = self.spec.target_token
-        return [f"{token} {t}" for t in texts] if token else list(texts)
-
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        enc = self.tokenizer(self._prefix(texts), add_special_tokens=True, truncation=False)
+        enc = self.tokenizer(self.spec.with_target_token(texts), add_special_tokens=True,
+                             truncation=False)
         return [len(ids) for ids in enc["input_ids"]]
 
     def translate(self, texts: Sequence[str]) -> list[str]:
@@ -75,7 +72,7 @@ class HFMarianBackend:
 
         if not texts:
             return []
-        inputs = self._prefix(texts)
+        inputs = self.spec.with_target_token(texts)
         lengths = self.count_tokens(texts)
         out: list[str] = [""] * len(texts)
         with torch.inference_mode():
@@ -98,7 +95,7 @@ class HFMarianBackend:
 
         if not sources:
             return []
-        inputs = self._prefix(sources)
+        inputs = self.spec.with_target_token(sources)
         maxlen = self.decoding.max_input_tokens
         lengths = [a + b for a, b in zip(self.count_tokens(sources),
                                          self.count_tokens(targets), strict=True)]
