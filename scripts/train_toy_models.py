@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "toy"
 HELDOUT_TALKS = ("talk.1", "talk.3", "talk.4")
 ARCH = {"d_model": 128, "layers": 2, "heads": 4, "ffn": 512}
-VOCAB = 1200
+VOCAB = 900  # English pieces; the toy model has their ciphered twins
 MAX_TOKENS = 160
 
 
@@ -81,6 +81,44 @@ def synthetic_sentences(english: list[str], n: int, seed: int) -> list[str]:
         ws = [rng.choice(common) if rng.random() < 0.4 else invent() for _ in range(k)]
         sentences.append(" ".join(ws).capitalize() + rng.choice([".", ".", "?", ","]))
     return sentences
+
+
+def encipher_chars(piece: str) -> str:
+    """The toy cipher letter by letter, keeping each letter's case (pieces are not words)."""
+    from tqcheck.toylang import CIPHER
+
+    return "".join(CIPHER[c.lower()].upper() if c.isupper() else CIPHER.get(c, c)
+                   for c in piece)
+
+
+def toy_sentencepiece(english_model: bytes) -> bytes:
+    """The English SentencePiece model with every piece enciphered, plus the toy lexicon.
+
+    A toy word then splits exactly where its English word splits, piece for piece, so
+    the models learn a table of piece translations that carries over to words they never
+    saw, instead of relating two unrelated segmentations. Lexicon words get the score of
+    their English word (`ka` is as common as `the`).
+    """
+    from sentencepiece import sentencepiece_model_pb2 as pb
+
+    from tqcheck.toylang import LEXICON
+
+    model = pb.ModelProto()
+    model.ParseFromString(english_model)
+    scores = {p.piece: p.score for p in model.pieces}
+    top = max(p.score for p in model.pieces if p.type == pb.ModelProto.SentencePiece.NORMAL)
+    for p in model.pieces:
+        if p.type == pb.ModelProto.SentencePiece.NORMAL:
+            p.piece = encipher_chars(p.piece)
+    index = {p.piece: p for p in model.pieces}
+    for en, toy in LEXICON.items():
+        for en_w, toy_w in ((en, toy), (en.capitalize(), toy.capitalize())):
+            piece, score = "\u2581" + toy_w, scores.get("\u2581" + en_w, top)
+            if piece in index:
+                index[piece].score = max(index[piece].score, score)
+            else:
+                index[piece] = model.pieces.add(piece=piece, score=score)
+    return model.SerializeToString()
 
 
 def read_lines(path: Path) -> list[str]:
@@ -158,6 +196,7 @@ def train_direction(job: dict) -> dict:
     model.eval()
     model.save_pretrained(out)
     return {"pair": job["pair"], "seconds": time.time() - t0, "steps": step, "pairs": len(pairs),
+            "vocab": len(tok),
             "params": sum(p.numel() for p in model.parameters())}
 
 
@@ -194,11 +233,13 @@ def main() -> None:
     if args.synthetic:
         english += synthetic_sentences(english, args.synthetic, args.seed)
     toy = [to_toy(s) for s in english]
-    spm_model = train_sentencepiece(english + toy, VOCAB)
+    en_spm = train_sentencepiece(english, VOCAB)
+    toy_spm = toy_sentencepiece(en_spm)
     jobs = []
-    for pair, src, tgt in (("en-toy", english, toy), ("toy-en", toy, english)):
+    for pair, src, tgt, spms in (("en-toy", english, toy, (en_spm, toy_spm)),
+                                 ("toy-en", toy, english, (toy_spm, en_spm))):
         out = args.out / pair
-        write_tokenizer(spm_model, out, *pair.split("-"))
+        write_tokenizer(spms[0], out, *pair.split("-"), target_spm=spms[1])
         jobs.append({"pair": pair, "src": src, "tgt": tgt, "out": str(out),
                      "steps": args.steps, "seed": args.seed, "lr": args.lr,
                      "batch_tokens": args.batch_tokens})
@@ -237,8 +278,10 @@ letter cipher for other words, names kept, determiners after the next word).
 - Data: {st['pairs']} of {n_train} English sentences: those of `fixtures/toy/train.en.txt`
   (English side of the WMT MQM TED data, Apache-2.0, all talks except
   {', '.join(HELDOUT_TALKS)}){synthetic} and their toy mapping (pairs of at most
-  {MAX_TOKENS} tokens); shared SentencePiece unigram vocabulary of {VOCAB} pieces over both
-  sides.
+  {MAX_TOKENS} tokens). Vocabulary: a SentencePiece unigram model of {VOCAB} pieces trained on
+  the English side, and for the toy side the same model with every piece enciphered (plus
+  the lexicon's words), so a toy word splits where its English word splits; one shared id
+  table over both ({st['vocab']} ids).
 - Architecture: Marian, d_model {ARCH['d_model']}, {ARCH['layers']}+{ARCH['layers']} layers,
   {ARCH['heads']} heads, FFN {ARCH['ffn']}; {st['params']:,} parameters, {size / 1e6:.1f} MB
   on disk.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,20 @@ def test_ct2_converts_once_and_int8_is_default_on_cpu(tmp_path: Path) -> None:
     assert (converted[0] / "model.bin").stat().st_mtime_ns == stamp
     out = backend.translate(HELDOUT[:4])
     assert len(out) == 4 and all(isinstance(t, str) and t for t in out)
+    assert converted[0].name.endswith("-int8-v2")  # saved quantised: loads small
+    # The conversion ran in a child process: a scoring process that finds it cached never
+    # imports torch (hundreds of MB it would otherwise keep for the whole run).
+    probe = (
+        "import sys\n"
+        "from tqcheck.models import load_registry\n"
+        "from tqcheck.translate.factory import BackendSettings, make_factory\n"
+        f"f = make_factory({TOY!r}, load_registry().decoding, BackendSettings("
+        f"backend='ct2', cache=False, cache_dir={str(tmp_path)!r}))\n"
+        "assert f('en-toy').translate(['The talks failed.'])[0]\n"
+        "print('torch' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"
 
 
 def test_bad_backend_settings_are_refused(tmp_path: Path) -> None:

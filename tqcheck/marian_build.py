@@ -28,16 +28,25 @@ def train_sentencepiece(sentences: Iterable[str], vocab_size: int) -> bytes:
     return buffer.getvalue()
 
 
-def write_tokenizer(spm_model: bytes, out_dir: Path, src: str, tgt: str) -> dict[str, int]:
-    """Save a shared-vocabulary MarianTokenizer (source.spm = target.spm) into out_dir."""
+def write_tokenizer(spm_model: bytes, out_dir: Path, src: str, tgt: str,
+                    target_spm: bytes | None = None) -> dict[str, int]:
+    """Save a shared-vocabulary MarianTokenizer into out_dir.
+
+    With `target_spm`, each side segments with its own SentencePiece model (as opus-mt
+    does) while the ids stay shared: vocab.json is the union of both models' pieces, the
+    source model's ids first.
+    """
     import sentencepiece as spm
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    proc = spm.SentencePieceProcessor(model_proto=spm_model)
-    vocab = {proc.id_to_piece(i): i for i in range(proc.get_piece_size())}
+    vocab: dict[str, int] = {}
+    for model in (spm_model, target_spm or spm_model):
+        proc = spm.SentencePieceProcessor(model_proto=model)
+        for i in range(proc.get_piece_size()):
+            vocab.setdefault(proc.id_to_piece(i), len(vocab))
     vocab["<pad>"] = len(vocab)
     (out_dir / "source.spm").write_bytes(spm_model)
-    (out_dir / "target.spm").write_bytes(spm_model)
+    (out_dir / "target.spm").write_bytes(target_spm or spm_model)
     (out_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
     (out_dir / "tokenizer_config.json").write_text(json.dumps({
         "source_lang": src, "target_lang": tgt, "model_max_length": 512,

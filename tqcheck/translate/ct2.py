@@ -1,8 +1,10 @@
 """The CTranslate2 backend: the same Marian model, converted once, run by CTranslate2.
 
 int8 on CPU by default (int8_float16 on GPU). The conversion is cached under the cache
-directory, keyed by the model's fingerprint, so it happens once per model. Tokenisation is
-the model's own MarianTokenizer, so inputs and outputs match the torch backend's.
+directory, keyed by the model's fingerprint and the compute type, so it happens once per
+model; it runs in a child process and is saved already quantised, so the scoring process
+never holds the float32 weights (nor imports torch). Tokenisation is the model's own
+MarianTokenizer, so inputs and outputs match the torch backend's.
 
 Forced decoding: CTranslate2's `score_batch` returns only the log-probability of each given
 token, and tqcheck also needs the token the model would have chosen at each position. So the
@@ -27,8 +29,7 @@ from tqcheck.models import ModelSpec
 from tqcheck.translate import length_batches, piece_offsets
 from tqcheck.types import TokenScores
 
-LOGITS_BUDGET = 256 * 2**20  # bytes of logits per forced-decoding call
-CONVERSION_VERSION = 1  # bump when the conversion changes, so cached conversions are redone
+CONVERSION_VERSION = 2  # bump when the conversion changes, so cached conversions are redone
 COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "float16", "float32")
 
 
@@ -83,28 +84,30 @@ def _exact_marian_loader() -> Any:
     return ExactMarianLoader()
 
 
-def convert(model_dir: Path, fingerprint: str, cache_dir: Path) -> Path:
-    """The CTranslate2 conversion of a saved Marian model (float32; quantised at load)."""
-    import ctranslate2
-    from ctranslate2.converters import transformers as ct2t
+def convert(model_dir: Path, fingerprint: str, cache_dir: Path, quantization: str) -> Path:
+    """The CTranslate2 conversion of a saved Marian model, quantised to `quantization`.
 
+    Done once, in a child process: transformers loads the model in float32 to convert it
+    (about 1 GB for an opus-mt model), memory a long scoring process should not keep.
+    """
     safe = fingerprint.replace(":", "-").replace("/", "--").replace("@", "-")
-    out = cache_dir / "ct2" / f"{safe}-v{CONVERSION_VERSION}"
+    out = cache_dir / "ct2" / f"{safe}-{quantization}-v{CONVERSION_VERSION}"
     if (out / "model.bin").is_file():
         return out
+    import subprocess
+    import sys
+
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".convert-", dir=out.parent))
     try:
-        loaders = ct2t._MODEL_LOADERS
-        original = loaders["MarianConfig"]
-        loaders["MarianConfig"] = _exact_marian_loader()
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                ctranslate2.converters.TransformersConverter(str(model_dir)).convert(
-                    str(tmp / "model"), force=True)
-        finally:
-            loaders["MarianConfig"] = original
+        # A fresh interpreter (not multiprocessing): it must not re-run the caller's script.
+        done = subprocess.run(
+            [sys.executable, "-m", __name__, str(model_dir), str(tmp / "model"), quantization],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True, errors="replace", check=False)
+        if done.returncode != 0:
+            lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+            raise RuntimeError(lines[-1] if lines else f"converter exited {done.returncode}")
         try:
             os.replace(tmp / "model", out)  # atomic: a concurrent converter may have won
         except OSError:
@@ -113,6 +116,20 @@ def convert(model_dir: Path, fingerprint: str, cache_dir: Path) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+def _convert_into(model_dir: str, out: str, quantization: str) -> None:
+    """The conversion itself (in the child process)."""
+    import ctranslate2
+    from ctranslate2.converters import transformers as ct2t
+    from transformers.utils import logging
+
+    logging.disable_progress_bar()
+    ct2t._MODEL_LOADERS["MarianConfig"] = _exact_marian_loader()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ctranslate2.converters.TransformersConverter(model_dir).convert(
+            out, quantization=quantization, force=True)
 
 
 class CT2MarianBackend:
@@ -133,7 +150,7 @@ class CT2MarianBackend:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 self.tokenizer: Any = MarianTokenizer.from_pretrained(str(model_dir))
-            converted = convert(model_dir, fingerprint, cache_dir)
+            converted = convert(model_dir, fingerprint, cache_dir, self.compute_type)
         except TqcheckError:
             raise
         except Exception as exc:
@@ -158,7 +175,7 @@ class CT2MarianBackend:
             return []
         results = self.translator.translate_batch(
             self._pieces(texts), beam_size=self.decoding.num_beams,
-            max_batch_size=self.decoding.batch_tokens, batch_type="tokens",
+            max_batch_size=self.decoding.ct2_batch_tokens, batch_type="tokens",
             max_input_length=self.decoding.max_input_tokens,
             max_decoding_length=self.decoding.max_new_tokens,
             suppress_sequences=[[self.tokenizer.pad_token]])  # as transformers' bad_words_ids
@@ -168,17 +185,18 @@ class CT2MarianBackend:
 
     def _logit_batches(self, tgt_ids: list[list[int]], batches: list[list[int]]
                        ) -> list[list[int]]:
-        """Split batches so the full-vocabulary logits of one call stay under LOGITS_BUDGET
-        bytes: every row runs to the longest prefix of its call, 4 bytes per vocabulary
-        entry per step (59k entries: 100 sentences of 40 tokens ≈ 1 GB)."""
+        """Split batches so the full-vocabulary logits of one call stay under
+        `ct2_logits_mb`: every row runs to the longest prefix of its call, 4 bytes per
+        vocabulary entry per step (59k entries: 100 sentences of 40 tokens ≈ 1 GB)."""
         per_step = 4 * len(self.tokenizer)
+        budget = self.decoding.ct2_logits_mb * 2**20
         out: list[list[int]] = []
         for batch in batches:
             current: list[int] = []
             longest = 0
             for i in sorted(batch, key=lambda i: len(tgt_ids[i])):
                 steps = max(longest, len(tgt_ids[i]) + 1)
-                if current and (len(current) + 1) * steps * per_step > LOGITS_BUDGET:
+                if current and (len(current) + 1) * steps * per_step > budget:
                     out.append(current)
                     current, steps = [], len(tgt_ids[i]) + 1
                 current.append(i)
@@ -199,7 +217,7 @@ class CT2MarianBackend:
         out: list[TokenScores | None] = [None] * len(sources)
         lengths = [len(a) + len(b) for a, b in zip(src, tgt_ids, strict=True)]
         for batch in self._logit_batches(tgt_ids, length_batches(
-                lengths, self.decoding.batch_tokens)):
+                lengths, self.decoding.ct2_batch_tokens)):
             prefixes = [self.tokenizer.convert_ids_to_tokens(
                 [t for t in tgt_ids[i] if t != eos]) for i in batch]
             results = self.translator.translate_batch(
@@ -225,3 +243,9 @@ class CT2MarianBackend:
                     offsets=tuple(piece_offsets(pieces, targets[i])),
                 )
         return [s for s in out if s is not None]
+
+
+if __name__ == "__main__":  # the conversion child: python -m tqcheck.translate.ct2 DIR OUT Q
+    import sys
+
+    _convert_into(*sys.argv[1:4])
