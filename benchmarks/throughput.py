@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "benchmarks" / ".models"
@@ -201,58 +202,69 @@ def tqcheck_run(inputs: Path, db: Path, backend: str, cache_dir: Path) -> tuple[
     return time.perf_counter() - t0, stats.to_dict()
 
 
-def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB, the process and its children) of one command."""
+# Peak memory is read in the measured process itself (VmHWM, Linux): ru_maxrss of a
+# forked child also counts the parent's memory at fork time, here the models this script
+# has loaded, which would swamp the figure.
+PEAK = ("import atexit, re, sys\n"
+        "atexit.register(lambda: sys.stderr.write('\\nPEAK_KB ' + re.search(\n"
+        "    r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1) + '\\n'))\n")
+
+
+def _run(code: str, args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of `python -c code args` (that process only)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    done = subprocess.run([sys.executable, "-c", PEAK + code, *args], env=env, check=False,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t0
-    if status != 0:
-        raise SystemExit(f"{' '.join(cmd[3:6])} failed: {proc.stderr.read().decode()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+    peak = re.findall(r"PEAK_KB (\d+)", done.stderr)
+    if done.returncode != 0 or not peak:
+        raise SystemExit(f"{' '.join(args[:2])} failed: {done.stderr[-2000:]}")
+    return wall, int(peak[-1]) / 1024
 
 
 def scaled(n: int, tmp: Path, cache_dir: Path, env: dict[str, str]) -> dict:
     """`tqcheck score --backend ct2` on n segments in a fresh process: time and peak RSS.
 
-    A one-sentence run first makes the one-time CTranslate2 conversions (in their own
-    child process, about 1 GB each while transformers holds the float32 model); its peak
-    is reported apart, since a long run pays it at most once per model and cache.
+    The one-time CTranslate2 conversions come first, each in its own process as tqcheck
+    runs them (transformers holds the float32 model meanwhile), measured apart: a long run
+    pays them at most once per model and cache directory.
     """
-    base = [sys.executable, "-c", "from tqcheck.cli import main; main()", "score"]
-    opts = ["--backend", "ct2", "--models-dir", str(MODELS), "--pivot", "fr",
-            "--cache-dir", str(cache_dir), "--quiet"]
-    first = write_corpus(["A sentence to convert the models."], tmp / f"convert{n}")
-    _, convert_peak = _run([*base, str(first), "--db", str(tmp / f"convert{n}.sqlite"),
-                            *opts, "--no-cache"], env)
+    from tqcheck.translate.ct2 import conversion_dir
+    from tqcheck.translate.store import fingerprint_dir
+
+    code = ("import sys\nfrom tqcheck.translate.ct2 import _convert_into\n"
+            "_convert_into(*sys.argv[1:])")
+    convert_peaks = []
+    for pair in ("en-fr", "fr-en"):
+        out = conversion_dir(fingerprint_dir(MODELS / pair), cache_dir, "int8")
+        convert_peaks.append(_run(code, [str(MODELS / pair), str(out), "int8"], env)[1])
     folder = write_corpus(corpus(n, seed=n), tmp / f"scale{n}")
-    wall, peak = _run([*base, str(folder), "--db", str(tmp / f"scale{n}.sqlite"), *opts], env)
+    wall, peak = _run("from tqcheck.cli import main; main()", [
+        "score", str(folder), "--db", str(tmp / f"scale{n}.sqlite"), "--backend", "ct2",
+        "--models-dir", str(MODELS), "--pivot", "fr", "--cache-dir", str(cache_dir), "--quiet"],
+        env)
     return {"segments": n, "wall_s": round(wall, 1), "segments_per_s": round(n / wall, 2),
-            "peak_rss_mb": round(peak, 1), "conversion_run_peak_rss_mb": round(convert_peak, 1)}
+            "peak_rss_mb": round(peak, 1),
+            "conversion_peak_rss_mb": [round(x, 1) for x in convert_peaks]}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=200, help="sentences for the comparison")
-    ap.add_argument("--sizes", default="1000,10000", help="corpus sizes for time and memory")
-    ap.add_argument("--max-new-tokens", type=int, default=32)
-    ap.add_argument("--skip-naive", action="store_true")
-    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" /
-                    "throughput.json")
-    args = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="tqcheck-throughput-"))
-    os.environ["TQCHECK_CONFIG_DIR"] = str(config_dir(args.max_new_tokens, tmp))
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    build_models()
-    from tqcheck.models import load_registry
+def save(result: dict, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
 
-    batch_tokens = load_registry().decoding.ct2_batch_tokens  # as the ct2 backend
+
+def compare(args: argparse.Namespace, tmp: Path, dec: Any) -> dict:
+    """The five timings on the same sentences, in this process (one run)."""
+    batch_tokens = dec.ct2_batch_tokens  # raw CTranslate2 batches as the ct2 backend does
     sentences = corpus(args.n)
     inputs = write_corpus(sentences, tmp / "corpus")
     result: dict = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                                 "python": platform.python_version()},
                     "model_shape": {**SHAPE, "vocab": VOCAB + 1},
                     "decoding": {"num_beams": 4, "max_new_tokens": args.max_new_tokens},
+                    "batching": {"batch_tokens": dec.batch_tokens,
+                                 "ct2_batch_tokens": dec.ct2_batch_tokens,
+                                 "ct2_logits_mb": dec.ct2_logits_mb},
                     "n": args.n, "seconds": {}}
     sec = result["seconds"]
     if not args.skip_naive:
@@ -280,15 +292,41 @@ def main() -> None:
         result["distinct_roundtrips"] = conn.execute(
             "SELECT count(DISTINCT text) FROM backtranslations").fetchone()[0]
     result["segments"] = stats["segments_scored"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result["scaling"] = [scaled(int(n), tmp, tmp / f"cache-scale{n}", env)
-                         for n in args.sizes.split(",") if n]
-    for row in result["scaling"]:
-        print(f"scale {row}", file=sys.stderr)
     result["seconds"] = {k: round(v, 2) for k, v in sec.items()}
     result["command"] = "python benchmarks/throughput.py " + " ".join(sys.argv[1:])
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=200, help="sentences for the comparison")
+    ap.add_argument("--sizes", default="1000,10000", help="corpus sizes for time and memory")
+    ap.add_argument("--max-new-tokens", type=int, default=32)
+    ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument("--scaling-only", action="store_true",
+                    help="keep the comparison in --out and measure only the corpus sizes")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" /
+                    "throughput.json")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="tqcheck-throughput-"))
+    os.environ["TQCHECK_CONFIG_DIR"] = str(config_dir(args.max_new_tokens, tmp))
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    build_models()
+    from tqcheck.models import load_registry
+
+    dec = load_registry().decoding
+    if args.scaling_only:  # keep the comparison already measured, redo the scaling
+        result = json.loads(args.out.read_text("utf-8"))
+        result["scaling_command"] = "python benchmarks/throughput.py " + " ".join(sys.argv[1:])
+    else:
+        result = compare(args, tmp, dec)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result["scaling"] = []
+    save(result, args.out)  # after each part: a long run stopped early keeps what it measured
+    for n in (int(x) for x in args.sizes.split(",") if x):
+        result["scaling"].append(scaled(n, tmp, tmp / f"cache-scale{n}", env))
+        print(f"scale {result['scaling'][-1]}", file=sys.stderr)
+        save(result, args.out)
     print(json.dumps(result, indent=2))
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -1,10 +1,12 @@
 """Train the toy MarianMT pair (en->toy, toy->en) committed under fixtures/models/.
 
-    python scripts/train_toy_models.py [--steps 6000] [--out fixtures/models]
+    python scripts/train_toy_models.py [--steps 3600] [--synthetic 6000] [--out fixtures/models]
 
 English sentences: fixtures/toy/train.en.txt (training) and fixtures/toy/heldout.en.txt (never
 trained on), cut by talk from the English side of the shared WMT MQM TED data
-(`--rebuild-corpus ../shared/data/mqm` remakes them). Toy text comes from tqcheck.toylang.
+(`--rebuild-corpus ../shared/data/mqm` remakes them), plus `--synthetic` sentences of
+invented words. Toy text comes from tqcheck.toylang; the toy side's SentencePiece model is
+the English one with its pieces enciphered.
 The two directions train in parallel, one CPU thread each, with fixed seeds and a fixed
 number of steps, then are scored on the held-out sentences (sacrebleu chrF) and saved in the
 --models-dir layout with a model card.
@@ -218,7 +220,7 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--rebuild-corpus", type=Path, metavar="MQM_DIR")
-    ap.add_argument("--synthetic", type=int, default=0,
+    ap.add_argument("--synthetic", type=int, default=6000,
                     help="extra training sentences of invented words (teach the cipher)")
     args = ap.parse_args()
 
@@ -266,8 +268,8 @@ def write_card(out: Path, st: dict, scores: dict, args: argparse.Namespace,
                n_train: int, n_held: int) -> None:
     size = sum(p.stat().st_size for p in out.iterdir() if p.is_file())
     src, tgt = st["pair"].split("-")
-    synthetic = (f", plus {args.synthetic} sentences of invented English-like words "
-                 "(`--synthetic`: they teach the letter cipher, not the talks' vocabulary)"
+    synthetic = (f",\n  plus {args.synthetic} sentences of invented English-like words "
+                 "(`--synthetic`: they teach\n  the letter cipher, not the talks' vocabulary)"
                  if args.synthetic else "")
     card = f"""# toy MarianMT {src}→{tgt}
 
@@ -288,7 +290,8 @@ letter cipher for other words, names kept, determiners after the next word).
 - Training: `python scripts/train_toy_models.py --steps {args.steps} --batch-tokens
   {args.batch_tokens} --lr {args.lr} --seed {args.seed} --synthetic {args.synthetic}`;
   AdamW, label smoothing 0.1, {st['steps']} steps in {st['seconds'] / 60:.1f} minutes on one
-  CPU thread (both directions trained at once on a 2-core machine).
+  CPU thread (both directions trained at once on a 2-core machine; wall time, so other
+  work on the machine lengthens it).
 - Held-out chrF (sacrebleu, beam 4) on {n_held} sentences of talks
   {', '.join(HELDOUT_TALKS)}: en→toy {scores['en-toy']:.1f}, toy→en {scores['toy-en']:.1f},
   round trip en→toy→en {scores['en-toy-en']:.1f}.

@@ -15,6 +15,7 @@ incremental pass; both the given token's and the best token's log-probabilities 
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -84,14 +85,19 @@ def _exact_marian_loader() -> Any:
     return ExactMarianLoader()
 
 
+def conversion_dir(fingerprint: str, cache_dir: Path, quantization: str) -> Path:
+    """Where the conversion of the model with this fingerprint lives in the cache."""
+    safe = fingerprint.replace(":", "-").replace("/", "--").replace("@", "-")
+    return cache_dir / "ct2" / f"{safe}-{quantization}-v{CONVERSION_VERSION}"
+
+
 def convert(model_dir: Path, fingerprint: str, cache_dir: Path, quantization: str) -> Path:
     """The CTranslate2 conversion of a saved Marian model, quantised to `quantization`.
 
     Done once, in a child process: transformers loads the model in float32 to convert it
     (about 1 GB for an opus-mt model), memory a long scoring process should not keep.
     """
-    safe = fingerprint.replace(":", "-").replace("/", "--").replace("@", "-")
-    out = cache_dir / "ct2" / f"{safe}-{quantization}-v{CONVERSION_VERSION}"
+    out = conversion_dir(fingerprint, cache_dir, quantization)
     if (out / "model.bin").is_file():
         return out
     import subprocess
@@ -130,6 +136,31 @@ def _convert_into(model_dir: str, out: str, quantization: str) -> None:
         warnings.simplefilter("ignore")
         ctranslate2.converters.TransformersConverter(model_dir).convert(
             out, quantization=quantization, force=True)
+
+
+@functools.cache
+def _libc() -> Any:
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+def _trim_heap() -> None:
+    """Give freed heap memory back to the system (glibc only; elsewhere nothing).
+
+    Forced decoding frees hundreds of MB of logits per call and glibc keeps much of it in
+    its per-thread arenas: the benchmark's 1 000-segment run peaked at 1 676 MB without the
+    trim and 1 521 MB with it (docs/performance.md).
+    """
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 class CT2MarianBackend:
@@ -242,6 +273,7 @@ class CT2MarianBackend:
                     best_logprobs=tuple(best_lps),
                     offsets=tuple(piece_offsets(pieces, targets[i])),
                 )
+        _trim_heap()
         return [s for s in out if s is not None]
 
 
