@@ -18,8 +18,8 @@ fr→en of the original):
              score_batch once) on the same converted model, tokenisation included
   cached     `tqcheck score --backend ct2` again on a new database, warm translation cache
 Model loading is outside every timing. Then it scores larger corpora (`--sizes`) with the
-ct2 backend in a fresh process each and reports wall time and peak RSS (ru_maxrss), and,
-apart, the peak of the one-sentence run that made the one-time ct2 conversions.
+ct2 backend in a fresh process each and reports wall time and the process's peak RSS
+(VmHWM), and, apart, the peak of each one-time ct2 conversion process.
 """
 
 from __future__ import annotations
@@ -232,8 +232,8 @@ def scaled(n: int, tmp: Path, cache_dir: Path, env: dict[str, str]) -> dict:
     from tqcheck.translate.ct2 import conversion_dir
     from tqcheck.translate.store import fingerprint_dir
 
-    code = ("import sys\nfrom tqcheck.translate.ct2 import _convert_into\n"
-            "_convert_into(*sys.argv[1:])")
+    # tqcheck's own conversion child (`python -m tqcheck.translate.ct2 DIR OUT Q`).
+    code = "import runpy\nrunpy.run_module('tqcheck.translate.ct2', run_name='__main__')"
     convert_peaks = []
     for pair in ("en-fr", "fr-en"):
         out = conversion_dir(fingerprint_dir(MODELS / pair), cache_dir, "int8")
