@@ -1,11 +1,13 @@
 """Train the toy MarianMT pair (en->toy, toy->en) committed under fixtures/models/.
 
-    python scripts/train_toy_models.py [--steps 3600] [--synthetic 6000] [--out fixtures/models]
+    python scripts/train_toy_models.py [--steps 3600] [--synthetic 6000] [--noise 0]
+                                       [--out fixtures/models]
 
 English sentences: fixtures/toy/train.en.txt (training) and fixtures/toy/heldout.en.txt (never
 trained on), cut by talk from the English side of the shared WMT MQM TED data
 (`--rebuild-corpus ../shared/data/mqm` remakes them), plus `--synthetic` sentences of
-invented words. Toy text comes from tqcheck.toylang; the toy side's SentencePiece model is
+invented words, plus `--noise` copies of each corpus sentence with a noised source (local
+word shuffles). Toy text comes from tqcheck.toylang; the toy side's SentencePiece model is
 the English one with its pieces enciphered.
 The two directions train in parallel, one CPU thread each, with fixed seeds and a fixed
 number of steps, then are scored on the held-out sentences (sacrebleu chrF) and saved in the
@@ -83,6 +85,27 @@ def synthetic_sentences(english: list[str], n: int, seed: int) -> list[str]:
         ws = [rng.choice(common) if rng.random() < 0.4 else invent() for _ in range(k)]
         sentences.append(" ".join(ws).capitalize() + rng.choice([".", ".", "?", ","]))
     return sentences
+
+
+def shuffle_locally(sentence: str, rng: random.Random, k: float = 3.0) -> str:
+    """The sentence with each word moved at most k-1 places (Lample et al., 2018, noise).
+
+    Meant to make the models write fluent text from scrambled input, as real MT models
+    trained on web data do, so that a round trip reorders an awkward sentence; at this
+    model size it did not (docs/detection.md), hence `--noise 0` by default.
+    Final punctuation stays last; capitals follow the sentence start.
+    """
+    words = sentence.split()
+    tail = ""
+    if words and len(words[-1]) > 1 and words[-1][-1] in ".?!,;:":
+        words[-1], tail = words[-1][:-1], words[-1][-1]
+    keys = [i + rng.uniform(0, k) for i in range(len(words))]
+    order = sorted(range(len(words)), key=keys.__getitem__)
+    if order[0] != 0 and words[0][:1].isupper():
+        if words[0][1:2].islower():
+            words[0] = words[0][0].lower() + words[0][1:]
+        words[order[0]] = words[order[0]][:1].upper() + words[order[0]][1:]
+    return " ".join(words[i] for i in order) + tail
 
 
 def encipher_chars(piece: str) -> str:
@@ -222,6 +245,9 @@ def main() -> None:
     ap.add_argument("--rebuild-corpus", type=Path, metavar="MQM_DIR")
     ap.add_argument("--synthetic", type=int, default=6000,
                     help="extra training sentences of invented words (teach the cipher)")
+    ap.add_argument("--noise", type=int, default=0,
+                    help="noised-source copies of each corpus sentence (meant to teach fluent "
+                         "output; docs/detection.md has what 1 did)")
     args = ap.parse_args()
 
     from sacrebleu.metrics import CHRF
@@ -232,14 +258,25 @@ def main() -> None:
     if args.rebuild_corpus:
         rebuild_corpus(args.rebuild_corpus)
     english = read_lines(CORPUS / "train.en.txt")
+    corpus = list(english)
     if args.synthetic:
         english += synthetic_sentences(english, args.synthetic, args.seed)
     toy = [to_toy(s) for s in english]
     en_spm = train_sentencepiece(english, VOCAB)
     toy_spm = toy_sentencepiece(en_spm)
+    # Noised sources: the scrambled English, and its toy (what en->toy makes of it).
+    rng = random.Random(args.seed)
+    noisy, clean = [], []
+    for _ in range(args.noise):
+        for sentence in corpus:
+            if (shuffled := shuffle_locally(sentence, rng)) != sentence:
+                noisy.append(shuffled)
+                clean.append(sentence)
+    clean_toy = [to_toy(s) for s in clean]
     jobs = []
-    for pair, src, tgt, spms in (("en-toy", english, toy, (en_spm, toy_spm)),
-                                 ("toy-en", toy, english, (toy_spm, en_spm))):
+    for pair, src, tgt, spms in (
+            ("en-toy", english + noisy, toy + clean_toy, (en_spm, toy_spm)),
+            ("toy-en", toy + [to_toy(s) for s in noisy], english + clean, (toy_spm, en_spm))):
         out = args.out / pair
         write_tokenizer(spms[0], out, *pair.split("-"), target_spm=spms[1])
         jobs.append({"pair": pair, "src": src, "tgt": tgt, "out": str(out),
@@ -261,16 +298,20 @@ def main() -> None:
     }
     print(json.dumps({"stats": stats, "heldout_chrf": scores}, indent=2))
     for st in stats:
-        write_card(args.out / st["pair"], st, scores, args, len(english), len(held))
+        write_card(args.out / st["pair"], st, scores, args, len(english), len(noisy),
+                   len(held))
 
 
 def write_card(out: Path, st: dict, scores: dict, args: argparse.Namespace,
-               n_train: int, n_held: int) -> None:
+               n_train: int, n_noisy: int, n_held: int) -> None:
     size = sum(p.stat().st_size for p in out.iterdir() if p.is_file())
     src, tgt = st["pair"].split("-")
     synthetic = (f",\n  plus {args.synthetic} sentences of invented English-like words "
                  "(`--synthetic`: they teach\n  the letter cipher, not the talks' vocabulary)"
                  if args.synthetic else "")
+    nz = (f", plus {n_noisy} noised-source pairs (`--noise {args.noise}`: a corpus "
+          "sentence with its\n  words shuffled locally as source, the sentence as target)"
+          if args.noise else "")
     card = f"""# toy MarianMT {src}→{tgt}
 
 A small MarianMT model for tqcheck's tests and detection benchmark; it translates between
@@ -280,7 +321,7 @@ letter cipher for other words, names kept, determiners after the next word).
 - Data: {st['pairs']} of {n_train} English sentences: those of `fixtures/toy/train.en.txt`
   (English side of the WMT MQM TED data, Apache-2.0, all talks except
   {', '.join(HELDOUT_TALKS)}){synthetic} and their toy mapping (pairs of at most
-  {MAX_TOKENS} tokens). Vocabulary: a SentencePiece unigram model of {VOCAB} pieces trained on
+  {MAX_TOKENS} tokens){nz}. Vocabulary: a SentencePiece unigram model of {VOCAB} pieces trained on
   the English side, and for the toy side the same model with every piece enciphered (plus
   the lexicon's words), so a toy word splits where its English word splits; one shared id
   table over both ({st['vocab']} ids).
@@ -288,7 +329,8 @@ letter cipher for other words, names kept, determiners after the next word).
   {ARCH['heads']} heads, FFN {ARCH['ffn']}; {st['params']:,} parameters, {size / 1e6:.1f} MB
   on disk.
 - Training: `python scripts/train_toy_models.py --steps {args.steps} --batch-tokens
-  {args.batch_tokens} --lr {args.lr} --seed {args.seed} --synthetic {args.synthetic}`;
+  {args.batch_tokens} --lr {args.lr} --seed {args.seed} --synthetic {args.synthetic}{
+  f" --noise {args.noise}" if args.noise else ""}`;
   AdamW, label smoothing 0.1, {st['steps']} steps in {st['seconds'] / 60:.1f} minutes on one
   CPU thread (both directions trained at once on a 2-core machine; wall time, so other
   work on the machine lengthens it).
