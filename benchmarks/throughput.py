@@ -86,11 +86,13 @@ def corpus(n: int, seed: int = 0) -> list[str]:
 
 
 def build_models() -> Path:
-    """The same-shape random pair, built once (a 59k SentencePiece model + two Marians)."""
+    """The same-shape random pair, built once (SentencePiece, a vocabulary padded to 59 001, two
+    Marians)."""
     from tqcheck.marian_build import build_random_pair
 
     configs = [MODELS / p / "config.json" for p in ("en-fr", "fr-en")]
-    if all(c.is_file() and '"tie_word_embeddings": false' in c.read_text() for c in configs):
+    if all(c.is_file() and '"tie_word_embeddings": false' in c.read_text()
+           and json.loads(c.read_text())["vocab_size"] == VOCAB + 1 for c in configs):
         return MODELS
     rng = random.Random(1)
     syllables = [a + b for a in "bcdfghjklmnprstvwz" for b in "aeiou"]
@@ -102,7 +104,7 @@ def build_models() -> Path:
         src, tgt = pair.split("-")
         t0 = time.perf_counter()
         build_random_pair(MODELS / pair, text, src, tgt, vocab_size=VOCAB, seed=seed,
-                          **SHAPE, **RANDOM_ONLY)
+                          min_vocab=VOCAB + 1, **SHAPE, **RANDOM_ONLY)
         print(f"built {pair} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     return MODELS
 
@@ -260,7 +262,8 @@ def compare(args: argparse.Namespace, tmp: Path, dec: Any) -> dict:
     inputs = write_corpus(sentences, tmp / "corpus")
     result: dict = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                                 "python": platform.python_version()},
-                    "model_shape": {**SHAPE, "vocab": VOCAB + 1},
+                    "model_shape": {**SHAPE, "vocab": json.loads(
+                        (MODELS / "fr-en" / "config.json").read_text())["vocab_size"]},
                     "decoding": {"num_beams": 4, "max_new_tokens": args.max_new_tokens},
                     "batching": {"batch_tokens": dec.batch_tokens,
                                  "ct2_batch_tokens": dec.ct2_batch_tokens,

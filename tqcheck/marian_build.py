@@ -74,15 +74,46 @@ def marian_config(vocab_size: int, pad_id: int, d_model: int = 32, layers: int =
     return MarianConfig(**settings)
 
 
+def _pad_pieces(spm_model: bytes, size: int) -> bytes:
+    """The SentencePiece model with rare invented word pieces added up to `size` pieces.
+
+    SentencePiece stops early on small text; the added pieces are real pieces (they
+    segment and decode as text), unlike padding ids a tokenizer cannot decode, which a
+    random model would emit and which would come back as long strings of markup.
+    """
+    from itertools import product
+
+    from sentencepiece import sentencepiece_model_pb2 as pb
+
+    model = pb.ModelProto()
+    model.ParseFromString(spm_model)
+    have = {p.piece for p in model.pieces}
+    floor = min(p.score for p in model.pieces) - 1.0
+    for letters in (c for n in range(3, 6) for c in product("bcdfghjklmnpqrstvwxz", repeat=n)):
+        if len(model.pieces) >= size:
+            break
+        piece = "\u2581" + "".join(letters)
+        if piece not in have:
+            model.pieces.add(piece=piece, score=floor)
+    return model.SerializeToString()
+
+
 def build_random_pair(out_dir: Path, sentences: list[str], src: str, tgt: str,
-                      vocab_size: int = 400, seed: int = 0, **config: Any) -> Path:
-    """A randomly initialised Marian model for src->tgt, saved in out_dir (for plumbing)."""
+                      vocab_size: int = 400, seed: int = 0, min_vocab: int = 0,
+                      **config: Any) -> Path:
+    """A randomly initialised Marian model for src->tgt, saved in out_dir (for plumbing).
+
+    `vocab_size` is what SentencePiece aims for (it may find fewer pieces in small text);
+    `min_vocab` pads the model's vocabulary to at least that many entries."""
     import torch
     import transformers
     from transformers import MarianMTModel
 
     transformers.utils.logging.disable_progress_bar()
-    vocab = write_tokenizer(train_sentencepiece(sentences, vocab_size), out_dir, src, tgt)
+    spm_model = train_sentencepiece(sentences, vocab_size)
+    if min_vocab:
+        spm_model = _pad_pieces(spm_model, min_vocab - 1)  # + <pad>
+    vocab = write_tokenizer(spm_model, out_dir, src, tgt)
     torch.manual_seed(seed)
     model = MarianMTModel(marian_config(len(vocab), vocab["<pad>"], **config))
     model.save_pretrained(out_dir)

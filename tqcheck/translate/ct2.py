@@ -154,9 +154,11 @@ def _libc() -> Any:
 def _trim_heap() -> None:
     """Give freed heap memory back to the system (glibc only; elsewhere nothing).
 
-    Forced decoding frees hundreds of MB of logits per call and glibc keeps much of it in
-    its per-thread arenas: the benchmark's 1 000-segment run peaked at 1 676 MB without the
-    trim and 1 521 MB with it (docs/performance.md).
+    Beam search and forced decoding free hundreds of MB per call (beam states, logits) and
+    glibc keeps much of it in its per-thread arenas, so each call's peak would stack on the
+    last one's leftovers. Trimming after forced decoding took the benchmark's 1 000-segment
+    run from 1 676 to 1 521 MiB; trimming after translation as well, 400-segment runs from
+    1 329 / 1 381 to 1 240 / 1 319 MiB at the same speed (docs/performance.md).
     """
     libc = _libc()
     if libc is not None:
@@ -211,8 +213,10 @@ class CT2MarianBackend:
             max_decoding_length=self.decoding.max_new_tokens,
             suppress_sequences=[[self.tokenizer.pad_token]])  # as transformers' bad_words_ids
         special = set(self.tokenizer.all_special_tokens)
-        return [self.tokenizer.convert_tokens_to_string(
+        out = [self.tokenizer.convert_tokens_to_string(
             [t for t in r.hypotheses[0] if t not in special]) for r in results]
+        _trim_heap()
+        return out
 
     def _logit_batches(self, tgt_ids: list[list[int]], batches: list[list[int]]
                        ) -> list[list[int]]:
