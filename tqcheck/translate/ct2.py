@@ -158,7 +158,7 @@ def _trim_heap() -> None:
     glibc keeps much of it in its per-thread arenas, so each call's peak would stack on the
     last one's leftovers. Trimming after forced decoding took the benchmark's 1 000-segment
     run from 1 676 to 1 521 MiB; trimming after translation as well, 400-segment runs from
-    1 329 / 1 381 to 1 240 / 1 319 MiB at the same speed (docs/performance.md).
+    1 329 / 1 381 to 1 240 / 1 319 MiB at about the same speed (docs/performance.md).
     """
     libc = _libc()
     if libc is not None:
