@@ -90,9 +90,10 @@ def build_models() -> Path:
     Marians)."""
     from tqcheck.marian_build import build_random_pair
 
-    configs = [MODELS / p / "config.json" for p in ("en-fr", "fr-en")]
-    if all(c.is_file() and '"tie_word_embeddings": false' in c.read_text()
-           and json.loads(c.read_text())["vocab_size"] == VOCAB + 1 for c in configs):
+    paths = [MODELS / p / "config.json" for p in ("en-fr", "fr-en")]
+    configs = [json.loads(p.read_text()) if p.is_file() else {} for p in paths]
+    if all(c.get("tie_word_embeddings") is False and c.get("vocab_size") == VOCAB + 1
+           for c in configs):
         return MODELS
     rng = random.Random(1)
     syllables = [a + b for a in "bcdfghjklmnprstvwz" for b in "aeiou"]

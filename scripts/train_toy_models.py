@@ -272,7 +272,8 @@ def main() -> None:
             if (shuffled := shuffle_locally(sentence, rng)) != sentence:
                 noisy.append(shuffled)
                 clean.append(sentence)
-    clean_toy = [to_toy(s) for s in clean]
+    toy_of = dict(zip(english, toy, strict=True))
+    clean_toy = [toy_of[s] for s in clean]
     jobs = []
     for pair, src, tgt, spms in (
             ("en-toy", english + noisy, toy + clean_toy, (en_spm, toy_spm)),
