@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,35 @@ def test_ct2_float32_matches_torch(tmp_path: Path) -> None:
             agree = sum(s == t for s, t in zip(x.best_tokens, y.best_tokens, strict=True))
             assert agree >= len(x.best_tokens) - 1  # near-ties may flip
         assert ct2_f(pair).count_tokens(texts) == torch_f(pair).count_tokens(texts)
+
+
+@pytest.mark.slow
+def test_ct2_forced_decoding_calls_fit_the_logits_budget(tmp_path: Path) -> None:
+    """Each pair is scored in exactly one call whose logits fit `ct2_logits_mb`, and how the
+    pairs are grouped into calls does not change the scores."""
+    dec = load_registry().decoding
+    texts = HELDOUT
+    ref = make_factory(TOY, dec, BackendSettings(cache=False))("en-toy").translate(texts)
+    scores = {}
+    for mb in (1, 256):
+        small = dataclasses.replace(dec, ct2_logits_mb=mb)
+        backend = make_factory(TOY, small, BackendSettings(
+            backend="ct2", compute_type="float32", cache=False, cache_dir=str(tmp_path)))(
+            "en-toy")
+        src = [len(x) for x in backend._pieces(texts)]
+        tgt = [len(x) for x in backend.tokenizer(text_target=ref)["input_ids"]]
+        calls = backend._logit_batches(src, tgt)
+        assert sorted(i for call in calls for i in call) == list(range(len(texts)))
+        per_step = 4 * len(backend.tokenizer)
+        for call in calls:
+            if len(call) > 1:
+                rows_steps = len(call) * (max(tgt[i] for i in call) + 1)
+                assert rows_steps * per_step <= mb * 2**20
+        assert (len(calls) > 4) == (mb == 1)
+        scores[mb] = backend.score(texts, ref)
+    for x, y in zip(scores[1], scores[256], strict=True):
+        assert x.tokens == y.tokens and x.best_tokens == y.best_tokens
+        assert max(abs(p - q) for p, q in zip(x.logprobs, y.logprobs, strict=True)) < 1e-4
 
 
 @pytest.mark.slow

@@ -40,7 +40,7 @@ class Decoding:
     max_input_tokens: int = 512
     max_new_tokens: int = 256
     batch_tokens: int = 4096
-    ct2_batch_tokens: int = 1024
+    ct2_batch_tokens: int = 640
     ct2_logits_mb: int = 256
     max_segment_chars: int = 1500
 

@@ -27,7 +27,7 @@ from typing import Any
 from tqcheck.config import Decoding
 from tqcheck.errors import DeviceError, ModelNotFoundError, TqcheckError
 from tqcheck.models import ModelSpec
-from tqcheck.translate import length_batches, piece_offsets
+from tqcheck.translate import piece_offsets
 from tqcheck.types import TokenScores
 
 CONVERSION_VERSION = 2  # bump when the conversion changes, so cached conversions are redone
@@ -218,26 +218,27 @@ class CT2MarianBackend:
         _trim_heap()
         return out
 
-    def _logit_batches(self, tgt_ids: list[list[int]], batches: list[list[int]]
-                       ) -> list[list[int]]:
-        """Split batches so the full-vocabulary logits of one call stay under
+    def _logit_batches(self, src_lens: list[int], tgt_lens: list[int]) -> list[list[int]]:
+        """Group pairs into forced-decoding calls whose full-vocabulary logits stay under
         `ct2_logits_mb`: every row runs to the longest prefix of its call, 4 bytes per
-        vocabulary entry per step (59k entries: 100 sentences of 40 tokens ≈ 1 GB)."""
+        vocabulary entry per step (59k entries: 100 sentences of 40 tokens ≈ 1 GB).
+
+        Decoding a prefix runs one step at a time, so a call's cost is its number of steps
+        and the logits budget alone should set its size: the pairs are sorted by target
+        length (then source length) and each call takes as many as fit.
+        """
         per_step = 4 * len(self.tokenizer)
         budget = self.decoding.ct2_logits_mb * 2**20
         out: list[list[int]] = []
-        for batch in batches:
-            current: list[int] = []
-            longest = 0
-            for i in sorted(batch, key=lambda i: len(tgt_ids[i])):
-                steps = max(longest, len(tgt_ids[i]) + 1)
-                if current and (len(current) + 1) * steps * per_step > budget:
-                    out.append(current)
-                    current, steps = [], len(tgt_ids[i]) + 1
-                current.append(i)
-                longest = steps
-            if current:
+        current: list[int] = []
+        for i in sorted(range(len(tgt_lens)), key=lambda i: (tgt_lens[i], src_lens[i])):
+            steps = tgt_lens[i] + 1  # the longest so far: sorted by target length
+            if current and (len(current) + 1) * steps * per_step > budget:
                 out.append(current)
+                current = []
+            current.append(i)
+        if current:
+            out.append(current)
         return out
 
     def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenScores]:
@@ -250,24 +251,31 @@ class CT2MarianBackend:
                                  max_length=self.decoding.max_input_tokens)["input_ids"]
         eos = self.tokenizer.eos_token_id
         out: list[TokenScores | None] = [None] * len(sources)
-        lengths = [len(a) + len(b) for a, b in zip(src, tgt_ids, strict=True)]
-        for batch in self._logit_batches(tgt_ids, length_batches(
-                lengths, self.decoding.ct2_batch_tokens)):
+        for batch in self._logit_batches([len(x) for x in src], [len(x) for x in tgt_ids]):
             prefixes = [self.tokenizer.convert_ids_to_tokens(
                 [t for t in tgt_ids[i] if t != eos]) for i in batch]
-            results = self.translator.translate_batch(
+            # Asynchronous only to take the rows one at a time: a synchronous call copies
+            # every row's logits into Python at once, doubling the call's memory.
+            pending: list[Any] = self.translator.translate_batch(
                 [src[i] for i in batch], target_prefix=prefixes, beam_size=1,
                 return_logits_vocab=True, max_input_length=self.decoding.max_input_tokens,
-                max_decoding_length=max(len(p) for p in prefixes) + 1)
+                max_decoding_length=max(len(p) for p in prefixes) + 1, asynchronous=True)
             for row, i in enumerate(batch):
                 ids = [t for t in tgt_ids[i] if t != eos] + [eos]
-                # Log-softmax by logsumexp, without materialising log-probabilities:
-                # only the given and the best token of each position are needed.
-                logits = np.asarray(results[row].logits[0], dtype=np.float32)[:len(ids)]
-                top = logits.max(axis=-1)
-                lse = top + np.log(np.exp(logits - top[:, None]).sum(axis=-1))
+                steps = pending[row].result().logits[0][:len(ids)]
+                pending[row] = None  # frees this row's logits
+                # Log-softmax by logsumexp, in place and without materialising
+                # log-probabilities: only the given and the best token of each position
+                # are needed (this array is a fresh copy, so it may be overwritten).
+                logits = np.asarray(steps, dtype=np.float32)
+                del steps
+                pos = np.arange(len(ids))
                 best = logits.argmax(axis=-1)
-                lps = (logits[np.arange(len(ids)), ids] - lse).tolist()
+                top, given = logits[pos, best], logits[pos, ids]
+                logits -= top[:, None]
+                np.exp(logits, out=logits)
+                lse = top + np.log(logits.sum(axis=-1))
+                lps = (given - lse).tolist()
                 best_lps = (top - lse).tolist()
                 pieces = self.tokenizer.convert_ids_to_tokens(ids)
                 out[i] = TokenScores(
