@@ -161,10 +161,10 @@ def naive(sentences: list[str], max_new: int) -> float:
     return time.perf_counter() - t0
 
 
-def raw_ct2(sentences: list[str], max_new: int, cache_dir: Path,
-            batch_tokens: int) -> tuple[float, int]:
-    """The three passes as bare CTranslate2 calls on tqcheck's converted models; also the
-    number of distinct pivots (tqcheck translates each distinct text once)."""
+def raw_ct2(sentences: list[str], max_new: int, cache_dir: Path, dec: Any) -> tuple[float, int]:
+    """The three passes as bare CTranslate2 calls on tqcheck's converted models, batched and
+    threaded as the ct2 backend does; also the number of distinct pivots (tqcheck translates
+    each distinct text once)."""
     import ctranslate2
     import sentencepiece as spm
 
@@ -174,12 +174,15 @@ def raw_ct2(sentences: list[str], max_new: int, cache_dir: Path,
     def load(pair: str):
         path = MODELS / pair
         conv = convert(path, fingerprint_dir(path), cache_dir, "int8")
+        cores = os.cpu_count() or 1
+        parallel = max(1, min(dec.ct2_parallel_batches, cores))
         return (ctranslate2.Translator(str(conv), device="cpu", compute_type="int8",
-                                       intra_threads=os.cpu_count() or 1),
+                                       inter_threads=parallel,
+                                       intra_threads=max(1, cores // parallel)),
                 spm.SentencePieceProcessor(model_file=str(path / "source.spm")))
 
     (fwd, sp_f), (back, sp_b) = load("en-fr"), load("fr-en")
-    opts = {"max_batch_size": batch_tokens, "batch_type": "tokens"}
+    opts = {"max_batch_size": dec.ct2_batch_tokens, "batch_type": "tokens"}
     t0 = time.perf_counter()
     src = [[*p, "</s>"] for p in sp_f.encode(sentences, out_type=str)]
     out = fwd.translate_batch(src, beam_size=4, max_decoding_length=max_new, **opts)
@@ -269,7 +272,6 @@ def save(result: dict, out: Path) -> None:
 
 def compare(args: argparse.Namespace, tmp: Path, dec: Any) -> dict:
     """The five timings on the same sentences, in this process (one run)."""
-    batch_tokens = dec.ct2_batch_tokens  # raw CTranslate2 batches as the ct2 backend does
     sentences = corpus(args.n)
     inputs = write_corpus(sentences, tmp / "corpus")
     result: dict = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
@@ -279,7 +281,8 @@ def compare(args: argparse.Namespace, tmp: Path, dec: Any) -> dict:
                     "decoding": {"num_beams": 4, "max_new_tokens": args.max_new_tokens},
                     "batching": {"batch_tokens": dec.batch_tokens,
                                  "ct2_batch_tokens": dec.ct2_batch_tokens,
-                                 "ct2_logits_mb": dec.ct2_logits_mb},
+                                 "ct2_logits_mb": dec.ct2_logits_mb,
+                                 "ct2_parallel_batches": dec.ct2_parallel_batches},
                     "n": args.n, "seconds": {}}
     sec = result["seconds"]
     if not args.skip_naive:
@@ -293,7 +296,7 @@ def compare(args: argparse.Namespace, tmp: Path, dec: Any) -> dict:
         raise SystemExit(f"tqcheck scored {stats['segments_scored']} segments for {args.n} "
                          "sentences: the runs did not see the same units")
     sec["raw_ct2"], distinct_pivots = raw_ct2(sentences, args.max_new_tokens, tmp / "cache-ct2",
-                                              batch_tokens)
+                                              dec)
     print(f"raw ct2: {sec['raw_ct2']:.1f} s", file=sys.stderr)
     sec["cached"], cached_stats = tqcheck_run(inputs, tmp / "cached.sqlite", "ct2",
                                               tmp / "cache-ct2")

@@ -40,8 +40,9 @@ class Decoding:
     max_input_tokens: int = 512
     max_new_tokens: int = 256
     batch_tokens: int = 4096
-    ct2_batch_tokens: int = 640
-    ct2_logits_mb: int = 256
+    ct2_batch_tokens: int = 320
+    ct2_logits_mb: int = 128
+    ct2_parallel_batches: int = 2
     max_segment_chars: int = 1500
 
     def signature(self) -> str:

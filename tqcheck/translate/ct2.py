@@ -20,6 +20,7 @@ import os
 import shutil
 import tempfile
 import warnings
+from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -190,9 +191,14 @@ class CT2MarianBackend:
             reason = f"cannot convert {model_dir} for CTranslate2: {str(exc).splitlines()[0]}"
             raise ModelNotFoundError(spec.pair, spec.model_id, reason[:300]) from exc
         cpu_threads = threads or os.cpu_count() or 1
+        # On CPU, several batches at once (one replica each, sharing the weights): small
+        # matrix products use threads poorly, so parallel batches go faster than threads.
+        self.parallel = (max(1, min(decoding.ct2_parallel_batches, cpu_threads))
+                         if self.device == "cpu" else 1)
         self.translator = ctranslate2.Translator(
             str(converted), device=self.device, compute_type=self.compute_type,
-            intra_threads=cpu_threads if self.device == "cpu" else 1)
+            inter_threads=self.parallel,
+            intra_threads=max(1, cpu_threads // self.parallel) if self.device == "cpu" else 1)
 
     def _pieces(self, texts: Sequence[str]) -> list[list[str]]:
         ids = self.tokenizer(self.spec.with_target_token(texts), truncation=True,
@@ -242,51 +248,57 @@ class CT2MarianBackend:
         return out
 
     def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenScores]:
-        import numpy as np
-
         if not sources:
             return []
         src = self._pieces(sources)
         tgt_ids = self.tokenizer(text_target=list(targets), truncation=True,
                                  max_length=self.decoding.max_input_tokens)["input_ids"]
         eos = self.tokenizer.eos_token_id
+        ids = [[t for t in x if t != eos] + [eos] for x in tgt_ids]
         out: list[TokenScores | None] = [None] * len(sources)
-        for batch in self._logit_batches([len(x) for x in src], [len(x) for x in tgt_ids]):
-            prefixes = [self.tokenizer.convert_ids_to_tokens(
-                [t for t in tgt_ids[i] if t != eos]) for i in batch]
-            # Asynchronous only to take the rows one at a time: a synchronous call copies
-            # every row's logits into Python at once, doubling the call's memory.
-            pending: list[Any] = self.translator.translate_batch(
+        # Asynchronous calls, `parallel` of them in flight (one per replica), each read back
+        # a row at a time: a synchronous call copies every row's logits into Python at once.
+        in_flight: deque[tuple[list[int], list[Any]]] = deque()
+        for batch in self._logit_batches([len(x) for x in src], [len(x) for x in ids]):
+            prefixes = [self.tokenizer.convert_ids_to_tokens(ids[i][:-1]) for i in batch]
+            in_flight.append((batch, self.translator.translate_batch(
                 [src[i] for i in batch], target_prefix=prefixes, beam_size=1,
                 return_logits_vocab=True, max_input_length=self.decoding.max_input_tokens,
-                max_decoding_length=max(len(p) for p in prefixes) + 1, asynchronous=True)
-            for row, i in enumerate(batch):
-                ids = [t for t in tgt_ids[i] if t != eos] + [eos]
-                steps = pending[row].result().logits[0][:len(ids)]
-                pending[row] = None  # frees this row's logits
-                # Log-softmax by logsumexp, in place and without materialising
-                # log-probabilities: only the given and the best token of each position
-                # are needed (this array is a fresh copy, so it may be overwritten).
-                logits = np.asarray(steps, dtype=np.float32)
-                del steps
-                pos = np.arange(len(ids))
-                best = logits.argmax(axis=-1)
-                top, given = logits[pos, best], logits[pos, ids]
-                logits -= top[:, None]
-                np.exp(logits, out=logits)
-                lse = top + np.log(logits.sum(axis=-1))
-                lps = (given - lse).tolist()
-                best_lps = (top - lse).tolist()
-                pieces = self.tokenizer.convert_ids_to_tokens(ids)
-                out[i] = TokenScores(
-                    tokens=tuple(pieces),
-                    logprobs=tuple(lps),
-                    best_tokens=tuple(self.tokenizer.convert_ids_to_tokens(best.tolist())),
-                    best_logprobs=tuple(best_lps),
-                    offsets=tuple(piece_offsets(pieces, targets[i])),
-                )
+                max_decoding_length=max(len(p) for p in prefixes) + 1, asynchronous=True)))
+            if len(in_flight) >= self.parallel:
+                self._read_scores(*in_flight.popleft(), ids, targets, out)
+        while in_flight:
+            self._read_scores(*in_flight.popleft(), ids, targets, out)
         _trim_heap()
         return [s for s in out if s is not None]
+
+    def _read_scores(self, batch: list[int], pending: list[Any], ids: list[list[int]],
+                     targets: Sequence[str], out: list[TokenScores | None]) -> None:
+        """Token scores of one forced-decoding call's rows, each freed once read."""
+        import numpy as np
+
+        for row, i in enumerate(batch):
+            steps = pending[row].result().logits[0][:len(ids[i])]
+            pending[row] = None  # frees this row's logits
+            # Log-softmax by logsumexp, in place and without materialising log-probabilities:
+            # only the given and the best token of each position are needed (the array is a
+            # fresh copy, so it may be overwritten).
+            logits = np.asarray(steps, dtype=np.float32)
+            del steps
+            pos = np.arange(len(ids[i]))
+            best = logits.argmax(axis=-1)
+            top, given = logits[pos, best], logits[pos, ids[i]]
+            logits -= top[:, None]
+            np.exp(logits, out=logits)
+            lse = top + np.log(logits.sum(axis=-1))
+            pieces = self.tokenizer.convert_ids_to_tokens(ids[i])
+            out[i] = TokenScores(
+                tokens=tuple(pieces),
+                logprobs=tuple((given - lse).tolist()),
+                best_tokens=tuple(self.tokenizer.convert_ids_to_tokens(best.tolist())),
+                best_logprobs=tuple((top - lse).tolist()),
+                offsets=tuple(piece_offsets(pieces, targets[i])),
+            )
 
 
 if __name__ == "__main__":  # the conversion child: python -m tqcheck.translate.ct2 DIR OUT Q
