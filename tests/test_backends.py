@@ -47,8 +47,8 @@ def test_ct2_float32_matches_torch(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_ct2_forced_decoding_calls_fit_the_logits_budget(tmp_path: Path) -> None:
-    """Each pair is scored in exactly one call whose logits fit `ct2_logits_mb`, and how the
-    pairs are grouped into calls does not change the scores."""
+    """Each pair is scored in exactly one call whose logits and cross-attention state fit
+    `ct2_logits_mb`, and how the pairs are grouped into calls does not change the scores."""
     dec = load_registry().decoding
     texts = HELDOUT
     ref = make_factory(TOY, dec, BackendSettings(cache=False))("en-toy").translate(texts)
@@ -68,6 +68,11 @@ def test_ct2_forced_decoding_calls_fit_the_logits_budget(tmp_path: Path) -> None
                 rows_steps = len(call) * (max(tgt[i] for i in call) + 1)
                 assert rows_steps * per_step <= mb * 2**20
         assert (len(calls) > 4) == (mb == 1)
+        # Many one-word targets of long sources: the rows' cross-attention state is bounded.
+        long_src = backend._logit_batches([512] * 2000, [2] * 2000)
+        assert sorted(i for call in long_src for i in call) == list(range(2000))
+        assert all(len(c) * 512 * backend._state_per_token <= mb * 2**20
+                   for c in long_src if len(c) > 1)
         scores[mb] = backend.score(texts, ref)
     for x, y in zip(scores[1], scores[256], strict=True):
         assert x.tokens == y.tokens and x.best_tokens == y.best_tokens

@@ -4,18 +4,22 @@ int8 on CPU by default (int8_float16 on GPU). The conversion is cached under the
 directory, keyed by the model's fingerprint and the compute type, so it happens once per
 model; it runs in a child process and is saved already quantised, so the scoring process
 never holds the float32 weights (nor imports torch). Tokenisation is the model's own
-MarianTokenizer, so inputs and outputs match the torch backend's.
+MarianTokenizer, so inputs and outputs match the torch backend's. On CPU the translator has
+`ct2_parallel_batches` replicas sharing one copy of the weights, each decoding its own batch.
 
 Forced decoding: CTranslate2's `score_batch` returns only the log-probability of each given
 token, and tqcheck also needs the token the model would have chosen at each position. So the
 target is fed as a decoding prefix (`translate_batch(target_prefix=..., beam_size=1,
 return_logits_vocab=True)`), which yields the full distribution at every position in one
 incremental pass; both the given token's and the best token's log-probabilities come from it.
+Its cost is set by the number of decoding steps, so calls are as large as the logits budget
+allows (docs/performance.md).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import tempfile
@@ -190,6 +194,10 @@ class CT2MarianBackend:
         except Exception as exc:
             reason = f"cannot convert {model_dir} for CTranslate2: {str(exc).splitlines()[0]}"
             raise ModelNotFoundError(spec.pair, spec.model_id, reason[:300]) from exc
+        config = json.loads((model_dir / "config.json").read_text("utf-8"))
+        # Cross-attention keys and values per source token of one forced-decoding row.
+        self._state_per_token = 2 * 4 * config.get("d_model", 512) * config.get(
+            "decoder_layers", 6)
         cpu_threads = threads or os.cpu_count() or 1
         # On CPU, several batches at once (one replica each, sharing the weights): small
         # matrix products use threads poorly, so parallel batches go faster than threads.
@@ -227,22 +235,29 @@ class CT2MarianBackend:
     def _logit_batches(self, src_lens: list[int], tgt_lens: list[int]) -> list[list[int]]:
         """Group pairs into forced-decoding calls whose full-vocabulary logits stay under
         `ct2_logits_mb`: every row runs to the longest prefix of its call, 4 bytes per
-        vocabulary entry per step (59k entries: 100 sentences of 40 tokens ≈ 1 GB).
+        vocabulary entry per step (59k entries: 100 sentences of 40 tokens ≈ 1 GB). The
+        rows' cross-attention state (keys and values per source token and decoder layer)
+        stays under the same budget, so short targets of long sources cannot pile up.
 
         Decoding a prefix runs one step at a time, so a call's cost is its number of steps
-        and the logits budget alone should set its size: the pairs are sorted by target
+        and the memory budget alone should set its size: the pairs are sorted by target
         length (then source length) and each call takes as many as fit.
         """
         per_step = 4 * len(self.tokenizer)
         budget = self.decoding.ct2_logits_mb * 2**20
         out: list[list[int]] = []
         current: list[int] = []
+        longest_src = 0
         for i in sorted(range(len(tgt_lens)), key=lambda i: (tgt_lens[i], src_lens[i])):
+            rows = len(current) + 1
             steps = tgt_lens[i] + 1  # the longest so far: sorted by target length
-            if current and (len(current) + 1) * steps * per_step > budget:
+            src = max(longest_src, src_lens[i])
+            if current and (rows * steps * per_step > budget
+                            or rows * src * self._state_per_token > budget):
                 out.append(current)
-                current = []
+                current, src = [], src_lens[i]
             current.append(i)
+            longest_src = src
         if current:
             out.append(current)
         return out
