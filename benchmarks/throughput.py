@@ -15,7 +15,8 @@ fr→en of the original):
   torch      `tqcheck score --backend torch`
   ct2        `tqcheck score --backend ct2` (int8 on CPU)
   raw_ct2    the same three passes as bare CTranslate2 calls (translate_batch twice,
-             score_batch once) on the same converted model, tokenisation included
+             score_batch once) on the same converted model, batched and threaded as the
+             ct2 backend is, tokenisation included
   cached     `tqcheck score --backend ct2` again on a new database, warm translation cache
 Model loading is outside every timing. Then it scores larger corpora (`--sizes`) with the
 ct2 backend in a fresh process each and reports wall time and the process's peak RSS
