@@ -169,17 +169,15 @@ def raw_ct2(sentences: list[str], max_new: int, cache_dir: Path, dec: Any) -> tu
     import ctranslate2
     import sentencepiece as spm
 
-    from tqcheck.translate.ct2 import convert
+    from tqcheck.translate.ct2 import convert, cpu_replicas
     from tqcheck.translate.store import fingerprint_dir
 
     def load(pair: str):
         path = MODELS / pair
         conv = convert(path, fingerprint_dir(path), cache_dir, "int8")
-        cores = os.cpu_count() or 1
-        parallel = max(1, min(dec.ct2_parallel_batches, cores))
+        inter, intra = cpu_replicas(dec.ct2_parallel_batches)
         return (ctranslate2.Translator(str(conv), device="cpu", compute_type="int8",
-                                       inter_threads=parallel,
-                                       intra_threads=max(1, cores // parallel)),
+                                       inter_threads=inter, intra_threads=intra),
                 spm.SentencePieceProcessor(model_file=str(path / "source.spm")))
 
     (fwd, sp_f), (back, sp_b) = load("en-fr"), load("fr-en")

@@ -61,6 +61,15 @@ def default_compute_type(device: str, compute_type: str) -> str:
     return "int8_float16" if device == "cuda" else "int8"
 
 
+def cpu_replicas(parallel_batches: int, threads: int = 0) -> tuple[int, int]:
+    """(replicas, threads per replica) on CPU: `parallel_batches` batches at once, one
+    replica each sharing the weights, the cores (`threads`, 0 = all) split between them.
+    Small matrix products use threads poorly, so parallel batches go faster than threads."""
+    cores = threads or os.cpu_count() or 1
+    replicas = max(1, min(parallel_batches, cores))
+    return replicas, max(1, cores // replicas)
+
+
 def _exact_marian_loader() -> Any:
     """A Marian loader that keeps transformers' decoder start: the `<pad>` embedding.
 
@@ -198,15 +207,11 @@ class CT2MarianBackend:
         # Cross-attention keys and values per source token of one forced-decoding row.
         self._state_per_token = 2 * 4 * config.get("d_model", 512) * config.get(
             "decoder_layers", 6)
-        cpu_threads = threads or os.cpu_count() or 1
-        # On CPU, several batches at once (one replica each, sharing the weights): small
-        # matrix products use threads poorly, so parallel batches go faster than threads.
-        self.parallel = (max(1, min(decoding.ct2_parallel_batches, cpu_threads))
-                         if self.device == "cpu" else 1)
+        self.parallel, intra = (cpu_replicas(decoding.ct2_parallel_batches, threads)
+                                if self.device == "cpu" else (1, 1))
         self.translator = ctranslate2.Translator(
             str(converted), device=self.device, compute_type=self.compute_type,
-            inter_threads=self.parallel,
-            intra_threads=max(1, cpu_threads // self.parallel) if self.device == "cpu" else 1)
+            inter_threads=self.parallel, intra_threads=intra)
 
     def _pieces(self, texts: Sequence[str]) -> list[list[str]]:
         ids = self.tokenizer(self.spec.with_target_token(texts), truncation=True,
