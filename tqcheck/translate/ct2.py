@@ -256,13 +256,12 @@ class CT2MarianBackend:
         for i in sorted(range(len(tgt_lens)), key=lambda i: (tgt_lens[i], src_lens[i])):
             rows = len(current) + 1
             steps = tgt_lens[i] + 1  # the longest so far: sorted by target length
-            src = max(longest_src, src_lens[i])
+            longest_src = max(longest_src, src_lens[i])
             if current and (rows * steps * per_step > budget
-                            or rows * src * self._state_per_token > budget):
+                            or rows * longest_src * self._state_per_token > budget):
                 out.append(current)
-                current, src = [], src_lens[i]
+                current, longest_src = [], src_lens[i]
             current.append(i)
-            longest_src = src
         if current:
             out.append(current)
         return out
