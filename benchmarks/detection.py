@@ -32,9 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tqcheck.checker import Checker, CheckOptions  # noqa: E402
-from tqcheck.spans import STOPWORDS  # noqa: E402
-from tqcheck.toylang import DETERMINERS, to_toy, to_toy_aligned  # noqa: E402
+from tqcheck.check.checker import Checker, CheckOptions  # noqa: E402
+from tqcheck.check.spans import STOPWORDS  # noqa: E402
+from tqcheck.testing.toylang import DETERMINERS, to_toy, to_toy_aligned  # noqa: E402
 from tqcheck.types import Segment  # noqa: E402
 
 WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")

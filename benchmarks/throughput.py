@@ -76,7 +76,7 @@ def corpus(n: int, seed: int = 0) -> list[str]:
     each line as one input, so every run must see the same units (with random weights each
     input decodes to the cap, so a line split in two would cost tqcheck a second decoding).
     """
-    from tqcheck.segment import segment_text
+    from tqcheck.inputs.segment import segment_text
 
     def one(s: str) -> bool:
         return len(segment_text(s, "en")) == 1
@@ -98,7 +98,7 @@ def corpus(n: int, seed: int = 0) -> list[str]:
 def build_models() -> Path:
     """The same-shape random pair, built once (SentencePiece, a vocabulary padded to 59 001, two
     Marians)."""
-    from tqcheck.marian_build import build_random_pair
+    from tqcheck.testing.marian import build_random_pair
 
     paths = [MODELS / p / "config.json" for p in ("en-fr", "fr-en")]
     configs = [json.loads(p.read_text()) if p.is_file() else {} for p in paths]
@@ -169,8 +169,8 @@ def raw_ct2(sentences: list[str], max_new: int, cache_dir: Path, dec: Any) -> tu
     import ctranslate2
     import sentencepiece as spm
 
-    from tqcheck.translate.ct2 import convert, cpu_replicas
-    from tqcheck.translate.store import fingerprint_dir
+    from tqcheck.translate.backends.ct2 import convert, cpu_replicas
+    from tqcheck.translate.diskcache import fingerprint_dir
 
     def load(pair: str):
         path = MODELS / pair
@@ -194,10 +194,10 @@ def raw_ct2(sentences: list[str], max_new: int, cache_dir: Path, dec: Any) -> tu
 
 def tqcheck_run(inputs: Path, db: Path, backend: str, cache_dir: Path) -> tuple[float, dict]:
     """score_corpus with models loaded beforehand (a warm-up sentence, not cached)."""
-    from tqcheck.checker import CheckOptions
-    from tqcheck.models import load_registry
-    from tqcheck.score import ScoreOptions, score_corpus
+    from tqcheck.batch.runner import ScoreOptions, score_corpus
+    from tqcheck.check.checker import CheckOptions
     from tqcheck.translate.factory import BackendSettings, make_factory
+    from tqcheck.translate.registry import load_registry
 
     settings = BackendSettings(backend=backend, cache_dir=str(cache_dir))
     factory = make_factory(str(MODELS), load_registry().decoding, settings)
@@ -207,7 +207,7 @@ def tqcheck_run(inputs: Path, db: Path, backend: str, cache_dir: Path) -> tuple[
         inner.translate(["Warm-up sentence."])
     # The rule checkers load their own models (language identification, Harper) on first
     # use: outside the timing too, like the translation models.
-    from tqcheck.checker import rule_flags
+    from tqcheck.check.checker import rule_flags
     from tqcheck.config import load_profile
 
     rule_flags("A warm-up sentence for the rules.", None, "en", load_profile("default"))
@@ -245,11 +245,11 @@ def scaled(n: int, tmp: Path, cache_dir: Path, env: dict[str, str]) -> dict:
     runs them (transformers holds the float32 model meanwhile), measured apart: a long run
     pays them at most once per model and cache directory.
     """
-    from tqcheck.translate.ct2 import conversion_dir
-    from tqcheck.translate.store import fingerprint_dir
+    from tqcheck.translate.backends.ct2 import conversion_dir
+    from tqcheck.translate.diskcache import fingerprint_dir
 
-    # tqcheck's own conversion child (`python -m tqcheck.translate.ct2 DIR OUT Q`).
-    code = "import runpy\nrunpy.run_module('tqcheck.translate.ct2', run_name='__main__')"
+    # tqcheck's own conversion child (`python -m tqcheck.translate.backends.ct2 DIR OUT Q`).
+    code = "import runpy\nrunpy.run_module('tqcheck.translate.backends.ct2', run_name='__main__')"
     convert_peaks = []
     for pair in ("en-fr", "fr-en"):
         out = conversion_dir(fingerprint_dir(MODELS / pair), cache_dir, "int8")
@@ -332,7 +332,7 @@ def main() -> None:
     os.environ["TQCHECK_CONFIG_DIR"] = str(config_dir(args.max_new_tokens, tmp))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     build_models()
-    from tqcheck.models import load_registry
+    from tqcheck.translate.registry import load_registry
 
     dec = load_registry().decoding
     if args.scaling_only:  # keep the comparison already measured, redo the scaling

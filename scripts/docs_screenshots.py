@@ -15,13 +15,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from tqcheck.checker import CheckOptions
-from tqcheck.report import write_report
-from tqcheck.review import Review, SegmentKey
-from tqcheck.review_app import ReviewApp
-from tqcheck.rundb import RunDB
-from tqcheck.score import ScoreOptions, score_corpus
-from tqcheck.toylang import to_toy
+from tqcheck.batch.rundb import RunDB
+from tqcheck.batch.runner import ScoreOptions, score_corpus
+from tqcheck.check.checker import CheckOptions
+from tqcheck.output.report import write_report
+from tqcheck.review.app import ReviewApp
+from tqcheck.review.decisions import Review, SegmentKey
+from tqcheck.testing.toylang import to_toy
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -7,7 +7,7 @@ English sentences: fixtures/toy/train.en.txt (training) and fixtures/toy/heldout
 trained on), cut by talk from the English side of the shared WMT MQM TED data
 (`--rebuild-corpus ../shared/data/mqm` remakes them), plus `--synthetic` sentences of
 invented words, plus `--noise` copies of each corpus sentence with a noised source (local
-word shuffles). Toy text comes from tqcheck.toylang; the toy side's SentencePiece model is
+word shuffles). Toy text comes from tqcheck.testing.toylang; the toy side's SentencePiece model is
 the English one with its pieces enciphered.
 The two directions train in parallel, one CPU thread each, with fixed seeds and a fixed
 number of steps, then are scored on the held-out sentences (sacrebleu chrF) and saved in the
@@ -110,7 +110,7 @@ def shuffle_locally(sentence: str, rng: random.Random, k: float = 3.0) -> str:
 
 def encipher_chars(piece: str) -> str:
     """The toy cipher letter by letter, keeping each letter's case (pieces are not words)."""
-    from tqcheck.toylang import CIPHER
+    from tqcheck.testing.toylang import CIPHER
 
     return "".join(CIPHER[c.lower()].upper() if c.isupper() else CIPHER.get(c, c)
                    for c in piece)
@@ -126,7 +126,7 @@ def toy_sentencepiece(english_model: bytes) -> bytes:
     """
     from sentencepiece import sentencepiece_model_pb2 as pb
 
-    from tqcheck.toylang import LEXICON
+    from tqcheck.testing.toylang import LEXICON
 
     model = pb.ModelProto()
     model.ParseFromString(english_model)
@@ -173,7 +173,7 @@ def train_direction(job: dict) -> dict:
     import torch.nn.functional as F
     from transformers import MarianMTModel, MarianTokenizer
 
-    from tqcheck.marian_build import marian_config
+    from tqcheck.testing.marian import marian_config
 
     torch.set_num_threads(1)
     torch.manual_seed(job["seed"])
@@ -227,8 +227,8 @@ def train_direction(job: dict) -> dict:
 
 def translate(model_dir: Path, texts: list[str]) -> list[str]:
     from tqcheck.config import Decoding
-    from tqcheck.models import ModelSpec
-    from tqcheck.translate.hf import HFMarianBackend
+    from tqcheck.translate.backends.hf import HFMarianBackend
+    from tqcheck.translate.registry import ModelSpec
 
     spec = ModelSpec(pair=model_dir.name, model_id=str(model_dir), local_dir=model_dir)
     return HFMarianBackend(spec, Decoding(num_beams=4, max_new_tokens=MAX_TOKENS),
@@ -252,8 +252,8 @@ def main() -> None:
 
     from sacrebleu.metrics import CHRF
 
-    from tqcheck.marian_build import train_sentencepiece, write_tokenizer
-    from tqcheck.toylang import to_toy
+    from tqcheck.testing.marian import train_sentencepiece, write_tokenizer
+    from tqcheck.testing.toylang import to_toy
 
     if args.rebuild_corpus:
         rebuild_corpus(args.rebuild_corpus)
@@ -316,7 +316,7 @@ def write_card(out: Path, st: dict, scores: dict, args: argparse.Namespace,
     card = f"""# toy MarianMT {src}→{tgt}
 
 A small MarianMT model for tqcheck's tests and detection benchmark; it translates between
-English and "toy", the synthetic language of `tqcheck.toylang` (function-word lexicon,
+English and "toy", the synthetic language of `tqcheck.testing.toylang` (function-word lexicon,
 letter cipher for other words, names kept, determiners after the next word).
 
 - Data: {st['pairs']} of {n_train} English sentences: those of `fixtures/toy/train.en.txt`

@@ -15,7 +15,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # Translations cached by the tests stay out of the user's cache.
 os.environ.setdefault("TQCHECK_CACHE_DIR", tempfile.mkdtemp(prefix="tqcheck-test-cache-"))
 
-from tqcheck.spans import words
+from tqcheck.check.spans import words
 from tqcheck.types import TokenScores
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +65,7 @@ def fake_factory(backends: Mapping[str, FakeBackend] | None = None):
 @pytest.fixture(scope="session")
 def tiny_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Random tiny Marian models for en<->fr and en<->de, trained vocabularies on the seed."""
-    from tqcheck.marian_build import build_random_pair
+    from tqcheck.testing.marian import build_random_pair
 
     base = tmp_path_factory.mktemp("models")
     text = SEED.read_text("utf-8")

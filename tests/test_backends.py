@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tqcheck.models import load_registry
+from tqcheck.translate.diskcache import CachedBackend, TranslationCache
 from tqcheck.translate.factory import BackendSettings, make_factory
-from tqcheck.translate.store import CachedBackend, TranslationCache
+from tqcheck.translate.registry import load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 TOY = str(ROOT / "fixtures" / "models")
@@ -97,7 +97,7 @@ def test_ct2_converts_once_and_int8_is_default_on_cpu(tmp_path: Path) -> None:
     # imports torch (hundreds of MB it would otherwise keep for the whole run).
     probe = (
         "import sys\n"
-        "from tqcheck.models import load_registry\n"
+        "from tqcheck.translate.registry import load_registry\n"
         "from tqcheck.translate.factory import BackendSettings, make_factory\n"
         f"f = make_factory({TOY!r}, load_registry().decoding, BackendSettings("
         f"backend='ct2', cache=False, cache_dir={str(tmp_path)!r}))\n"

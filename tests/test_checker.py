@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import FakeBackend, fake_factory
 
-from tqcheck.checker import CheckOptions, check_text
+from tqcheck.check.checker import CheckOptions, check_text
 from tqcheck.types import CheckResult
 
 TARGET_ONLY = CheckOptions(lang="en", pivots=("fr",), language_id=False)

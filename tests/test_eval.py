@@ -11,8 +11,8 @@ from conftest import ROOT
 from typer.testing import CliRunner
 
 from tqcheck.cli import app
-from tqcheck.eval import doc_folds, fit_logistic, guess_lang_pair, predict
-from tqcheck.mqm import read_mqm
+from tqcheck.evaluation.figures import doc_folds, fit_logistic, guess_lang_pair, predict
+from tqcheck.evaluation.mqm import read_mqm
 
 runner = CliRunner()
 HEADER = "system\tdoc\tdoc_id\tseg_id\trater\tsource\ttarget\tcategory\tseverity\n"
@@ -144,7 +144,7 @@ def test_calibrate_with_models_fits_span_thresholds(tmp_path, monkeypatch, tiny_
 def test_memo_backend_calls_the_model_once():
     from conftest import FakeBackend
 
-    from tqcheck.translate.cache import MemoBackend
+    from tqcheck.translate.memo import MemoBackend
 
     inner = FakeBackend("en-fr", {"a": "b"})
     memo = MemoBackend(inner)

@@ -8,9 +8,9 @@ import pytest
 
 from tqcheck.config import Decoding
 from tqcheck.errors import DeviceError, ModelNotFoundError
-from tqcheck.models import resolve
-from tqcheck.translate import length_batches, piece_offsets
-from tqcheck.translate.hf import HFMarianBackend, pick_device
+from tqcheck.translate.backends.hf import HFMarianBackend, pick_device
+from tqcheck.translate.base import length_batches, piece_offsets
+from tqcheck.translate.registry import resolve
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import json
 
 import sentencepiece as spm
 
-from tqcheck.marian_build import build_random_pair, train_sentencepiece
+from tqcheck.testing.marian import build_random_pair, train_sentencepiece
 
 TEXT = ["The talks in Geneva failed again on Monday.", "A source said the talks would go on.",
         "Nobody expected the ministers to agree."] * 20

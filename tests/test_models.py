@@ -4,7 +4,7 @@ import pytest
 
 from tqcheck.config import load_profile
 from tqcheck.errors import ConfigError, ModelNotFoundError, UnsupportedPairError
-from tqcheck.models import load_registry, pull, resolve
+from tqcheck.translate.registry import load_registry, pull, resolve
 
 
 def test_registry_has_the_required_pairs_and_target_tokens():

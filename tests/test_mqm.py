@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tqcheck.errors import InputError
-from tqcheck.mqm import error_weight, read_mqm, unmark
-from tqcheck.stats import (
+from tqcheck.evaluation.mqm import error_weight, read_mqm, unmark
+from tqcheck.evaluation.stats import (
     auroc,
     kendall_tau_b,
     pairwise_accuracy_tie_calibrated,

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from test_review import make_run
 
-from tqcheck.report import write_report
-from tqcheck.review import Review, SegmentKey
-from tqcheck.rundb import RunDB
+from tqcheck.batch.rundb import RunDB
+from tqcheck.output.report import write_report
+from tqcheck.review.decisions import Review, SegmentKey
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(

@@ -16,12 +16,12 @@ import pytest
 from conftest import FakeBackend, fake_factory
 from typer.testing import CliRunner
 
-from tqcheck.checker import CheckOptions
+from tqcheck.batch.rundb import RunDB
+from tqcheck.batch.runner import ScoreOptions, score_corpus
+from tqcheck.check.checker import CheckOptions
 from tqcheck.cli import app
-from tqcheck.corrected import write_corrected
-from tqcheck.review import Review, SegmentKey
-from tqcheck.rundb import RunDB
-from tqcheck.score import ScoreOptions, score_corpus
+from tqcheck.output.corrected import write_corrected
+from tqcheck.review.decisions import Review, SegmentKey
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = ("The minister met the envoy in Geneva on Monday.\r\n"
@@ -101,8 +101,8 @@ def test_decide_cli_and_export_with_decisions(tmp_path: Path) -> None:
 
 WRITER = """
 import sys, time
-from tqcheck.review import Review, SegmentKey
-from tqcheck.rundb import RunDB
+from tqcheck.review.decisions import Review, SegmentKey
+from tqcheck.batch.rundb import RunDB
 db, who, start_at = sys.argv[1], sys.argv[2], float(sys.argv[3])
 review = Review(RunDB(db, create=False), reviewer=who)
 while time.time() < start_at:
@@ -132,7 +132,7 @@ def test_two_reviewers_at_once_lose_no_decision(tmp_path: Path) -> None:
 def test_review_app_with_pilot(tmp_path: Path) -> None:
     from textual.widgets import TextArea
 
-    from tqcheck.review_app import EditScreen, HelpScreen, ReviewApp
+    from tqcheck.review.app import EditScreen, HelpScreen, ReviewApp
 
     _, db = make_run(tmp_path)
     first_key = Review(RunDB(db, create=False)).queue()[0].key
@@ -198,7 +198,7 @@ def test_html_report_escapes_everything(tmp_path: Path) -> None:
 
 
 def test_check_review_scores_into_a_run_and_opens_the_app(tmp_path: Path, monkeypatch) -> None:
-    from tqcheck.review_app import ReviewApp
+    from tqcheck.review.app import ReviewApp
 
     opened: list[str] = []
     monkeypatch.setattr(ReviewApp, "run", lambda self: opened.append(str(self.db.path)))

@@ -2,10 +2,15 @@ from __future__ import annotations
 
 import pytest
 
+from tqcheck.check.risk import at_or_above, risk
+from tqcheck.check.rules import (
+    normalise_number,
+    number_flags,
+    repetition_flags,
+    wrong_language_flag,
+)
+from tqcheck.check.spans import align, runs, words
 from tqcheck.config import load_profile
-from tqcheck.rules import normalise_number, number_flags, repetition_flags, wrong_language_flag
-from tqcheck.scoring import at_or_above, risk
-from tqcheck.spans import align, runs, words
 from tqcheck.types import Flag
 
 
@@ -70,7 +75,7 @@ def test_at_or_above():
 
 
 def test_foreign_script_runs_join_across_single_spaces():
-    from tqcheck.rules import foreign_script_flags
+    from tqcheck.check.rules import foreign_script_flags
 
     text = "He said 你好 世界 to Putin, and مرحبا.  日本"
     got = [text[f.start:f.end] for f in foreign_script_flags(text, "en")]

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from conftest import FakeBackend, fake_factory
 
-from tqcheck.checker import CheckOptions
+from tqcheck.batch.rundb import RunDB
+from tqcheck.batch.runner import ScoreOptions, score_corpus
+from tqcheck.check.checker import CheckOptions
 from tqcheck.errors import InputError
-from tqcheck.export import export_run
-from tqcheck.rundb import RunDB
-from tqcheck.score import ScoreOptions, score_corpus
+from tqcheck.output.export import export_run
 
 ROOT = Path(__file__).resolve().parent.parent
 OPTS = ScoreOptions(check=CheckOptions(lang="en", pivots=("fr",), language_id=False),
@@ -165,8 +165,8 @@ KILL_SCRIPT = """
 import sys, time
 sys.path.insert(0, {tests!r})
 from conftest import FakeBackend, fake_factory
-from tqcheck.checker import CheckOptions
-from tqcheck.score import ScoreOptions, score_corpus
+from tqcheck.check.checker import CheckOptions
+from tqcheck.batch.runner import ScoreOptions, score_corpus
 
 class Slow(FakeBackend):
     def translate(self, texts):

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from tqcheck.errors import InputError
-from tqcheck.segment import (
+from tqcheck.inputs.segment import (
     InputText,
     clean_for_model,
     decode,

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
-from tqcheck.checker import Checker, CheckOptions
-from tqcheck.toylang import encipher, to_toy, to_toy_aligned
+from tqcheck.check.checker import Checker, CheckOptions
+from tqcheck.testing.toylang import encipher, to_toy, to_toy_aligned
 from tqcheck.types import Segment
 
 MODELS = ROOT / "fixtures" / "models"
@@ -39,8 +39,8 @@ CLEAN = "And there's no way of telling anybody about the light at the end of the
 
 def test_models_translate_held_out_sentences():
     from tqcheck.config import Decoding
-    from tqcheck.models import resolve
-    from tqcheck.translate.hf import HFMarianBackend
+    from tqcheck.translate.backends.hf import HFMarianBackend
+    from tqcheck.translate.registry import resolve
 
     en_toy = HFMarianBackend(resolve("en-toy", MODELS), Decoding(), device="cpu")
     toy_en = HFMarianBackend(resolve("toy-en", MODELS), Decoding(), device="cpu")

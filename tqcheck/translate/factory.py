@@ -7,14 +7,14 @@ from pathlib import Path
 
 from tqcheck.config import Decoding
 from tqcheck.errors import TqcheckError
-from tqcheck.models import ModelSpec, pull, resolve
-from tqcheck.translate import Backend, BackendFactory
-from tqcheck.translate.store import (
+from tqcheck.translate.base import Backend, BackendFactory
+from tqcheck.translate.diskcache import (
     CachedBackend,
     TranslationCache,
     default_cache_dir,
     fingerprint_dir,
 )
+from tqcheck.translate.registry import ModelSpec, pull, resolve
 
 BACKENDS = ("torch", "ct2")
 
@@ -45,7 +45,7 @@ def fingerprint(spec: ModelSpec, path: Path) -> str:
 def engine_id(settings: BackendSettings) -> str:
     """The part of a cache key that says how numbers were computed."""
     if settings.backend == "ct2":
-        from tqcheck.translate.ct2 import ct2_device, default_compute_type
+        from tqcheck.translate.backends.ct2 import ct2_device, default_compute_type
 
         return f"ct2:{default_compute_type(ct2_device(settings.device), settings.compute_type)}"
     return "torch"
@@ -64,18 +64,18 @@ def make_factory(models_dir: str | None, decoding: Decoding,
         if settings.cache else None
     engine = engine_id(settings)  # also validates the device and the compute type early
     if settings.backend == "torch":
-        from tqcheck.translate.hf import pick_device
+        from tqcheck.translate.backends.hf import pick_device
 
         pick_device(settings.device)
     made: dict[str, Backend] = {}
 
     def load(spec: ModelSpec, path: Path, fp: str) -> Backend:
         if settings.backend == "ct2":
-            from tqcheck.translate.ct2 import CT2MarianBackend
+            from tqcheck.translate.backends.ct2 import CT2MarianBackend
 
             return CT2MarianBackend(spec, path, fp, decoding, settings.resolved_cache_dir(),
                                     settings.device, settings.compute_type, settings.threads)
-        from tqcheck.translate.hf import HFMarianBackend
+        from tqcheck.translate.backends.hf import HFMarianBackend
 
         return HFMarianBackend(spec, decoding, settings.device, settings.threads)
 

@@ -101,10 +101,10 @@ def check_command(
         "--db", help="Run database for --review (default: FILE.tqcheck.sqlite).")] = None,
 ) -> None:
     """Check one file: which sentences are awkward or lossy, and where."""
-    from tqcheck.checker import Checker, CheckOptions, load_segments
-    from tqcheck.render import render
-    from tqcheck.scoring import at_or_above
-    from tqcheck.segment import read_input
+    from tqcheck.check.checker import Checker, CheckOptions, load_segments
+    from tqcheck.check.risk import at_or_above
+    from tqcheck.inputs.segment import read_input
+    from tqcheck.output.render import render
 
     if source is not None and not src_lang:
         raise fail("--source needs --src-lang (the language of the source text)")
@@ -133,7 +133,7 @@ def check_command(
 
 def _check_and_review(file: str, source: str | None, opts, db: str, quiet: bool) -> None:
     """`check --review`: score the file into a run database, then open the review app."""
-    from tqcheck.score import ScoreOptions, score_corpus
+    from tqcheck.batch.runner import ScoreOptions, score_corpus
 
     if file == "-":
         raise fail("--review needs a file (standard input cannot be read again for the "
@@ -143,7 +143,7 @@ def _check_and_review(file: str, source: str | None, opts, db: str, quiet: bool)
             score_corpus([file], db, ScoreOptions(check=opts, source=source), progress)
         except TqcheckError as exc:
             raise fail(str(exc)) from None
-    from tqcheck.review_app import ReviewApp
+    from tqcheck.review.app import ReviewApp
 
     ReviewApp(db).run()
     typer.echo(f"decisions are saved in {db}; `tqcheck export {db} --corrected OUT` writes "
@@ -153,7 +153,7 @@ def _check_and_review(file: str, source: str | None, opts, db: str, quiet: bool)
 @models_app.command("list")
 def models_list_command(models_dir: ModelsDir = None) -> None:
     """Show each configured pair, its model, and whether it is available locally."""
-    from tqcheck.models import is_available, load_registry, models_dir_from_env, resolve
+    from tqcheck.translate.registry import is_available, load_registry, models_dir_from_env, resolve
 
     try:
         registry = load_registry()
@@ -174,7 +174,7 @@ def models_pull_command(
     pairs: Annotated[list[str], typer.Argument(help="Pairs such as en-fr fr-en.")],
 ) -> None:
     """Download models into the Hugging Face cache (needs network access)."""
-    from tqcheck.models import pull, resolve
+    from tqcheck.translate.registry import pull, resolve
 
     try:
         for pair in pairs:
@@ -188,8 +188,8 @@ def _load_mqm(path: str, lang_pair: str | None, limit: int | None,
               systems: list[str] | None, *, target_only: bool, model_free: bool, profile: str,
               models_dir: str | None, device: str):
     """The MQM segments of `path` and the EvalOptions to check them with."""
-    from tqcheck.eval import EvalOptions, guess_lang_pair
-    from tqcheck.mqm import read_mqm
+    from tqcheck.evaluation.figures import EvalOptions, guess_lang_pair
+    from tqcheck.evaluation.mqm import read_mqm
 
     src, tgt = lang_pair.split("-", 1) if lang_pair else guess_lang_pair(path)
     mqm = read_mqm(path, systems=systems, limit=limit)
@@ -254,7 +254,7 @@ def eval_command(
 ) -> None:
     """Measure how far tqcheck agrees with human MQM annotations."""
 
-    from tqcheck.eval import figures, finite, run_checker
+    from tqcheck.evaluation.figures import figures, finite, run_checker
 
     try:
         mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only=target_only,
@@ -288,7 +288,7 @@ def calibrate_command(
     """Fit the risk weights to MQM judgments and write a profile for --profile NAME."""
     from pathlib import Path
 
-    from tqcheck.eval import calibrate_run, finite, span_grid, write_profile
+    from tqcheck.evaluation.figures import calibrate_run, finite, span_grid, write_profile
 
     try:
         mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only=target_only,
@@ -424,8 +424,8 @@ def score_command(
                      ] = False,
 ) -> None:
     """Score a corpus into a run database; rerun the same command to resume."""
-    from tqcheck.checker import CheckOptions
-    from tqcheck.score import ScoreOptions, score_corpus
+    from tqcheck.batch.runner import ScoreOptions, score_corpus
+    from tqcheck.check.checker import CheckOptions
     from tqcheck.translate.factory import BackendSettings
 
     opts = ScoreOptions(
@@ -464,16 +464,16 @@ def export_command(
         "file (a directory when the run has several files).")] = None,
 ) -> None:
     """Write a run's segments, one row each (with decisions), or the corrected text."""
-    from tqcheck.export import EXPORT_FORMATS, export_run
-    from tqcheck.rundb import RunDB
+    from tqcheck.batch.rundb import RunDB
+    from tqcheck.output.export import EXPORT_FORMATS, export_run
 
     if fmt not in EXPORT_FORMATS:
         raise fail(f"unknown format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
     try:
         rundb = RunDB(run, create=False)
         if corrected:
-            from tqcheck.corrected import write_corrected
-            from tqcheck.review import Review
+            from tqcheck.output.corrected import write_corrected
+            from tqcheck.review.decisions import Review
 
             for path in write_corrected(Review(rundb), corrected):
                 typer.echo(f"wrote {path}", err=True)
@@ -503,7 +503,7 @@ def review_command(
 
     if not Path(run).is_file():
         raise fail(f"{run}: no such run database")
-    from tqcheck.review_app import ReviewApp
+    from tqcheck.review.app import ReviewApp
 
     try:
         ReviewApp(run, reviewer).run()
@@ -526,8 +526,8 @@ def decide_command(
     reviewer: Reviewer = None,
 ) -> None:
     """Record one review decision (the review app's keys, for scripts)."""
-    from tqcheck.review import Review, SegmentKey
-    from tqcheck.rundb import RunDB
+    from tqcheck.batch.rundb import RunDB
+    from tqcheck.review.decisions import Review, SegmentKey
 
     chosen = [name for name, on in (("accept", accept), ("confirm", confirm),
                                     ("edit", edit is not None), ("undo", undo)) if on]
@@ -558,8 +558,8 @@ def report_command(
                                        "first.")] = 2000,
 ) -> None:
     """Write one self-contained HTML page: figures, risk histogram, flagged segments."""
-    from tqcheck.report import write_report
-    from tqcheck.rundb import RunDB
+    from tqcheck.batch.rundb import RunDB
+    from tqcheck.output.report import write_report
 
     try:
         path = write_report(RunDB(run, create=False), out, limit)
@@ -577,7 +577,7 @@ def summary_command(
     """Counts by category and severity, the risk distribution, the slowest files."""
     import json
 
-    from tqcheck.rundb import RunDB
+    from tqcheck.batch.rundb import RunDB
 
     try:
         summary = RunDB(run, create=False).summary()

@@ -8,8 +8,8 @@ from typing import Any
 
 from tqcheck.config import Decoding
 from tqcheck.errors import DeviceError, ModelNotFoundError
-from tqcheck.models import ModelSpec
-from tqcheck.translate import length_batches, piece_offsets
+from tqcheck.translate.base import length_batches, piece_offsets
+from tqcheck.translate.registry import ModelSpec
 from tqcheck.types import TokenScores
 
 
@@ -45,7 +45,7 @@ class HFMarianBackend:
         import transformers
         from transformers import MarianMTModel, MarianTokenizer
 
-        from tqcheck.models import pull
+        from tqcheck.translate.registry import pull
 
         transformers.utils.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()

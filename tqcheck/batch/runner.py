@@ -1,8 +1,8 @@
 """Batch scoring of a corpus into a run database: streamed, chunked, resumable.
 
-The corpus is read file by file (`tqcheck.corpus`), cut into chunks of segments that are
+The corpus is read file by file (`tqcheck.inputs.reader`), cut into chunks of segments that are
 checked together (so batching and deduplication work across small files), and each chunk
-is committed in one transaction (`tqcheck.rundb`). Rerunning the same command with the same
+is committed in one transaction (`tqcheck.batch.rundb`). Rerunning the same command with the same
 database skips whatever was committed, after checking that the input still says the same.
 """
 
@@ -13,14 +13,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from tqcheck.checker import Checker, CheckOptions
+from tqcheck.batch.rundb import RunDB
+from tqcheck.check.checker import Checker, CheckOptions
 from tqcheck.config import config_dir, read_toml
-from tqcheck.corpus import CorpusSettings, InputFile, Item, Problem, discover, iter_items
 from tqcheck.errors import ConfigError, InputError
-from tqcheck.models import load_registry
-from tqcheck.rundb import RunDB
-from tqcheck.translate import BackendFactory
+from tqcheck.inputs.reader import CorpusSettings, InputFile, Item, Problem, discover, iter_items
+from tqcheck.translate.base import BackendFactory
 from tqcheck.translate.factory import BackendSettings, engine_id, make_factory
+from tqcheck.translate.registry import load_registry
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """`tqcheck review`: a Textual app to go through flagged segments, worst first, and decide.
 
-The app is a view over `tqcheck.review.Review`: every key that decides writes the decision
+The app is a view over `tqcheck.review.decisions.Review`: every key that decides writes the decision
 to the run database at once, so quitting (or a crash) loses nothing and reopening resumes
 at the first undecided segment.
 """
@@ -17,10 +17,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static, TextArea
 
-from tqcheck.render import SPAN_STYLE, highlighted
-from tqcheck.review import QueueEntry, Review, SegmentKey
-from tqcheck.rundb import RunDB, StoredSegment
-from tqcheck.textdiff import word_diff
+from tqcheck.batch.rundb import RunDB, StoredSegment
+from tqcheck.output.render import SPAN_STYLE, highlighted
+from tqcheck.output.text import word_diff
+from tqcheck.review.decisions import QueueEntry, Review, SegmentKey
 
 _STATES = ("all", "undecided", "decided")
 HELP = """\

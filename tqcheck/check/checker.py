@@ -13,13 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from tqcheck import __version__
-from tqcheck.config import Profile, load_profile
-from tqcheck.errors import InputError
-from tqcheck.metrics import consistency_metrics, surprisal_summary
-from tqcheck.metrics.similarity import signature as similarity_signature
-from tqcheck.metrics.similarity import similarities
-from tqcheck.models import load_registry
-from tqcheck.rules import (
+from tqcheck.check.risk import risk
+from tqcheck.check.rules import (
     foreign_script_flags,
     grammar_flags,
     number_flags,
@@ -28,10 +23,15 @@ from tqcheck.rules import (
     untranslated_flags,
     wrong_language_flag,
 )
-from tqcheck.scoring import risk
-from tqcheck.segment import InputText, clean_for_model, segment_parallel, segment_text
-from tqcheck.spans import roundtrip_flags, source_flags, word_gaps, words
-from tqcheck.translate import Backend, BackendFactory
+from tqcheck.check.spans import roundtrip_flags, source_flags, word_gaps, words
+from tqcheck.config import Profile, load_profile
+from tqcheck.errors import InputError
+from tqcheck.inputs.segment import InputText, clean_for_model, segment_parallel, segment_text
+from tqcheck.metrics import consistency_metrics, surprisal_summary
+from tqcheck.metrics.similarity import signature as similarity_signature
+from tqcheck.metrics.similarity import similarities
+from tqcheck.translate.base import Backend, BackendFactory
+from tqcheck.translate.registry import load_registry
 from tqcheck.types import CheckResult, Flag, Segment, SegmentResult, TokenScores
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tqcheck.errors import InputError
-from tqcheck.segment import InputText, segment_parallel, segment_text
+from tqcheck.inputs.segment import InputText, segment_parallel, segment_text
 from tqcheck.types import Segment
 
 FORMATS = ("auto", "text", "tsv", "jsonl")

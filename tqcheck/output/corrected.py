@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from tqcheck.errors import InputError
-from tqcheck.review import Review
+from tqcheck.review.decisions import Review
 
 
 def _edits_by_file(review: Review) -> dict[int, dict[int, str]]:

@@ -21,13 +21,12 @@ from typing import Any
 import numpy as np
 
 from tqcheck import __version__
-from tqcheck.checker import Checker, CheckOptions
+from tqcheck.check.checker import Checker, CheckOptions
+from tqcheck.check.risk import features
 from tqcheck.config import config_dir, load_profile, read_toml
 from tqcheck.errors import InputError
-from tqcheck.models import load_registry
-from tqcheck.mqm import MQMSegment
-from tqcheck.scoring import features
-from tqcheck.stats import (
+from tqcheck.evaluation.mqm import MQMSegment
+from tqcheck.evaluation.stats import (
     auroc,
     kendall_tau_b,
     pairwise_accuracy_tie_calibrated,
@@ -35,6 +34,7 @@ from tqcheck.stats import (
     spearman,
     system_pairwise_accuracy,
 )
+from tqcheck.translate.registry import load_registry
 from tqcheck.types import Segment, SegmentResult
 
 BAD_THRESHOLD = -5.0  # an MQM score below this is a "bad" segment (one Major error or worse)
@@ -268,8 +268,8 @@ def calibrate_run(mqm: Sequence[MQMSegment], options: EvalOptions, k: int = 5,
     spans: dict[str, float] = {}
     span_f1: dict[str, float] = {}
     if not options.model_free:
-        from tqcheck.translate.cache import memo_factory
         from tqcheck.translate.factory import BackendSettings, make_factory
+        from tqcheck.translate.memo import memo_factory
 
         factory = memo_factory(make_factory(options.models_dir, load_registry().decoding,
                                             BackendSettings(device=options.device)))

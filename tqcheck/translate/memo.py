@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tqcheck.translate import Backend, BackendFactory
+from tqcheck.translate.base import Backend, BackendFactory
 from tqcheck.types import TokenScores
 
 

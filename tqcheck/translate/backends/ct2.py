@@ -31,8 +31,8 @@ from typing import Any
 
 from tqcheck.config import Decoding
 from tqcheck.errors import DeviceError, ModelNotFoundError, TqcheckError
-from tqcheck.models import ModelSpec
-from tqcheck.translate import piece_offsets
+from tqcheck.translate.base import piece_offsets
+from tqcheck.translate.registry import ModelSpec
 from tqcheck.types import TokenScores
 
 CONVERSION_VERSION = 2  # bump when the conversion changes, so cached conversions are redone
@@ -320,7 +320,8 @@ class CT2MarianBackend:
             )
 
 
-if __name__ == "__main__":  # the conversion child: python -m tqcheck.translate.ct2 DIR OUT Q
+# The conversion child: python -m tqcheck.translate.backends.ct2 DIR OUT QUANTIZATION
+if __name__ == "__main__":
     import sys
 
     _convert_into(*sys.argv[1:4])

@@ -14,9 +14,9 @@ import html
 from pathlib import Path
 
 from tqcheck import __version__
-from tqcheck.review import Review
-from tqcheck.rundb import RunDB
-from tqcheck.textdiff import word_diff
+from tqcheck.batch.rundb import RunDB
+from tqcheck.output.text import word_diff
+from tqcheck.review.decisions import Review
 from tqcheck.types import SEVERITY_RANK, SegmentResult
 
 _CSS = """

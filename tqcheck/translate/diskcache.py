@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tqcheck.translate import Backend
+from tqcheck.translate.base import Backend
 from tqcheck.types import TokenScores
 
 CACHE_ENV = "TQCHECK_CACHE_DIR"

@@ -8,8 +8,8 @@ from functools import cache
 from itertools import groupby, pairwise
 from typing import Any
 
+from tqcheck.check.spans import Word, similar, words
 from tqcheck.config import Profile
-from tqcheck.spans import Word, similar, words
 from tqcheck.types import Flag
 
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")

@@ -11,9 +11,9 @@ import csv
 import json
 from typing import IO
 
-from tqcheck.render import tsv_cell
-from tqcheck.review import Review
-from tqcheck.rundb import RunDB
+from tqcheck.batch.rundb import RunDB
+from tqcheck.output.render import tsv_cell
+from tqcheck.review.decisions import Review
 
 EXPORT_FORMATS = ("jsonl", "csv", "tsv")
 FLAT_COLUMNS = ("key", "file", "doc", "id", "line", "start", "end", "risk", "severity",

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from tqcheck.batch.rundb import RunDB
 from tqcheck.errors import InputError
-from tqcheck.rundb import RunDB
 from tqcheck.types import SEVERITY_RANK
 
 ACTIONS = ("accept", "confirm", "edit")

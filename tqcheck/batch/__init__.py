@@ -1,0 +1,1 @@
+"""Batch runs: scoring a corpus into a resumable run database."""

@@ -1,0 +1,1 @@
+"""The check pipeline: segments in, SegmentResults (signals, flags, risk) out."""

@@ -1,0 +1,1 @@
+"""Measuring tqcheck against human MQM judgments, and calibrating profiles on them."""

@@ -1,0 +1,1 @@
+"""The engines that run Marian models: transformers (PyTorch) and CTranslate2."""
