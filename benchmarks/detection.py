@@ -32,8 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tqcheck.check.align import STOPWORDS  # noqa: E402
 from tqcheck.check.checker import Checker, CheckOptions  # noqa: E402
-from tqcheck.check.spans import STOPWORDS  # noqa: E402
+from tqcheck.evaluation.stats import auroc, char_prf  # noqa: E402
 from tqcheck.testing.toylang import DETERMINERS, to_toy, to_toy_aligned  # noqa: E402
 from tqcheck.types import Segment  # noqa: E402
 
@@ -167,33 +168,16 @@ def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     return out
 
 
-def auroc(pos: list[float], neg: list[float]) -> float:
-    """P(score of a corrupted segment > score of a clean one), ties counting half."""
-    if not pos or not neg:
-        return float("nan")
-    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
-    return wins / (len(pos) * len(neg))
-
-
-def chars(spans) -> set[int]:
-    return {i for s, e in spans for i in range(s, e)}
-
-
 def span_scores(cases: list[Case], results, categories: tuple[str, ...] | None,
                 side: str) -> dict[str, float]:
-    tp = n_pred = n_gold = 0
-    for case, r in zip(cases, results, strict=True):
-        flags = [f for f in r.flags if f.side == side
-                 and (categories is None or f.category in categories)]
-        pred = chars((f.start, f.end) for f in flags)
-        gold = chars(case.spans) if case.kind != "clean" else set()
-        tp += len(pred & gold)
-        n_pred += len(pred)
-        n_gold += len(gold)
-    p = tp / n_pred if n_pred else 0.0
-    rec = tp / n_gold if n_gold else 0.0
-    f1 = 2 * p * rec / (p + rec) if p + rec else 0.0
-    return {"precision": round(p, 4), "recall": round(rec, 4), "f1": round(f1, 4)}
+    """Character P/R/F1 of the flags (of `categories`, on `side`) against injected spans;
+    clean cases have none, so their flags cost precision."""
+    prf = char_prf(
+        (case.spans if case.kind != "clean" else [],
+         [(f.start, f.end) for f in r.flags
+          if f.side == side and (categories is None or f.category in categories)])
+        for case, r in zip(cases, results, strict=True))
+    return {k: round(prf[k], 4) for k in ("precision", "recall", "f1")}
 
 
 def run_cases(checker: Checker, cases: list[Case], with_source: bool):
@@ -235,8 +219,8 @@ def main() -> None:
     elapsed = time.time() - t0
 
     report: dict[str, object] = {
-        "signatures": {"source-aware": src_result.signature,
-                       "target-only": tgt_result.signature},
+        "signatures": {"source-aware": str(src_result.signature),
+                       "target-only": str(tgt_result.signature)},
         "sentences": len(sentences), "seconds": round(elapsed, 1), "categories": {},
     }
     for cases, result, table in ((src_cases, src_result, SOURCE_CATEGORIES),
@@ -249,8 +233,11 @@ def main() -> None:
             pos = [r.risk for c, r in sel if c.kind == kind]
             side = next(c.side for c, _ in sel if c.kind == kind)
             cs, rs = [c for c, _ in sel], [r for _, r in sel]
+            risks = pos + clean
+            labels = [True] * len(pos) + [False] * len(clean)
             report["categories"][kind] = {  # type: ignore[index]
-                "cases": len(pos), "clean": len(clean), "auroc": round(auroc(pos, clean), 4),
+                "cases": len(pos), "clean": len(clean),
+                "auroc": round(auroc(risks, labels), 4),
                 "span": span_scores(cs, rs, cats, side),
                 "span_any": span_scores(cs, rs, None, side),
             }

@@ -76,10 +76,11 @@ def corpus(n: int, seed: int = 0) -> list[str]:
     each line as one input, so every run must see the same units (with random weights each
     input decodes to the cap, so a line split in two would cost tqcheck a second decoding).
     """
-    from tqcheck.inputs.segment import segment_text
+    from tqcheck.inputs.reader import input_settings
+    from tqcheck.inputs.segment import segment_line
 
     def one(s: str) -> bool:
-        return len(segment_text(s, "en")) == 1
+        return len(segment_line(s, "en", input_settings().max_segment_chars)) == 1
 
     base = [s for s in english_sentences() if one(s)]
     rng = random.Random(seed)
@@ -170,7 +171,7 @@ def raw_ct2(sentences: list[str], max_new: int, cache_dir: Path, dec: Any) -> tu
     import sentencepiece as spm
 
     from tqcheck.translate.backends.ct2 import convert, cpu_replicas
-    from tqcheck.translate.diskcache import fingerprint_dir
+    from tqcheck.translate.hub import fingerprint_dir
 
     def load(pair: str):
         path = MODELS / pair
@@ -196,23 +197,24 @@ def tqcheck_run(inputs: Path, db: Path, backend: str, cache_dir: Path) -> tuple[
     """score_corpus with models loaded beforehand (a warm-up sentence, not cached)."""
     from tqcheck.batch.runner import ScoreOptions, score_corpus
     from tqcheck.check.checker import CheckOptions
-    from tqcheck.translate.factory import BackendSettings, make_factory
+    from tqcheck.translate.base import BackendSettings
+    from tqcheck.translate.factory import ModelFactory
     from tqcheck.translate.registry import load_registry
 
-    settings = BackendSettings(backend=backend, cache_dir=str(cache_dir))
-    factory = make_factory(str(MODELS), load_registry().decoding, settings)
+    settings = BackendSettings(kind=backend, cache_dir=str(cache_dir))
+    factory = ModelFactory(str(MODELS), load_registry().decoding, settings)
     for pair in ("en-fr", "fr-en"):
         b = factory(pair)
         inner = getattr(b, "inner", b)  # load the engine now, outside the timing
         inner.translate(["Warm-up sentence."])
     # The rule checkers load their own models (language identification, Harper) on first
     # use: outside the timing too, like the translation models.
-    from tqcheck.check.checker import rule_flags
-    from tqcheck.config import load_profile
+    from tqcheck.check.profile import load_profile
+    from tqcheck.check.rules import rule_flags
 
     rule_flags("A warm-up sentence for the rules.", None, "en", load_profile("default"))
-    opts = ScoreOptions(check=CheckOptions(lang="en", pivots=("fr",), models_dir=str(MODELS)),
-                        backend=settings)
+    opts = ScoreOptions(check=CheckOptions(lang="en", pivots=("fr",), models_dir=str(MODELS),
+                                           backend=settings))
     t0 = time.perf_counter()
     stats = score_corpus([str(inputs)], db, opts, factory=factory)
     return time.perf_counter() - t0, stats.to_dict()
@@ -246,7 +248,7 @@ def scaled(n: int, tmp: Path, cache_dir: Path, env: dict[str, str]) -> dict:
     pays them at most once per model and cache directory.
     """
     from tqcheck.translate.backends.ct2 import conversion_dir
-    from tqcheck.translate.diskcache import fingerprint_dir
+    from tqcheck.translate.hub import fingerprint_dir
 
     # tqcheck's own conversion child (`python -m tqcheck.translate.backends.ct2 DIR OUT Q`).
     code = "import runpy\nrunpy.run_module('tqcheck.translate.backends.ct2', run_name='__main__')"

@@ -226,13 +226,14 @@ def train_direction(job: dict) -> dict:
 
 
 def translate(model_dir: Path, texts: list[str]) -> list[str]:
-    from tqcheck.config import Decoding
+    from dataclasses import replace
+
     from tqcheck.translate.backends.hf import HFMarianBackend
-    from tqcheck.translate.registry import ModelSpec
+    from tqcheck.translate.registry import ModelSpec, load_registry
 
     spec = ModelSpec(pair=model_dir.name, model_id=str(model_dir), local_dir=model_dir)
-    return HFMarianBackend(spec, Decoding(num_beams=4, max_new_tokens=MAX_TOKENS),
-                           device="cpu").translate(texts)
+    decoding = replace(load_registry().decoding, num_beams=4, max_new_tokens=MAX_TOKENS)
+    return HFMarianBackend(spec, model_dir, "training", decoding, device="cpu").translate(texts)
 
 
 def main() -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tqcheck.translate.base import BackendSettings
 from tqcheck.translate.diskcache import CachedBackend, TranslationCache
-from tqcheck.translate.factory import BackendSettings, make_factory
+from tqcheck.translate.factory import ModelFactory
 from tqcheck.translate.registry import load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,8 +21,8 @@ HELDOUT = (ROOT / "fixtures" / "toy" / "heldout.en.txt").read_text("utf-8").spli
 
 def backends(tmp_path: Path, **ct2: str):
     dec = load_registry().decoding
-    torch_f = make_factory(TOY, dec, BackendSettings(cache=False))
-    ct2_f = make_factory(TOY, dec, BackendSettings(backend="ct2", cache=False,
+    torch_f = ModelFactory(TOY, dec, BackendSettings(cache=False))
+    ct2_f = ModelFactory(TOY, dec, BackendSettings(kind="ct2", cache=False,
                                                    cache_dir=str(tmp_path), **ct2))
     return torch_f, ct2_f
 
@@ -51,12 +52,12 @@ def test_ct2_forced_decoding_calls_fit_the_logits_budget(tmp_path: Path) -> None
     `ct2_logits_mb`, and how the pairs are grouped into calls does not change the scores."""
     dec = load_registry().decoding
     texts = HELDOUT
-    ref = make_factory(TOY, dec, BackendSettings(cache=False))("en-toy").translate(texts)
+    ref = ModelFactory(TOY, dec, BackendSettings(cache=False))("en-toy").translate(texts)
     scores = {}
     for mb in (1, 256):
         small = dataclasses.replace(dec, ct2_logits_mb=mb)
-        backend = make_factory(TOY, small, BackendSettings(
-            backend="ct2", compute_type="float32", cache=False, cache_dir=str(tmp_path)))(
+        backend = ModelFactory(TOY, small, BackendSettings(
+            kind="ct2", compute_type="float32", cache=False, cache_dir=str(tmp_path)))(
             "en-toy")
         src = [len(x) for x in backend._pieces(texts)]
         tgt = [len(x) for x in backend.tokenizer(text_target=ref)["input_ids"]]
@@ -83,7 +84,8 @@ def test_ct2_forced_decoding_calls_fit_the_logits_budget(tmp_path: Path) -> None
 def test_ct2_converts_once_and_int8_is_default_on_cpu(tmp_path: Path) -> None:
     _, ct2_f = backends(tmp_path)
     backend = ct2_f("en-toy")
-    assert backend.compute_type == "int8"
+    assert backend.compute_type == "int8" and backend.backend_id == "ct2/int8"
+    assert ct2_f.backend_id == "ct2/int8" and backends(tmp_path)[0].backend_id == "torch/float32"
     converted = list((tmp_path / "ct2").iterdir())
     assert len(converted) == 1 and (converted[0] / "model.bin").is_file()
     stamp = (converted[0] / "model.bin").stat().st_mtime_ns
@@ -98,9 +100,10 @@ def test_ct2_converts_once_and_int8_is_default_on_cpu(tmp_path: Path) -> None:
     probe = (
         "import sys\n"
         "from tqcheck.translate.registry import load_registry\n"
-        "from tqcheck.translate.factory import BackendSettings, make_factory\n"
-        f"f = make_factory({TOY!r}, load_registry().decoding, BackendSettings("
-        f"backend='ct2', cache=False, cache_dir={str(tmp_path)!r}))\n"
+        "from tqcheck.translate.base import BackendSettings\n"
+        "from tqcheck.translate.factory import ModelFactory\n"
+        f"f = ModelFactory({TOY!r}, load_registry().decoding, BackendSettings("
+        f"kind='ct2', cache=False, cache_dir={str(tmp_path)!r}))\n"
         "assert f('en-toy').translate(['The talks failed.'])[0]\n"
         "print('torch' in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
@@ -112,19 +115,21 @@ def test_bad_backend_settings_are_refused(tmp_path: Path) -> None:
     from tqcheck.errors import TqcheckError
 
     dec = load_registry().decoding
-    with pytest.raises(TqcheckError, match="unknown backend"):
-        make_factory(TOY, dec, BackendSettings(backend="onnx"))
-    with pytest.raises(TqcheckError, match="ct2 only"):
-        make_factory(TOY, dec, BackendSettings(compute_type="int8"))
+    with pytest.raises(TqcheckError, match="unknown backend 'onnx'; use torch or ct2"):
+        ModelFactory(TOY, dec, BackendSettings(kind="onnx"))
+    with pytest.raises(TqcheckError, match="are for --backend ct2"):
+        ModelFactory(TOY, dec, BackendSettings(compute_type="int8"))
+    with pytest.raises(TqcheckError, match="unknown compute type 'int3'"):
+        ModelFactory(TOY, dec, BackendSettings(kind="ct2", compute_type="int3"))
     import ctranslate2
 
     if ctranslate2.get_cuda_device_count() == 0:
         with pytest.raises(TqcheckError, match="no CUDA"):
-            make_factory(TOY, dec, BackendSettings(backend="ct2", device="cuda"))
+            ModelFactory(TOY, dec, BackendSettings(kind="ct2", device="cuda"))
 
 
 class Counting:
-    name = "xx-yy=counting"
+    pair, model, backend_id = "xx-yy", "counting", "test"
 
     def __init__(self) -> None:
         self.seen: list[str] = []
@@ -150,24 +155,27 @@ def test_cache_answers_without_loading_the_model(tmp_path: Path) -> None:
         loads.append(1)
         return inner
 
-    first = CachedBackend("xx-yy=m", "fp|torch|beam:4", loader, cache)
+    first = CachedBackend("xx-yy", "m", "torch", "fp|torch|beam:4", loader, cache)
     assert first.translate(["a", "b", "a"]) == ["A", "B", "A"]
     assert inner.seen == ["a", "b"]  # repeated inputs are translated once
-    again = CachedBackend("xx-yy=m", "fp|torch|beam:4", loader, TranslationCache(
+    again = CachedBackend("xx-yy", "m", "torch", "fp|torch|beam:4", loader, TranslationCache(
         tmp_path / "t.sqlite"))
     assert again.translate(["b", "a"]) == ["B", "A"]
     assert not again.loaded and len(loads) == 1
-    other = CachedBackend("xx-yy=m", "fp|ct2:int8|beam:4", loader, cache)
+    other = CachedBackend("xx-yy", "m", "ct2", "fp|ct2:int8|beam:4", loader, cache)
     other.translate(["a"])
     assert inner.seen == ["a", "b", "a"]  # another engine is another key
+    assert (cache.stats.hits, cache.stats.misses) == (0, 4)  # per input, repeats included
 
 
 @pytest.mark.slow
 def test_cached_scores_round_trip_exactly(tmp_path: Path) -> None:
     dec = load_registry().decoding
     settings = BackendSettings(cache_dir=str(tmp_path))
-    first = make_factory(TOY, dec, settings)("toy-en")
+    first = ModelFactory(TOY, dec, settings)("toy-en")
     texts = HELDOUT[:3]
     ref = first.score(texts, texts)
-    second = make_factory(TOY, dec, settings)("toy-en")
+    again = ModelFactory(TOY, dec, settings)
+    second = again("toy-en")
     assert second.score(texts, texts) == ref and not second.loaded
+    assert (again.cache_stats.hits, again.cache_stats.misses) == (3, 0)

@@ -3,9 +3,10 @@ so every expected flag and offset is known in advance."""
 
 from __future__ import annotations
 
-from conftest import FakeBackend, fake_factory
-
-from tqcheck.check.checker import CheckOptions, check_text
+from tqcheck.check.checker import CheckOptions
+from tqcheck.check.document import check_text
+from tqcheck.signature import Signature
+from tqcheck.testing.fake import FakeBackend, FakeFactory
 from tqcheck.types import CheckResult
 
 TARGET_ONLY = CheckOptions(lang="en", pivots=("fr",), language_id=False)
@@ -19,7 +20,7 @@ def flags_of(result: CheckResult, category: str | None = None):
 
 def test_unchanged_round_trip_has_no_flag():
     text = "The minister said that the talks in Berlin had failed."
-    result = check_text(text, TARGET_ONLY, factory=fake_factory())
+    result = check_text(text, TARGET_ONLY, factory=FakeFactory())
     seg = result.segments[0]
     assert seg.flags == []
     assert seg.backtranslations == {"roundtrip:fr": text}
@@ -32,7 +33,7 @@ def test_round_trip_that_loses_a_clause_flags_it_at_its_offsets():
     text = "The minister said the talks had failed, according to French agency reporters."
     pivot = "Le ministre a dit que les pourparlers avaient échoué, selon l'agence."
     back = "The minister said the talks had failed."
-    factory = fake_factory({
+    factory = FakeFactory({
         "en-fr": FakeBackend("en-fr", {text: pivot}),
         "fr-en": FakeBackend("fr-en", {pivot: back}),
     })
@@ -48,7 +49,7 @@ def test_surprising_words_are_awkward_with_a_suggestion():
     text = "A responsible source announced the plan."
     pivot = "Une source responsable a annoncé le plan."
     back = "An official source announced the plan."
-    factory = fake_factory({
+    factory = FakeFactory({
         "en-fr": FakeBackend("en-fr", {text: pivot}),
         "fr-en": FakeBackend("fr-en", {pivot: back}, surprising={"responsible": 8.0}),
     })
@@ -61,7 +62,7 @@ def test_surprising_words_are_awkward_with_a_suggestion():
 def test_omitted_clause_is_located_in_the_source():
     source = "Le ministre a dit que les pourparlers avaient échoué, selon l'agence."
     text = "The minister said the talks had failed."
-    factory = fake_factory({
+    factory = FakeFactory({
         "en-fr": FakeBackend("en-fr", {text: "Le ministre a dit que les pourparlers avaient "
                                              "échoué."},
                              # forced decoding of the source given the text: the lost words
@@ -83,7 +84,7 @@ def test_omitted_clause_is_located_in_the_source():
 def test_faithful_translation_with_source_has_no_flag():
     source = "Le ministre a parlé."
     text = "The minister spoke."
-    factory = fake_factory({
+    factory = FakeFactory({
         "en-fr": FakeBackend("en-fr", {text: source}),
         "fr-en": FakeBackend("fr-en", {source: text}),
     })
@@ -94,7 +95,7 @@ def test_faithful_translation_with_source_has_no_flag():
 def test_addition_and_mistranslation_against_the_pseudo_reference():
     source = "Le ministre a parlé."
     text = "The president spoke angrily yesterday."
-    factory = fake_factory({
+    factory = FakeFactory({
         "en-fr": FakeBackend("en-fr", {text: "Le président a parlé avec colère hier."}),
         "fr-en": FakeBackend("fr-en", {source: "The minister spoke."},
                              surprising={"president": 6.0, "angrily": 5.0, "yesterday": 3.0}),
@@ -108,7 +109,7 @@ def test_addition_and_mistranslation_against_the_pseudo_reference():
 def test_number_mismatch_is_caught_on_both_sides():
     source = "Il a payé 300 euros."
     text = "He paid 3000 euros."
-    factory = fake_factory({"fr-en": FakeBackend("fr-en", {source: "He paid 300 euros."})})
+    factory = FakeFactory({"fr-en": FakeBackend("fr-en", {source: "He paid 300 euros."})})
     result = check_text(text, SOURCE_AWARE, source=source, factory=factory)
     numbers = flags_of(result, "Accuracy/Number")
     assert {(f.side, (text if f.side == "target" else source)[f.start:f.end])
@@ -118,7 +119,7 @@ def test_number_mismatch_is_caught_on_both_sides():
 def test_source_words_left_in_the_translation_are_untranslated():
     source = "Le ministre a dit que les pourparlers ont échoué."
     text = "The minister said the pourparlers failed."
-    factory = fake_factory({"fr-en": FakeBackend(
+    factory = FakeFactory({"fr-en": FakeBackend(
         "fr-en", {source: "The minister said the negotiations failed."})})
     result = check_text(text, SOURCE_AWARE, source=source, factory=factory)
     untranslated = flags_of(result, "Accuracy/Untranslated text")
@@ -128,7 +129,7 @@ def test_source_words_left_in_the_translation_are_untranslated():
 
 
 def test_repeated_words_are_flagged():
-    result = check_text("The the talks failed.", TARGET_ONLY, factory=fake_factory())
+    result = check_text("The the talks failed.", TARGET_ONLY, factory=FakeFactory())
     rep = flags_of(result, "Fluency/Repetition")
     assert len(rep) == 1 and (rep[0].start, rep[0].end) == (0, 7)
 
@@ -136,23 +137,52 @@ def test_repeated_words_are_flagged():
 def test_translations_are_deduplicated_within_a_run():
     backend = FakeBackend("en-fr")
     check_text("Same sentence. Same sentence. Other one.", TARGET_ONLY,
-               factory=fake_factory({"en-fr": backend}))
+               factory=FakeFactory({"en-fr": backend}))
     assert backend.calls == [["Same sentence.", "Other one."]]
 
 
-def test_signature_names_models_pivots_and_metrics():
-    result = check_text("Hello there.", TARGET_ONLY, factory=fake_factory())
-    sig = result.signature
-    assert sig.startswith("tqcheck:mode:target-only|lang:en|pivots:fr|")
-    assert "model:en-fr=fake" in sig and "model:fr-en=fake" in sig
-    assert "chrf[#:1|c:mixed|e:yes|nc:6|nw:0|s:no|v:" in sig
-    assert "beam:4" in sig and sig.endswith("|version:0.1.0")
+def test_signature_names_models_pivots_backend_and_metrics():
+    result = check_text("Hello there.", TARGET_ONLY, factory=FakeFactory())
+    text = str(result.signature)
+    assert text.startswith("tqcheck:mode:target-only|lang:en|pivots:fr|")
+    assert "|model.en-fr:fake|model.fr-en:fake|backend:fake|" in text
+    assert "|chrf:[#:1|c:mixed|e:yes|nc:6|nw:0|s:no|v:" in text
+    assert "|beam:4|" in text and text.endswith("|version:0.1.0")
+    # Parsed back field by field, nested sacrebleu signatures included.
+    sig = Signature.parse(text)
+    assert sig == result.signature and str(sig) == text
+    assert sig["chrf"]["nc"] == "6" and sig["bleu"]["tok"] == "13a"
+    assert sig["profile"].startswith("default@")
+    assert "chrf.src" not in sig  # no source-side metrics without a source
+
+
+def test_signature_tells_backends_profiles_and_source_metrics_apart():
+    def sig_of(factory, **opts):
+        opts = {"lang": "en", "pivots": ("fr",), "language_id": False} | opts
+        return check_text("Hello there.", CheckOptions(**opts), factory=factory).signature
+
+    class Int8(FakeFactory):
+        backend_id = "ct2/int8"
+
+        def __call__(self, pair):
+            backend = super().__call__(pair)
+            backend.backend_id = "ct2/int8"
+            return backend
+
+    assert sig_of(FakeFactory())["backend"] == "fake"
+    assert sig_of(Int8())["backend"] == "ct2/int8"
+    assert sig_of(FakeFactory(), profile="ted-zhen-model-free")["profile"] != \
+        sig_of(FakeFactory())["profile"]
+    zh = check_text("Hello there.", CheckOptions(lang="en", src_lang="zh", language_id=False,
+                                                 similarity=False),
+                    source="你好。", factory=FakeFactory()).signature
+    assert zh["bleu.src"]["tok"] == "zh" and zh["bleu"]["tok"] == "13a"
 
 
 def test_calqued_word_order_is_awkward_over_the_whole_swap():
     text = "The minister said talks the failed."
     back = "The minister said the talks failed."
-    factory = fake_factory({"fr-en": FakeBackend("fr-en", {text: back})})
+    factory = FakeFactory({"fr-en": FakeBackend("fr-en", {text: back})})
     result = check_text(text, TARGET_ONLY, factory=factory)
     awkward = flags_of(result, "Style/Awkward")
     assert [text[f.start:f.end] for f in awkward] == ["talks the"]
@@ -163,7 +193,7 @@ def test_calqued_word_order_is_awkward_over_the_whole_swap():
 def test_words_the_model_finds_likely_are_paraphrases_not_errors():
     source = "Le ministre a parlé."
     text = "The minister talked."
-    factory = fake_factory({"fr-en": FakeBackend("fr-en", {source: "The minister spoke."},
+    factory = FakeFactory({"fr-en": FakeBackend("fr-en", {source: "The minister spoke."},
                                                  surprising={"talked": 0.5})})
     result = check_text(text, SOURCE_AWARE, source=source, factory=factory)
     assert flags_of(result, "Accuracy/Mistranslation") == []

@@ -103,14 +103,28 @@ def test_unsupported_pair_exits_2(tmp_path):
 @pytest.mark.parametrize(("content", "message"), [
     (b"", "no text to check"),
     (b"  \n\t \n", "no text to check"),
-    (b"ok line\nbad \xff byte\n", "bad.txt:2: invalid UTF-8 (byte 0xff at column 5)"),
+    (b"\x00\x01\x02\x03binary" * 50, "binary file"),
 ])
-def test_bad_input_exits_2_with_a_message(tmp_path, content, message):
+def test_input_with_nothing_to_check_exits_2_with_a_message(tmp_path, content, message):
     f = tmp_path / "bad.txt"
     f.write_bytes(content)
-    res = run("check", str(f), "--models-dir", str(tmp_path))
+    res = run("check", str(f), "--model-free")
     assert res.exit_code == 2
-    assert message in res.stderr and "Traceback" not in res.stderr
+    assert message in res.stderr and "bad.txt" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_a_bad_line_is_reported_and_the_rest_checked(tmp_path):
+    f = tmp_path / "bad.txt"
+    f.write_bytes(b"The the first line.\nbad \xff byte\nThe last line.\n")
+    res = run("check", str(f), "--model-free", "-f", "json", "--fail-on", "never")
+    assert res.exit_code == 0, res.output
+    assert "bad.txt:2: invalid UTF-8 (byte 0xff at column 5); line skipped" in res.stderr
+    data = json.loads(res.stdout)
+    jsonschema.validate(data, SCHEMA)
+    assert [s["text"] for s in data["segments"]] == ["The the first line.", "The last line."]
+    assert data["segments"][1]["line"] == 3
+    assert data["problems"] == [{"path": str(f), "line": 2, "message":
+                                 "invalid UTF-8 (byte 0xff at column 5); line skipped"}]
 
 
 def test_source_line_count_mismatch_exits_2(tmp_path, tiny_models_dir):
@@ -120,7 +134,7 @@ def test_source_line_count_mismatch_exits_2(tmp_path, tiny_models_dir):
     res = run("check", str(t), "--source", str(s), "--src-lang", "fr",
               "--models-dir", str(tiny_models_dir))
     assert res.exit_code == 2
-    assert "has 2 non-empty lines but" in res.stderr
+    assert "2 non-empty lines but its source" in res.stderr and "line-aligned" in res.stderr
 
 
 def test_source_without_src_lang_exits_2(tmp_path):

@@ -11,8 +11,9 @@ from conftest import ROOT
 from typer.testing import CliRunner
 
 from tqcheck.cli import app
-from tqcheck.evaluation.figures import doc_folds, fit_logistic, guess_lang_pair, predict
-from tqcheck.evaluation.mqm import read_mqm
+from tqcheck.evaluation.calibrate import doc_folds, fit_logistic, predict
+from tqcheck.evaluation.mqm import guess_lang_pair, read_mqm
+from tqcheck.signature import Signature
 
 runner = CliRunner()
 HEADER = "system\tdoc\tdoc_id\tseg_id\trater\tsource\ttarget\tcategory\tseverity\n"
@@ -66,7 +67,9 @@ def test_eval_with_tiny_models(tmp_path, tiny_models_dir):
     assert res.exit_code == 0, res.output
     data = json.loads((tmp_path / "o.json").read_text())
     assert data["n_segments"] == 6
-    assert "model:fr-en=" in data["signature"] and "mode:source" in data["signature"]
+    sig = Signature.parse(data["signature"])
+    assert sig["mode"] == "source" and sig["model.fr-en"].startswith("sha256:")
+    assert sig["chrf.src"] == sig["chrf"]  # French and English share chrF settings
 
 
 def test_eval_missing_model_exits_2(tmp_path):
@@ -78,7 +81,7 @@ def test_calibrate_writes_a_profile_that_check_can_use(tmp_path, monkeypatch):
     configs = tmp_path / "configs"
     shutil.copytree(ROOT / "configs", configs)
     monkeypatch.setenv("TQCHECK_CONFIG_DIR", str(configs))
-    from tqcheck.config import load_profile
+    from tqcheck.check.profile import load_profile
 
     load_profile.cache_clear()
     f = mqm_file(tmp_path)
@@ -90,7 +93,8 @@ def test_calibrate_writes_a_profile_that_check_can_use(tmp_path, monkeypatch):
     cal = json.loads((tmp_path / "cal.json").read_text())
     assert cal["weights"]["minor_flags"] != 1.0  # fitted, not copied
     prof = load_profile("mine")
-    assert prof.name == "mine" and prof.span("awkward_gap") == 4.0  # spans kept from base
+    assert prof.name == "mine" and prof.spans.awkward_gap == 4.0  # spans kept from base
+    assert prof.risk.weights["minor_flags"] == pytest.approx(cal["weights"]["minor_flags"])
     load_profile.cache_clear()
 
 
@@ -123,9 +127,11 @@ def test_calibrate_with_models_fits_span_thresholds(tmp_path, monkeypatch, tiny_
     configs = tmp_path / "configs"
     shutil.copytree(ROOT / "configs", configs)
     monkeypatch.setenv("TQCHECK_CONFIG_DIR", str(configs))
-    (configs / "calibrate.toml").write_text("[span_grid]\nawkward_gap = [2.0, 50.0]\n"
-                                            "lossy_gap = [0.5, 50.0]\n")
-    from tqcheck.config import load_profile
+    evaluation = configs / "evaluation.toml"
+    text = evaluation.read_text().split("[span_grid]")[0]
+    evaluation.write_text(text + "[span_grid]\nawkward_gap = [2.0, 50.0]\n"
+                          "lossy_gap = [0.5, 50.0]\n")
+    from tqcheck.check.profile import load_profile
 
     load_profile.cache_clear()
     res = runner.invoke(app, ["calibrate", str(mqm_file(tmp_path)), "--name", "tiny", "-q",
@@ -137,13 +143,12 @@ def test_calibrate_with_models_fits_span_thresholds(tmp_path, monkeypatch, tiny_
     assert cal["spans"]["lossy_gap"] in (0.5, 50.0)
     assert set(cal["span_heldout"]) == {"span_f1_before", "span_f1_after"}
     prof = load_profile("tiny")
-    assert prof.span("awkward_gap") == cal["spans"]["awkward_gap"]
+    assert prof.spans.awkward_gap == cal["spans"]["awkward_gap"]
     load_profile.cache_clear()
 
 
 def test_memo_backend_calls_the_model_once():
-    from conftest import FakeBackend
-
+    from tqcheck.testing.fake import FakeBackend
     from tqcheck.translate.memo import MemoBackend
 
     inner = FakeBackend("en-fr", {"a": "b"})

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
-from tqcheck.config import Decoding
 from tqcheck.errors import DeviceError, ModelNotFoundError
 from tqcheck.translate.backends.hf import HFMarianBackend, pick_device
 from tqcheck.translate.base import length_batches, piece_offsets
-from tqcheck.translate.registry import resolve
+from tqcheck.translate.registry import load_registry, resolve
+
+DECODING = replace(load_registry().decoding, num_beams=2, max_new_tokens=12)
+
+
+def load(models_dir, pair: str) -> HFMarianBackend:
+    spec = resolve(pair, models_dir)
+    return HFMarianBackend(spec, spec.local_dir, "test", DECODING, device="cpu")
 
 
 @pytest.fixture(scope="module")
 def en_fr(tiny_models_dir):
-    return HFMarianBackend(resolve("en-fr", tiny_models_dir), Decoding(num_beams=2,
-                           max_new_tokens=12), device="cpu")
+    return load(tiny_models_dir, "en-fr")
 
 
 def test_translate_keeps_order_and_count(en_fr):
@@ -48,7 +54,7 @@ def test_count_tokens_counts_eos(en_fr):
 def test_missing_local_model_directory_is_a_clear_error(tmp_path):
     (tmp_path / "en-fr").mkdir()
     with pytest.raises(ModelNotFoundError, match="model for en-fr is not available"):
-        HFMarianBackend(resolve("en-fr", tmp_path), Decoding(), device="cpu")
+        load(tmp_path, "en-fr")
 
 
 def test_requested_cuda_without_gpu_is_an_error():
@@ -59,6 +65,8 @@ def test_requested_cuda_without_gpu_is_an_error():
     else:
         with pytest.raises(DeviceError, match="no CUDA GPU"):
             pick_device("cuda")
+    with pytest.raises(DeviceError, match="unknown device 'tpu'"):
+        pick_device("tpu")
 
 
 def test_length_batches_respect_the_token_budget():

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from tqcheck.config import load_profile
+from tqcheck.check.profile import load_profile
 from tqcheck.errors import ConfigError, ModelNotFoundError, UnsupportedPairError
-from tqcheck.translate.registry import load_registry, pull, resolve
+from tqcheck.translate.hub import fingerprint, pull
+from tqcheck.translate.registry import load_registry, resolve
 
 
 def test_registry_has_the_required_pairs_and_target_tokens():
@@ -20,7 +21,10 @@ def test_models_dir_takes_precedence_over_the_hub(tmp_path):
     (tmp_path / "en-fr").mkdir()
     spec = resolve("en-fr", tmp_path)
     assert spec.local_dir == (tmp_path / "en-fr").resolve()
-    assert spec.signature() == f"en-fr={spec.local_dir}"
+    (tmp_path / "en-fr" / "config.json").write_text("{}")
+    # A local model is named by its content, never by where it lies on this machine.
+    fp = fingerprint(spec, spec.local_dir)
+    assert fp.startswith("sha256:") and str(tmp_path) not in fp
 
 
 def test_env_var_models_dir(tmp_path, monkeypatch):
@@ -32,8 +36,9 @@ def test_env_var_models_dir(tmp_path, monkeypatch):
 def test_hub_spec_when_no_local_dir(tmp_path):
     spec = resolve("en-zh", tmp_path)
     assert spec.local_dir is None
-    assert spec.signature() == "en-zh=Helsinki-NLP/opus-mt-en-zh@main"
     assert spec.target_token == ">>cmn_Hans<<"
+    snapshot = tmp_path / "snapshots" / "0123abcd"
+    assert fingerprint(spec, snapshot) == "Helsinki-NLP/opus-mt-en-zh@0123abcd"
 
 
 def test_unknown_pair_lists_configured_pairs():
@@ -48,6 +53,6 @@ def test_pull_offline_raises_model_not_found():
 
 def test_default_profile_loads_and_unknown_profile_is_named():
     prof = load_profile("default")
-    assert prof.span("awkward_gap") > 0 and prof.risk_weights["roundtrip_chrf_loss"] > 0
+    assert prof.spans.awkward_gap > 0 and prof.risk.weights["roundtrip_chrf_loss"] > 0
     with pytest.raises(ConfigError, match=r"no profile 'nope'.*default"):
         load_profile("nope")

@@ -13,15 +13,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FakeBackend, fake_factory
 from typer.testing import CliRunner
 
+from tqcheck.batch.records import SegmentKey
 from tqcheck.batch.rundb import RunDB
 from tqcheck.batch.runner import ScoreOptions, score_corpus
 from tqcheck.check.checker import CheckOptions
 from tqcheck.cli import app
+from tqcheck.errors import InputError
 from tqcheck.output.corrected import write_corrected
-from tqcheck.review.decisions import Review, SegmentKey
+from tqcheck.review.decisions import Review
+from tqcheck.testing.fake import FakeBackend, FakeFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = ("The minister met the envoy in Geneva on Monday.\r\n"
@@ -44,7 +46,7 @@ def make_run(tmp_path: Path, name: str = "run.sqlite") -> tuple[Path, Path]:
     back = FakeBackend("fr-en", {**ROUNDTRIPS, unsafe: "A tag and here."})
     db = tmp_path / name
     opts = ScoreOptions(check=CheckOptions(lang="en", pivots=("fr",), language_id=False))
-    score_corpus([str(inp)], db, opts, factory=fake_factory({"fr-en": back}))
+    score_corpus([str(inp)], db, opts, factory=FakeFactory({"fr-en": back}))
     return inp, db
 
 
@@ -66,13 +68,13 @@ def test_decisions_undo_and_corrected_export(tmp_path: Path) -> None:
     assert {str(e.key) for e in review.queue(state="undecided")} == \
         {str(e.key) for e in queue} - {"1:0", "1:1"}
     out = tmp_path / "corrected.txt"
-    write_corrected(review, out)
+    write_corrected(review.db, out)
     expected = TEXT.replace("on Monday.", "on Monday evening.").replace(
         "Talks lasted for three hours.", "Talks went on for three hours.")
     assert out.read_bytes() == expected.encode("utf-8")  # \r\n and the blank line kept
     inp.write_text("Something else entirely.\n", "utf-8")
-    with pytest.raises(Exception, match="changed since the run"):
-        write_corrected(review, tmp_path / "again.txt")
+    with pytest.raises(InputError, match="changed since the run"):
+        write_corrected(review.db, tmp_path / "again.txt")
 
 
 def test_decide_cli_and_export_with_decisions(tmp_path: Path) -> None:
@@ -101,8 +103,9 @@ def test_decide_cli_and_export_with_decisions(tmp_path: Path) -> None:
 
 WRITER = """
 import sys, time
-from tqcheck.review.decisions import Review, SegmentKey
+from tqcheck.batch.records import SegmentKey
 from tqcheck.batch.rundb import RunDB
+from tqcheck.review.decisions import Review
 db, who, start_at = sys.argv[1], sys.argv[2], float(sys.argv[3])
 review = Review(RunDB(db, create=False), reviewer=who)
 while time.time() < start_at:
@@ -171,13 +174,19 @@ def test_review_app_with_pilot(tmp_path: Path) -> None:
         app_ = ReviewApp(db, reviewer="pilot")
         async with app_.run_test(size=(140, 40)) as pilot:
             resumed = str(app_.current.key)  # the first undecided segment
-            await pilot.press("s")  # apply the first suggestion, if any, as an edit
+            await pilot.press("s")  # it has no suggestion: nothing is decided
+            assert app_.message == "no suggestion for this segment"
+            await pilot.press("n")  # "useful" -> "useless things", the round trip's wording
+            assert str(app_.current.key) == "1:2"
+            await pilot.press("s")
             await pilot.press("d")  # show undecided only
             assert app_.state == "undecided"
             await pilot.press("q")
         return resumed
 
     resumed = asyncio.run(session_two())
+    applied = Review(RunDB(db, create=False)).current(SegmentKey(1, 2))
+    assert (applied.action, applied.after) == ("edit", "Both sides called them useless things.")
     assert resumed == keys[2]
 
 
@@ -225,14 +234,14 @@ def test_corrected_export_of_tsv_and_jsonl(tmp_path: Path) -> None:
                      "utf-8")
     db = tmp_path / "run.sqlite"
     score_corpus([str(tmp_path / "in")], db, ScoreOptions(check=CheckOptions(
-        lang="en", pivots=("fr",), language_id=False)), factory=fake_factory())
+        lang="en", pivots=("fr",), language_id=False)), factory=FakeFactory())
     review = Review(RunDB(db, create=False), reviewer="ana")
     keys = {t: SegmentKey(f, o) for f, o, t in sqlite3.connect(db).execute(
         "SELECT file_id, ordinal, text FROM segments")}
     review.decide(keys["They met."], "edit", "They met again.")
     review.decide(keys["Prices rose."], "edit", "Prices rose sharply.")
     out = tmp_path / "out"
-    write_corrected(review, out)
+    write_corrected(review.db, out)
     assert (out / "rows.tsv").read_text("utf-8") == \
         "id\ttarget\tnote\nr1\tThe talks ended.\tx\nr2\tThey met again.\ty\n"
     rows = [json.loads(x) for x in (out / "rows.jsonl").read_text("utf-8").splitlines()]

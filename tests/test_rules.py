@@ -2,15 +2,13 @@ from __future__ import annotations
 
 import pytest
 
+from tqcheck.check.align import align, runs, words
+from tqcheck.check.profile import load_profile
 from tqcheck.check.risk import at_or_above, risk
-from tqcheck.check.rules import (
-    normalise_number,
-    number_flags,
-    repetition_flags,
-    wrong_language_flag,
-)
-from tqcheck.check.spans import align, runs, words
-from tqcheck.config import load_profile
+from tqcheck.check.rules.language import foreign_script_flags, wrong_language_flag
+from tqcheck.check.rules.numbers import normalise_number, number_flags
+from tqcheck.check.rules.repetition import repetition_flags
+from tqcheck.check.signals import Agreement, Signals
 from tqcheck.types import Flag
 
 
@@ -35,10 +33,10 @@ def test_repetition_needs_adjacent_identical_words():
 def test_wrong_language_segment_is_flagged():
     prof = load_profile()
     german = "Der Kreml bestätigte, dass die Ukraine außerhalb der NATO bleiben muss."
-    flag = wrong_language_flag(german, "en", prof)
+    flag = wrong_language_flag(german, "en", prof.rules)
     assert flag is not None and flag.category == "Accuracy/Untranslated text"
     assert wrong_language_flag("The Kremlin confirmed that Ukraine must stay outside.", "en",
-                               prof) is None
+                               prof.rules) is None
 
 
 def test_words_keep_offsets_and_split_cjk():
@@ -62,10 +60,10 @@ def test_runs_bridge_function_words_but_do_not_start_on_them():
 
 
 def test_risk_grows_with_loss_and_flags():
-    prof = load_profile()
-    clean = risk({"chrf:roundtrip:fr": 100.0}, [], prof)
-    lossy = risk({"chrf:roundtrip:fr": 30.0},
-                 [Flag(0, 3, "Accuracy/Omission", "Major", "x")], prof)
+    model = load_profile().risk
+    clean = risk(Signals(roundtrip={"fr": Agreement(100.0, 100.0, 0.0)}), [], model, 8)
+    lossy = risk(Signals(roundtrip={"fr": Agreement(30.0, 10.0, 80.0)}),
+                 [Flag(0, 3, "Accuracy/Omission", "Major", "x")], model, 8)
     assert 0 <= clean < 0.1 < 0.5 < lossy <= 1
 
 
@@ -75,8 +73,6 @@ def test_at_or_above():
 
 
 def test_foreign_script_runs_join_across_single_spaces():
-    from tqcheck.check.rules import foreign_script_flags
-
     text = "He said 你好 世界 to Putin, and مرحبا.  日本"
     got = [text[f.start:f.end] for f in foreign_script_flags(text, "en")]
     assert got == ["你好 世界", "مرحبا", "日本"]

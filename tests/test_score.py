@@ -14,13 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FakeBackend, fake_factory
 
 from tqcheck.batch.rundb import RunDB
 from tqcheck.batch.runner import ScoreOptions, score_corpus
 from tqcheck.check.checker import CheckOptions
 from tqcheck.errors import InputError
 from tqcheck.output.export import export_run
+from tqcheck.testing.fake import FakeBackend, FakeFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 OPTS = ScoreOptions(check=CheckOptions(lang="en", pivots=("fr",), language_id=False),
@@ -58,7 +58,7 @@ def write_corpus(base: Path) -> Path:
 def test_corpus_of_every_kind_with_bad_input(tmp_path: Path) -> None:
     corpus = write_corpus(tmp_path)
     db = tmp_path / "run.sqlite"
-    stats = score_corpus([str(corpus)], db, OPTS, factory=fake_factory())
+    stats = score_corpus([str(corpus)], db, OPTS, factory=FakeFactory())
     texts = [t for (t,) in rows(db, "SELECT text FROM segments ORDER BY file_id, ordinal")]
     assert texts == [
         "The minister spoke today.", "She left early.", "A second paragraph.",
@@ -87,7 +87,7 @@ def test_corpus_of_every_kind_with_bad_input(tmp_path: Path) -> None:
 def test_export_and_summary(tmp_path: Path) -> None:
     corpus = write_corpus(tmp_path)
     db = tmp_path / "run.sqlite"
-    factory = fake_factory({"fr-en": FakeBackend("fr-en", {"The talks ended.": "Talks end."})})
+    factory = FakeFactory({"fr-en": FakeBackend("fr-en", {"The talks ended.": "Talks end."})})
     score_corpus([str(corpus)], db, OPTS, factory=factory)
     run = RunDB(db, create=False)
     out = io.StringIO()
@@ -131,11 +131,11 @@ def test_resume_after_interrupt_is_exactly_once(tmp_path: Path) -> None:
     src.write_text("\n".join(SENTENCES) + "\n", "utf-8")
     db = tmp_path / "run.sqlite"
     with pytest.raises(KeyboardInterrupt):
-        score_corpus([str(src)], db, OPTS, factory=fake_factory({"en-fr": Interrupt("en-fr", 3)}))
+        score_corpus([str(src)], db, OPTS, factory=FakeFactory({"en-fr": Interrupt("en-fr", 3)}))
     stored = rows(db, "SELECT count(*) FROM segments")[0][0]
     assert stored == 12  # three chunks of four committed before the interrupt
     again = FakeBackend("en-fr")
-    stats = score_corpus([str(src)], db, OPTS, factory=fake_factory({"en-fr": again}))
+    stats = score_corpus([str(src)], db, OPTS, factory=FakeFactory({"en-fr": again}))
     assert stats.segments_resumed == 12 and stats.segments_scored == 18
     seen = [t for call in again.calls for t in call]
     assert not set(seen) & set(SENTENCES[:12])  # finished work is never recomputed
@@ -143,7 +143,7 @@ def test_resume_after_interrupt_is_exactly_once(tmp_path: Path) -> None:
     assert texts == SENTENCES
     assert rows(db, "SELECT count(DISTINCT ordinal), count(*) FROM segments")[0] == (30, 30)
     # A third run finds everything done and scores nothing.
-    stats = score_corpus([str(src)], db, OPTS, factory=fake_factory())
+    stats = score_corpus([str(src)], db, OPTS, factory=FakeFactory())
     assert stats.segments_scored == 0 and stats.segments_resumed == 30
 
 
@@ -152,21 +152,20 @@ def test_resume_refuses_changed_input_and_settings(tmp_path: Path) -> None:
     src.write_text("\n".join(SENTENCES) + "\n", "utf-8")
     db = tmp_path / "run.sqlite"
     with pytest.raises(KeyboardInterrupt):
-        score_corpus([str(src)], db, OPTS, factory=fake_factory({"en-fr": Interrupt("en-fr", 2)}))
+        score_corpus([str(src)], db, OPTS, factory=FakeFactory({"en-fr": Interrupt("en-fr", 2)}))
     other = ScoreOptions(check=CheckOptions(lang="en", pivots=("de",), language_id=False))
     with pytest.raises(InputError, match=r"other settings.*pivots"):
-        score_corpus([str(src)], db, other, factory=fake_factory())
+        score_corpus([str(src)], db, other, factory=FakeFactory())
     src.write_text("\n".join(["Changed.", *SENTENCES[1:]]) + "\n", "utf-8")
     with pytest.raises(InputError, match=r"in\.txt:1: the text differs"):
-        score_corpus([str(src)], db, OPTS, factory=fake_factory())
+        score_corpus([str(src)], db, OPTS, factory=FakeFactory())
 
 
 KILL_SCRIPT = """
 import sys, time
-sys.path.insert(0, {tests!r})
-from conftest import FakeBackend, fake_factory
-from tqcheck.check.checker import CheckOptions
 from tqcheck.batch.runner import ScoreOptions, score_corpus
+from tqcheck.check.checker import CheckOptions
+from tqcheck.testing.fake import FakeBackend, FakeFactory
 
 class Slow(FakeBackend):
     def translate(self, texts):
@@ -175,7 +174,7 @@ class Slow(FakeBackend):
 
 opts = ScoreOptions(check=CheckOptions(lang="en", pivots=("fr",), language_id=False),
                     chunk_segments=3)
-score_corpus(sys.argv[1:-1], sys.argv[-1], opts, factory=fake_factory({{"en-fr": Slow("en-fr")}}))
+score_corpus(sys.argv[1:-1], sys.argv[-1], opts, factory=FakeFactory({"en-fr": Slow("en-fr")}))
 """
 
 
@@ -188,7 +187,7 @@ def test_sigkill_mid_run_then_resume(tmp_path: Path) -> None:
         f.write_text("\n".join(lines) + "\n", "utf-8")
         files.append(str(f))
     script = tmp_path / "run.py"
-    script.write_text(KILL_SCRIPT.format(tests=str(ROOT / "tests")), "utf-8")
+    script.write_text(KILL_SCRIPT, "utf-8")
     db = tmp_path / "run.sqlite"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, str(script), *files, str(db)], env=env)
@@ -209,7 +208,7 @@ def test_sigkill_mid_run_then_resume(tmp_path: Path) -> None:
     partial = rows(db, "SELECT count(*) FROM segments")[0][0]
     assert 9 <= partial < 30
     stats = score_corpus(files, db, ScoreOptions(check=OPTS.check, chunk_segments=3),
-                         factory=fake_factory())
+                         factory=FakeFactory())
     assert stats.segments_resumed == partial and stats.segments_scored == 30 - partial
     assert rows(db, "SELECT count(*), count(DISTINCT file_id || ':' || ordinal) "
                     "FROM segments")[0] == (30, 30)
@@ -217,7 +216,7 @@ def test_sigkill_mid_run_then_resume(tmp_path: Path) -> None:
     # The resumed database equals an uninterrupted run's, row for row.
     ref = tmp_path / "ref.sqlite"
     score_corpus(files, ref, ScoreOptions(check=OPTS.check, chunk_segments=3),
-                 factory=fake_factory())
+                 factory=FakeFactory())
     query = "SELECT f.path, s.ordinal, s.text, s.risk, s.n_flags FROM segments s JOIN files f " \
             "ON f.id = s.file_id ORDER BY f.path, s.ordinal"
     assert rows(db, query) == rows(ref, query)
@@ -232,18 +231,18 @@ def test_parallel_source_files_and_stdin(tmp_path: Path, monkeypatch) -> None:
     opts = ScoreOptions(check=CheckOptions(lang="en", src_lang="fr", language_id=False,
                                            similarity=False), source=str(src))
     db = tmp_path / "run.sqlite"
-    score_corpus([str(tgt)], db, opts, factory=fake_factory())
+    score_corpus([str(tgt)], db, opts, factory=FakeFactory())
     got = rows(db, "SELECT text, source, line FROM segments ORDER BY ordinal")
     assert got == [("The talks ended.", "Les pourparlers sont terminés.", 1),
                    ("They meet on 3 May.", "Ils se réunissent le 4 mai.", 3)]
     cats = [c for (c,) in rows(db, "SELECT category FROM flags WHERE ordinal = 1")]
     assert "Accuracy/Number" in cats
     src.write_text("Une seule ligne.\n", "utf-8")
-    score_corpus([str(tgt)], tmp_path / "mismatch.sqlite", opts, factory=fake_factory())
+    score_corpus([str(tgt)], tmp_path / "mismatch.sqlite", opts, factory=FakeFactory())
     assert "non-empty lines" in rows(tmp_path / "mismatch.sqlite",
                                      "SELECT message FROM problems")[0][0]
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"From stdin. Two.\n")))
-    score_corpus(["-"], tmp_path / "stdin.sqlite", OPTS, factory=fake_factory())
+    score_corpus(["-"], tmp_path / "stdin.sqlite", OPTS, factory=FakeFactory())
     assert rows(tmp_path / "stdin.sqlite", "SELECT f.path, s.text FROM segments s JOIN files f "
                 "ON f.id = s.file_id") == [("-", "From stdin."), ("-", "Two.")]
 

@@ -38,12 +38,13 @@ CLEAN = "And there's no way of telling anybody about the light at the end of the
 
 
 def test_models_translate_held_out_sentences():
-    from tqcheck.config import Decoding
-    from tqcheck.translate.backends.hf import HFMarianBackend
-    from tqcheck.translate.registry import resolve
+    from tqcheck.translate.base import BackendSettings
+    from tqcheck.translate.factory import ModelFactory
+    from tqcheck.translate.registry import load_registry
 
-    en_toy = HFMarianBackend(resolve("en-toy", MODELS), Decoding(), device="cpu")
-    toy_en = HFMarianBackend(resolve("toy-en", MODELS), Decoding(), device="cpu")
+    factory = ModelFactory(str(MODELS), load_registry().decoding,
+                           BackendSettings(device="cpu", cache=False))
+    en_toy, toy_en = factory("en-toy"), factory("toy-en")
     from sacrebleu.metrics import CHRF
 
     assert CHRF().sentence_score(en_toy.translate([CLEAN])[0], [to_toy(CLEAN)]).score > 80

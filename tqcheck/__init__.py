@@ -11,14 +11,17 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from tqcheck.check.checker import Checker, CheckOptions, check_text
+    from tqcheck.check.checker import Checker, CheckOptions
+    from tqcheck.check.document import check_file, check_text
 
-__all__ = ["CheckOptions", "Checker", "__version__", "check_text"]
+__all__ = ["CheckOptions", "Checker", "__version__", "check_file", "check_text"]
+_LAZY = {"Checker": "tqcheck.check.checker", "CheckOptions": "tqcheck.check.checker",
+         "check_file": "tqcheck.check.document", "check_text": "tqcheck.check.document"}
 
 
 def __getattr__(name: str) -> Any:
-    if name in {"Checker", "CheckOptions", "check_text"}:
-        from tqcheck.check import checker
+    if name in _LAZY:
+        from importlib import import_module
 
-        return getattr(checker, name)
+        return getattr(import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'tqcheck' has no attribute {name!r}")

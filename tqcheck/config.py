@@ -1,15 +1,25 @@
-"""Loading the TOML files under `configs/`: the model registry and scoring profiles."""
+"""Where the TOML files under `configs/` are, and reading them into typed settings.
+
+Every value lives in one file under `configs/`; each package owns the typed view of its
+file (the model registry, scoring profiles, batch and report settings, evaluation). A
+setting is read strictly: a missing key, an unknown key or a value of the wrong type is a
+ConfigError naming the file and the key, never a silent default.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
-from dataclasses import dataclass, field
+import types
+import typing
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tqcheck.errors import ConfigError
+
+T = TypeVar("T")
 
 
 def config_dir() -> Path:
@@ -34,59 +44,49 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
 
 
-@dataclass(frozen=True)
-class Decoding:
-    num_beams: int = 4
-    max_input_tokens: int = 512
-    max_new_tokens: int = 256
-    batch_tokens: int = 4096
-    ct2_batch_tokens: int = 320
-    ct2_logits_mb: int = 128
-    ct2_parallel_batches: int = 2
-    max_segment_chars: int = 1500
-
-    def signature(self) -> str:
-        return f"beam:{self.num_beams}|maxtok:{self.max_input_tokens}|maxnew:{self.max_new_tokens}"
-
-
-@dataclass(frozen=True)
-class Profile:
-    """Weights and thresholds that turn signals into flags and risk."""
-
-    name: str
-    spans: dict[str, float] = field(default_factory=dict)
-    rules: dict[str, float] = field(default_factory=dict)
-    risk_bias: float = 0.0
-    risk_weights: dict[str, float] = field(default_factory=dict)
-    path: str = ""
-
-    def span(self, key: str) -> float:
-        try:
-            return float(self.spans[key])
-        except KeyError as exc:
-            raise ConfigError(f"profile {self.name!r} ({self.path}) lacks spans.{key}") from exc
-
-    def rule(self, key: str) -> float:
-        try:
-            return float(self.rules[key])
-        except KeyError as exc:
-            raise ConfigError(f"profile {self.name!r} ({self.path}) lacks rules.{key}") from exc
+def config_file(name: str) -> dict[str, Any]:
+    """A file of the configuration directory, parsed once per process."""
+    return _parsed(config_dir() / name)
 
 
 @cache
-def load_profile(name: str = "default") -> Profile:
-    """A profile by name (from `configs/profiles/NAME.toml`) or by path to a TOML file."""
-    path = Path(name) if name.endswith(".toml") else config_dir() / "profiles" / f"{name}.toml"
-    if not path.is_file():
-        known = sorted(p.stem for p in (config_dir() / "profiles").glob("*.toml"))
-        raise ConfigError(f"no profile {name!r} (looked for {path}); known: {', '.join(known)}")
-    data = read_toml(path)
-    risk = data.get("risk", {})
-    return Profile(
-        name=str(data.get("name", path.stem)),
-        spans=dict(data.get("spans", {})),
-        rules=dict(data.get("rules", {})),
-        risk_bias=float(risk.get("bias", 0.0)),
-        risk_weights={k: float(v) for k, v in risk.get("weights", {}).items()},
-        path=str(path),
-    )
+def _parsed(path: Path) -> dict[str, Any]:
+    return read_toml(path)
+
+
+def typed_table(cls: type[T], table: Any, where: str) -> T:
+    """Build the frozen dataclass `cls` from a TOML table: every field present with its
+    type (int, float, bool, str, or a tuple of one of them), no key it does not know."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected a table, found {type(table).__name__}")
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    unknown = sorted(set(table) - set(names))
+    missing = [n for n in names if n not in table]
+    if unknown or missing:
+        problems = ([f"unknown key(s) {', '.join(unknown)}"] if unknown else []) + (
+            [f"missing key(s) {', '.join(missing)}"] if missing else [])
+        raise ConfigError(f"{where}: {'; '.join(problems)}")
+    return cls(**{n: _coerce(table[n], hints[n], f"{where}.{n}") for n in names})
+
+
+def _coerce(value: Any, hint: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        item = typing.get_args(hint)[0]
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected a list, found {value!r}")
+        return tuple(_coerce(v, item, where) for v in value)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        hint = next(a for a in typing.get_args(hint) if a is not type(None))
+    ok = {bool: isinstance(value, bool),
+          int: isinstance(value, int) and not isinstance(value, bool),
+          float: isinstance(value, int | float) and not isinstance(value, bool),
+          str: isinstance(value, str)}.get(hint)
+    if ok is None:
+        raise TypeError(f"typed_table cannot read {hint!r} ({where})")
+    if not ok:
+        raise ConfigError(f"{where}: expected {hint.__name__}, found {value!r}")
+    return float(value) if hint is float else value

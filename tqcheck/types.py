@@ -1,13 +1,19 @@
-"""The shared vocabulary: plain dataclasses that every module passes around."""
+"""The shared vocabulary: plain dataclasses that every package passes around."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+from tqcheck.check.signals import Signals
+
+if TYPE_CHECKING:
+    from tqcheck.signature import Signature
 
 Severity = Literal["Minor", "Major"]
 Side = Literal["target", "source"]
 
+# The MQM categories tqcheck reports (docs/output.md); a flag of another category is a bug.
 CATEGORIES: tuple[str, ...] = (
     "Style/Awkward",
     "Accuracy/Omission",
@@ -20,7 +26,6 @@ CATEGORIES: tuple[str, ...] = (
     "Fluency/Punctuation",
     "Fluency/Spelling",
 )
-SEVERITIES: tuple[str, ...] = ("Minor", "Major")
 SEVERITY_RANK: dict[str, int] = {"Minor": 1, "Major": 2}
 
 
@@ -34,7 +39,11 @@ class Segment:
     end: int
     line: int  # 1-based line of the input where the segment starts
     source: str | None = None
-    notes: tuple[str, ...] = ()  # e.g. "split: sentence longer than 2000 characters"
+    notes: tuple[str, ...] = ()  # e.g. "split: sentence longer than 1500 characters"
+
+    def text_on(self, side: Side) -> str:
+        """The text a flag on `side` points into: the segment's, or its source's."""
+        return self.text if side == "target" else (self.source or "")
 
 
 @dataclass(frozen=True)
@@ -44,9 +53,6 @@ class Span:
     start: int
     end: int
     side: Side = "target"
-
-    def overlaps(self, other: Span) -> bool:
-        return self.side == other.side and self.start < other.end and other.start < self.end
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,11 @@ class Flag:
     suggestion: str | None = None
     side: Side = "target"  # omissions are located in the source when one is given
     signal: str = ""  # which check produced it: "roundtrip", "likelihood", "rules", ...
+
+    def __post_init__(self) -> None:
+        if self.category not in CATEGORIES or self.severity not in SEVERITY_RANK:
+            raise ValueError(f"flag of unknown category or severity: {self.category!r}, "
+                             f"{self.severity!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,20 +96,42 @@ class TokenScores:
         return sum(self.logprobs) / len(self.logprobs) if self.logprobs else 0.0
 
 
+@dataclass(frozen=True)
+class Problem:
+    """Input that was skipped (or only partly used), with where it is."""
+
+    path: str
+    line: int  # 0: the whole file
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}" if self.line else \
+            f"{self.path}: {self.message}"
+
+
 @dataclass
 class SegmentResult:
     """Everything tqcheck learned about one segment."""
 
     segment: Segment
     backtranslations: dict[str, str] = field(default_factory=dict)
-    metrics: dict[str, float] = field(default_factory=dict)
+    signals: Signals = field(default_factory=Signals)
     risk: float = 0.0
     flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        """The signals under their flat output names (docs/output.md)."""
+        return self.signals.to_metrics()
 
     def worst_severity(self) -> str | None:
         if not self.flags:
             return None
         return max((f.severity for f in self.flags), key=SEVERITY_RANK.__getitem__)
+
+    def excerpt(self, flag: Flag) -> str:
+        """The flagged text."""
+        return self.segment.text_on(flag.side)[flag.start:flag.end]
 
     def to_dict(self) -> dict[str, Any]:
         seg = self.segment
@@ -121,15 +154,17 @@ class SegmentResult:
 class CheckResult:
     """The result of checking one input: segments plus the signature that reproduces them."""
 
-    signature: str
+    signature: Signature
     segments: list[SegmentResult]
     tqcheck_version: str
     input_name: str = "-"
+    problems: list[Problem] = field(default_factory=list)  # input lines that were skipped
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "tqcheck_version": self.tqcheck_version,
-            "signature": self.signature,
+            "signature": str(self.signature),
             "input": self.input_name,
+            "problems": [asdict(p) for p in self.problems],
             "segments": [s.to_dict() for s in self.segments],
         }

@@ -1,9 +1,11 @@
-"""The run database: one SQLite file (WAL) that holds a batch run's results and settings.
+"""The run database: one SQLite file (WAL) that holds a batch run's results, settings and
+review decisions. Every SQL statement of tqcheck's run databases is in this module.
 
 Writes happen in one transaction per chunk of segments, which also advances the files'
 progress, so a run killed at any instant leaves whole chunks or nothing; rerunning the same
 command finds where each file stopped. Segments are keyed by (file, ordinal): a segment can
-never be stored twice.
+never be stored twice. Decisions are an append-only log: an undo is a row that cancels an
+earlier one, so two reviewers on the same database lose nothing.
 """
 
 from __future__ import annotations
@@ -17,8 +19,18 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from tqcheck.batch.records import (
+    Decision,
+    FileProgress,
+    FileState,
+    QueueEntry,
+    ScoredSpan,
+    SegmentKey,
+    StoredSegment,
+)
+from tqcheck.check.signals import Signals
 from tqcheck.errors import InputError
-from tqcheck.types import Flag, Segment, SegmentResult
+from tqcheck.types import Flag, Problem, Segment, SegmentResult
 
 SCHEMA_VERSION = "1"
 
@@ -81,28 +93,68 @@ CREATE TABLE IF NOT EXISTS problems (
 );
 """
 
+# One pass over the segments in the order asked: the database gathers each segment's
+# back-translations, metrics and flags (with their order keys; `_rows` keeps floats exact).
+_RESULTS = """
+SELECT s.file_id, s.ordinal, f.path, s.doc, s.seg_id, s.text, s.source, s.start, s."end",
+       s.line, s.notes, s.risk,
+       (SELECT tq_rows(b.rowid, b.kind, b.text) FROM backtranslations b
+        WHERE b.file_id = s.file_id AND b.ordinal = s.ordinal),
+       (SELECT tq_rows(m.rowid, m.name, m.value) FROM metrics m
+        WHERE m.file_id = s.file_id AND m.ordinal = s.ordinal),
+       (SELECT tq_rows(g.n, g.start, g."end", g.category, g.severity, g.message, g.suggestion,
+                       g.side, g.signal) FROM flags g
+        WHERE g.file_id = s.file_id AND g.ordinal = s.ordinal)
+FROM segments s JOIN files f ON f.id = s.file_id
+"""
+
+_DECISION_COLUMNS = "id, file_id, ordinal, action, reviewer, at, before, after"
+# Decisions in force: not undos, and not undone.
+_EFFECTIVE = f"""
+    SELECT {_DECISION_COLUMNS} FROM decisions d
+    WHERE d.action != 'undo'
+      AND d.id NOT IN (SELECT undoes FROM decisions WHERE action = 'undo' AND undoes IS NOT NULL)
+"""
+# Each segment's current decision: its latest decision in force.
+_CURRENT = f"""
+    SELECT {_DECISION_COLUMNS} FROM (
+        SELECT e.*, row_number() OVER (PARTITION BY file_id, ordinal ORDER BY id DESC) AS rn
+        FROM ({_EFFECTIVE}) e)
+    WHERE rn = 1
+"""
+
+
+class _Rows:
+    """SQLite aggregate: the rows it is fed, as JSON text (floats exact, through repr)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[Any, ...]] = []
+
+    def step(self, *values: Any) -> None:
+        self.rows.append(values)
+
+    def finalize(self) -> str:
+        return json.dumps(self.rows, ensure_ascii=False)
+
+
+def _gathered(text: str | None) -> list[list[Any]]:
+    """The rows `tq_rows` gathered, in their order key (NULL: there were none)."""
+    return sorted(json.loads(text), key=lambda row: row[0]) if text else []
+
+
+def _decision(row: Sequence[Any]) -> Decision:
+    id_, file_id, ordinal, action, reviewer, at, before, after = row
+    return Decision(id_, SegmentKey(file_id, ordinal), action, reviewer, at, before, after)
+
 
 @dataclass(frozen=True)
-class FileState:
-    id: int
-    status: str
-    n_segments: int
+class QueueFilter:
+    """Which flagged segments the review queue shows."""
 
-
-@dataclass(frozen=True)
-class StoredSegment:
-    """A segment as the run database holds it: where it came from and its result."""
-
-    file_id: int
-    ordinal: int
-    path: str
-    doc: str
-    seg_id: str  # the input's id column, else the ordinal
-    result: SegmentResult
-
-    @property
-    def key(self) -> str:
-        return f"{self.file_id}:{self.ordinal}"
+    category: str | None = None
+    severity: str | None = None
+    path: str | None = None  # substring of the file's path
+    search: str | None = None  # substring of the text or the source
 
 
 class RunDB:
@@ -116,6 +168,7 @@ class RunDB:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.conn = sqlite3.connect(self.path, timeout=60)
+            self.conn.create_aggregate("tq_rows", -1, _Rows)  # type: ignore[arg-type]
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.executescript(_SCHEMA)
@@ -125,18 +178,20 @@ class RunDB:
     def close(self) -> None:
         self.conn.close()
 
+    def __enter__(self) -> RunDB:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # -- settings --------------------------------------------------------------------------
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def set_meta(self, key: str, value: str) -> None:
-        with self.conn:
-            self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-
-    def bind_settings(self, settings: dict[str, Any]) -> bool:
-        """Record the run's settings, or check them against those recorded; True if new."""
+    def bind_settings(self, settings: dict[str, Any]) -> None:
+        """Record the run's settings, or check them against those recorded."""
         stored = self.meta("settings")
         wanted = json.dumps(settings, sort_keys=True)
         if stored is None:
@@ -144,14 +199,12 @@ class RunDB:
                 self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
                     ("settings", wanted), ("schema", SCHEMA_VERSION),
                     ("created", time.strftime("%Y-%m-%dT%H:%M:%S%z"))])
-            return True
-        if stored != wanted:
+        elif stored != wanted:
             old = json.loads(stored)
             diff = ", ".join(f"{k}: {old.get(k)!r} then, {v!r} now"
                              for k, v in settings.items() if old.get(k) != v)
             raise InputError(f"{self.path} was made with other settings ({diff}); resume "
                              "with the same options, or pass a new --db")
-        return False
 
     # -- progress --------------------------------------------------------------------------
 
@@ -163,15 +216,19 @@ class RunDB:
                                 (path,)).fetchone()
         return FileState(*row)
 
+    def file_progress(self, file_id: int) -> FileProgress:
+        return FileProgress(*self.conn.execute(
+            "SELECT path, n_segments, seconds FROM files WHERE id = ?", (file_id,)).fetchone())
+
     def stored_texts(self, file_id: int, lo: int, hi: int) -> dict[int, str]:
         rows = self.conn.execute("SELECT ordinal, text FROM segments WHERE file_id = ? AND "
                                  "ordinal BETWEEN ? AND ?", (file_id, lo, hi))
         return dict(rows.fetchall())
 
-    def add_problem(self, path: str, line: int, message: str) -> None:
+    def add_problem(self, problem: Problem) -> None:
         with self.conn:
             self.conn.execute("INSERT OR IGNORE INTO problems VALUES (?, ?, ?)",
-                              (path, line, message))
+                              (problem.path, problem.line, problem.message))
 
     def write_chunk(self, rows: Sequence[tuple[int, int, str, str, SegmentResult]],
                     seconds: float, finished: Sequence[int], signature: str) -> None:
@@ -199,20 +256,16 @@ class RunDB:
                           [(f,) for f in finished])
             c.execute("INSERT OR REPLACE INTO meta VALUES ('signature', ?)", (signature,))
 
-    # -- reading ---------------------------------------------------------------------------
+    # -- results ---------------------------------------------------------------------------
 
-    def get(self, file_id: int, ordinal: int) -> StoredSegment | None:
-        return next(self.iter_results(only=(file_id, ordinal)), None)
+    def get(self, key: SegmentKey) -> StoredSegment | None:
+        return next(self.results(only=key), None)
 
-    def iter_results(self, min_risk: float | None = None, flagged_only: bool = False,
-                     worst_first: bool = False, limit: int | None = None,
-                     only: tuple[int, int] | None = None) -> Iterator[StoredSegment]:
-        """Stored segments, in input order (or worst first), streamed."""
-        c = self.conn
-        query = ("SELECT s.file_id, s.ordinal, f.path, s.doc, s.seg_id, s.text, s.source, "
-                 "s.start, s.\"end\", s.line, s.notes, s.risk FROM segments s JOIN files f "
-                 "ON f.id = s.file_id WHERE 1 = 1")
-        params: list[Any] = []
+    def results(self, min_risk: float | None = None, flagged_only: bool = False,
+                worst_first: bool = False, limit: int | None = None,
+                only: SegmentKey | None = None) -> Iterator[StoredSegment]:
+        """Stored segments, in input order (or worst first), streamed in one query."""
+        query, params = _RESULTS + " WHERE 1 = 1", []
         if min_risk is not None:
             query += " AND s.risk >= ?"
             params.append(min_risk)
@@ -220,29 +273,52 @@ class RunDB:
             query += " AND s.n_flags > 0"
         if only is not None:
             query += " AND s.file_id = ? AND s.ordinal = ?"
-            params += list(only)
+            params += [only.file_id, only.ordinal]
         query += (" ORDER BY s.risk DESC, s.file_id, s.ordinal" if worst_first
                   else " ORDER BY s.file_id, s.ordinal")
         if limit is not None:
             query += " LIMIT ?"
             params.append(limit)
-        cur = self.conn.cursor()
-        for row in cur.execute(query, params):
-            file_id, ordinal, path, doc, seg_id, text, source, start, end, line, notes, risk = row
-            key = (file_id, ordinal)
+        for row in self.conn.cursor().execute(query, params):
+            (file_id, ordinal, path, doc, seg_id, text, source, start, end, line, notes, risk,
+             bts, mets, flags) = row
             seg = Segment(id=ordinal, text=text, start=start, end=end, line=line, source=source,
                           notes=tuple(json.loads(notes)))
-            bts = dict(c.execute("SELECT kind, text FROM backtranslations WHERE file_id = ? "
-                                 "AND ordinal = ? ORDER BY rowid", key).fetchall())
-            mets = dict(c.execute("SELECT name, value FROM metrics WHERE file_id = ? AND "
-                                  "ordinal = ? ORDER BY rowid", key).fetchall())
-            flags = [Flag(start=a, end=b, category=cat, severity=sev, message=msg,
-                          suggestion=sug, side=side, signal=sig)
-                     for a, b, cat, sev, msg, sug, side, sig in c.execute(
-                         "SELECT start, \"end\", category, severity, message, suggestion, side, "
-                         "signal FROM flags WHERE file_id = ? AND ordinal = ? ORDER BY n", key)]
-            yield StoredSegment(file_id, ordinal, path, doc, seg_id, SegmentResult(
-                segment=seg, backtranslations=bts, metrics=mets, risk=risk, flags=flags))
+            result = SegmentResult(
+                segment=seg, risk=risk,
+                backtranslations={kind: t for _, kind, t in _gathered(bts)},
+                signals=Signals.from_metrics({name: v for _, name, v in _gathered(mets)}),
+                flags=[Flag(start=a, end=b, category=cat, severity=sev, message=msg,
+                            suggestion=sug, side=side, signal=sig)
+                       for _, a, b, cat, sev, msg, sug, side, sig in _gathered(flags)])
+            yield StoredSegment(SegmentKey(file_id, ordinal), path, doc, seg_id, result)
+
+    def segment_text(self, key: SegmentKey) -> str:
+        row = self.conn.execute("SELECT text FROM segments WHERE file_id = ? AND ordinal = ?",
+                                (key.file_id, key.ordinal)).fetchone()
+        if row is None:
+            raise InputError(f"{self.path}: no segment {key}")
+        return row[0]
+
+    def categories(self) -> list[str]:
+        """The flag categories present, sorted."""
+        return [c for (c,) in self.conn.execute(
+            "SELECT DISTINCT category FROM flags ORDER BY category")]
+
+    def file_paths(self) -> list[str]:
+        return [p for (p,) in self.conn.execute("SELECT path FROM files ORDER BY id")]
+
+    def scored_files(self) -> list[tuple[int, str, str]]:
+        """(id, path, format) of the files with at least one stored segment."""
+        return self.conn.execute(
+            "SELECT id, path, format FROM files f WHERE EXISTS (SELECT 1 FROM segments s "
+            "WHERE s.file_id = f.id) ORDER BY id").fetchall()
+
+    def scored_spans(self, file_id: int) -> list[ScoredSpan]:
+        """Where each stored segment of a file lies in it, in file order."""
+        return [ScoredSpan(*row) for row in self.conn.execute(
+            "SELECT ordinal, start, \"end\", text, line FROM segments WHERE file_id = ? "
+            "ORDER BY start", (file_id,))]
 
     def summary(self, slowest: int = 5) -> dict[str, Any]:
         """Counts by category and severity, the risk distribution, the slowest files."""
@@ -287,3 +363,65 @@ class RunDB:
             "problems": [{"path": p, "line": line, "message": m} for p, line, m in c.execute(
                 "SELECT path, line, message FROM problems ORDER BY rowid")],
         }
+
+    # -- decisions -------------------------------------------------------------------------
+
+    def add_decision(self, key: SegmentKey, action: str, reviewer: str, at: str,
+                     before: str | None, after: str | None) -> Decision:
+        with self.conn:
+            cur = self.conn.execute(
+                "INSERT INTO decisions (file_id, ordinal, action, reviewer, at, before, after) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (key.file_id, key.ordinal, action, reviewer, at, before, after))
+        return Decision(int(cur.lastrowid or 0), key, action, reviewer, at, before, after)
+
+    def add_undo(self, target: Decision, reviewer: str, at: str) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO decisions (file_id, ordinal, action, reviewer, at, undoes) "
+                "VALUES (?, ?, 'undo', ?, ?, ?)",
+                (target.key.file_id, target.key.ordinal, reviewer, at, target.id))
+
+    def decision_in_force(self, decision_id: int | None = None,
+                          reviewer: str | None = None) -> Decision | None:
+        """Decision `decision_id` if it is in force, else `reviewer`'s latest in force."""
+        if decision_id is not None:
+            row = self.conn.execute(_EFFECTIVE + " AND d.id = ?", (decision_id,)).fetchone()
+        else:
+            row = self.conn.execute(_EFFECTIVE + " AND d.reviewer = ? ORDER BY d.id DESC "
+                                    "LIMIT 1", (reviewer,)).fetchone()
+        return _decision(row) if row else None
+
+    def current_decision(self, key: SegmentKey) -> Decision | None:
+        row = self.conn.execute(_CURRENT + " AND file_id = ? AND ordinal = ?",
+                                (key.file_id, key.ordinal)).fetchone()
+        return _decision(row) if row else None
+
+    def current_decisions(self) -> dict[SegmentKey, Decision]:
+        return {d.key: d for d in map(_decision, self.conn.execute(_CURRENT))}
+
+    def queue(self, where: QueueFilter) -> list[QueueEntry]:
+        """Flagged segments, worst first, with their current decisions."""
+        conds = ["s.n_flags > 0"]
+        params: list[object] = []
+        if where.category:
+            conds.append("EXISTS (SELECT 1 FROM flags g WHERE g.file_id = s.file_id AND "
+                         "g.ordinal = s.ordinal AND g.category = ?)")
+            params.append(where.category)
+        if where.severity:
+            conds.append("s.severity = ?")
+            params.append(where.severity)
+        if where.path:
+            conds.append("f.path LIKE ?")
+            params.append(f"%{where.path}%")
+        if where.search:
+            conds.append("(s.text LIKE ? OR coalesce(s.source, '') LIKE ?)")
+            params += [f"%{where.search}%", f"%{where.search}%"]
+        rows = self.conn.execute(
+            "SELECT s.file_id, s.ordinal, f.path, s.risk, s.severity, s.text FROM segments s "
+            f"JOIN files f ON f.id = s.file_id WHERE {' AND '.join(conds)} "
+            "ORDER BY s.risk DESC, s.file_id, s.ordinal", params).fetchall()
+        decided = self.current_decisions()
+        return [QueueEntry(key, path, risk, sev, text, decided.get(key))
+                for key, path, risk, sev, text in (
+                    (SegmentKey(f, o), p, r, sv, t) for f, o, p, r, sv, t in rows)]

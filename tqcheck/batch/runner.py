@@ -1,51 +1,77 @@
 """Batch scoring of a corpus into a run database: streamed, chunked, resumable.
 
-The corpus is read file by file (`tqcheck.inputs.reader`), cut into chunks of segments that are
+The corpus is read file by file (`tqcheck.inputs`), cut into chunks of segments that are
 checked together (so batching and deduplication work across small files), and each chunk
-is committed in one transaction (`tqcheck.batch.rundb`). Rerunning the same command with the same
-database skips whatever was committed, after checking that the input still says the same.
+is committed in one transaction (`tqcheck.batch.rundb`). Rerunning the same command with
+the same database skips whatever was committed, after checking that the input still says
+the same.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
 from tqcheck.batch.rundb import RunDB
 from tqcheck.check.checker import Checker, CheckOptions
-from tqcheck.config import config_dir, read_toml
-from tqcheck.errors import ConfigError, InputError
-from tqcheck.inputs.reader import CorpusSettings, InputFile, Item, Problem, discover, iter_items
+from tqcheck.config import config_dir, config_file, typed_table
+from tqcheck.errors import InputError
+from tqcheck.inputs.files import InputFile, discover
+from tqcheck.inputs.reader import Item, ReadOptions, input_settings, read_items
 from tqcheck.translate.base import BackendFactory
-from tqcheck.translate.factory import BackendSettings, engine_id, make_factory
-from tqcheck.translate.registry import load_registry
+from tqcheck.types import Problem
+
+VERIFY_BATCH = 512  # stored segments compared with the input per query when resuming
+
+
+@dataclass(frozen=True)
+class ScoreSettings:
+    """`[score]` of configs/score.toml."""
+
+    chunk_segments: int  # segments checked (and committed) together
+
+
+@cache
+def score_settings() -> ScoreSettings:
+    return typed_table(ScoreSettings, config_file("score.toml").get("score"),
+                       f"{config_dir() / 'score.toml'}: [score]")
 
 
 @dataclass(frozen=True)
 class ScoreOptions:
     check: CheckOptions = field(default_factory=CheckOptions)
-    backend: BackendSettings = field(default_factory=BackendSettings)
     fmt: str = "auto"
     glob: str | None = None
     source: str | None = None  # line-aligned original(s) of plain-text inputs
     chunk_segments: int | None = None  # default from configs/score.toml
-    max_line_chars: int | None = None
 
-    def record(self) -> dict[str, Any]:
+    def record(self, backend_id: str) -> dict[str, Any]:
         """The settings a resumed run must share (those that change results)."""
         c = self.check
         return {
             "lang": c.lang, "src_lang": c.src_lang, "pivots": list(c.pivots),
             "profile": c.profile, "model_free": c.model_free, "language_id": c.language_id,
-            "similarity": c.similarity,
-            "engine": "none" if c.model_free else engine_id(self.backend),
+            "similarity": c.similarity, "engine": "none" if c.model_free else backend_id,
         }
 
 
 class Progress(Protocol):
     """What a front end hears about a run (the CLI draws a progress bar from it)."""
+
+    def start(self, files: list[InputFile], total_bytes: int) -> None: ...
+
+    def advance(self, nbytes: int, nsegments: int) -> None: ...
+
+    def file_done(self, path: str, n_segments: int, seconds: float) -> None: ...
+
+    def problem(self, problem: Problem) -> None: ...
+
+
+class QuietProgress:
+    """A Progress that shows nothing."""
 
     def start(self, files: list[InputFile], total_bytes: int) -> None: ...
 
@@ -73,26 +99,6 @@ class RunStats:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _score_config() -> dict[str, int]:
-    path = config_dir() / "score.toml"
-    data = read_toml(path).get("score", {})
-    try:
-        return {"chunk_segments": int(data["chunk_segments"]),
-                "max_line_chars": int(data["max_line_chars"])}
-    except (KeyError, ValueError) as exc:
-        raise ConfigError(f"{path}: [score] needs chunk_segments and max_line_chars") from exc
-
-
-class _Quiet:
-    def start(self, files: list[InputFile], total_bytes: int) -> None: ...
-
-    def advance(self, nbytes: int, nsegments: int) -> None: ...
-
-    def file_done(self, path: str, n_segments: int, seconds: float) -> None: ...
-
-    def problem(self, problem: Problem) -> None: ...
 
 
 class _Run:
@@ -130,15 +136,14 @@ class _Run:
         rows = [(fid, it.ordinal, it.doc, it.seg_id, r)
                 for (fid, it), r in zip(self.buffer, results, strict=True)]
         self.db.write_chunk(rows, time.perf_counter() - t0, self.finished,
-                            self.checker.signature())
+                            str(self.checker.signature()))
         nbytes = sum(self._move(fid, it.byte_end) for fid, it in self.buffer)
         nbytes += sum(self._move(fid, self.sizes.get(fid, 0)) for fid in self.finished)
         self.stats.segments_scored += len(rows)
         self.progress.advance(nbytes, len(rows))
         for fid in self.finished:
-            path, n, secs = self.db.conn.execute(
-                "SELECT path, n_segments, seconds FROM files WHERE id = ?", (fid,)).fetchone()
-            self.progress.file_done(path, n, secs)
+            done = self.db.file_progress(fid)
+            self.progress.file_done(done.path, done.n_segments, done.seconds)
         self.buffer, self.finished = [], []
 
 
@@ -146,9 +151,7 @@ def score_corpus(inputs: list[str], db_path: str | Path, options: ScoreOptions,
                  progress: Progress | None = None,
                  factory: BackendFactory | None = None) -> RunStats:
     """Score every segment of `inputs` into the run database `db_path` (resuming it)."""
-    cfg = _score_config()
-    chunk = options.chunk_segments or cfg["chunk_segments"]
-    max_line = options.max_line_chars or cfg["max_line_chars"]
+    chunk = options.chunk_segments or score_settings().chunk_segments
     check = options.check
     if options.source and not check.src_lang:
         raise InputError("--source needs --src-lang (the language of the source text)")
@@ -156,34 +159,32 @@ def score_corpus(inputs: list[str], db_path: str | Path, options: ScoreOptions,
     if not files:
         raise InputError(f"no input files found in {', '.join(inputs)}"
                          + (f" matching {options.glob!r}" if options.glob else ""))
-    progress = progress or _Quiet()
+    progress = progress or QuietProgress()
+    checker = Checker(check, factory)  # checks the settings before the database is touched
     db = RunDB(db_path)
     stats = RunStats(database=str(db_path))
     t_start = time.perf_counter()
     try:
-        db.bind_settings(options.record())
-        if factory is None and not check.model_free:
-            factory = make_factory(check.models_dir, load_registry().decoding, options.backend)
-        checker = Checker(check, factory)
+        backend_id = checker.factory.backend_id if checker.factory is not None else "none"
+        db.bind_settings(options.record(backend_id))
         checker.load_models(with_source=check.src_lang is not None)  # fail before any work
-        corpus = CorpusSettings(check.lang, check.src_lang,
-                                load_registry().decoding.max_segment_chars, max_line)
+        reading = ReadOptions(check.lang, check.src_lang, input_settings())
         progress.start(files, sum(f.size for f in files))
         run = _Run(db, checker, progress, chunk, stats)
         for f in files:
-            _score_file(f, corpus, run)
+            _score_file(f, reading, run)
         run.flush()
     finally:
         stats.seconds = time.perf_counter() - t_start
         stats.signature = db.meta("signature")
-        cache = getattr(factory, "cache", None)
-        if cache is not None:
+        if checker.factory is not None:
+            cache = checker.factory.cache_stats
             stats.cache_hits, stats.cache_misses = cache.hits, cache.misses
         db.close()
     return stats
 
 
-def _score_file(f: InputFile, corpus: CorpusSettings, run: _Run) -> None:
+def _score_file(f: InputFile, reading: ReadOptions, run: _Run) -> None:
     db, stats, progress = run.db, run.stats, run.progress
     state = db.file_state(f.path, f.format)
     stats.files += 1
@@ -197,18 +198,18 @@ def _score_file(f: InputFile, corpus: CorpusSettings, run: _Run) -> None:
     def report(p: Problem) -> None:
         problems.append(p)
         stats.problems += 1
-        db.add_problem(p.path, p.line, p.message)
+        db.add_problem(p)
         progress.problem(p)
 
     done = state.n_segments
     pending: list[Item] = []  # already stored: compared with the input in small batches
     n = 0
-    for item in iter_items(f, corpus, report):
+    for item in read_items(f, reading, report):
         n += 1
         if item.ordinal < done:
             run.skip(state.id, item)
             pending.append(item)
-            if len(pending) >= 512:
+            if len(pending) >= VERIFY_BATCH:
                 _verify(db, state.id, pending, f.path)
                 pending = []
             continue
@@ -237,4 +238,3 @@ def _verify(db: RunDB, file_id: int, items: list[Item], path: str) -> None:
             raise InputError(f"{path}:{it.segment.line}: the text differs from segment "
                              f"{it.ordinal} stored in the run database: the file changed since "
                              "the run began; score it into a new --db")
-

@@ -1,4 +1,4 @@
-"""Orchestration: segments in, SegmentResults out. No formatting and no printing here.
+"""Orchestration: segments in, SegmentResults out. No reading, formatting or printing here.
 
 Target-only mode round-trips the text through each pivot (target -> pivot -> target) and
 force-decodes the original from the pivot text. Source-aware mode also back-translates the
@@ -10,27 +10,21 @@ given the source.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from tqcheck import __version__
+from tqcheck.check.align import word_gaps, words
+from tqcheck.check.profile import Profile, load_profile
 from tqcheck.check.risk import risk
-from tqcheck.check.rules import (
-    foreign_script_flags,
-    grammar_flags,
-    number_flags,
-    punctuation_flags,
-    repetition_flags,
-    untranslated_flags,
-    wrong_language_flag,
-)
-from tqcheck.check.spans import roundtrip_flags, source_flags, word_gaps, words
-from tqcheck.config import Profile, load_profile
+from tqcheck.check.rules import rule_flags, rule_versions
+from tqcheck.check.rules.language import untranslated_flags
+from tqcheck.check.spans import roundtrip_flags, source_flags
 from tqcheck.errors import InputError
-from tqcheck.inputs.segment import InputText, clean_for_model, segment_parallel, segment_text
-from tqcheck.metrics import consistency_metrics, surprisal_summary
-from tqcheck.metrics.similarity import signature as similarity_signature
-from tqcheck.metrics.similarity import similarities
-from tqcheck.translate.base import Backend, BackendFactory
+from tqcheck.inputs.segment import clean_for_model
+from tqcheck.metrics.consistency import agreement_metrics
+from tqcheck.metrics.likelihood import surprisal
+from tqcheck.signature import Signature
+from tqcheck.translate.base import Backend, BackendFactory, BackendSettings
 from tqcheck.translate.registry import load_registry
 from tqcheck.types import CheckResult, Flag, Segment, SegmentResult, TokenScores
 
@@ -44,7 +38,7 @@ class CheckOptions:
     pivots: tuple[str, ...] = ()  # empty: the configured default for `lang`
     profile: str = "default"
     models_dir: str | None = None
-    device: str = "auto"
+    backend: BackendSettings = field(default_factory=BackendSettings)
     language_id: bool = True  # whole-segment language identification (lingua)
     model_free: bool = False  # rules and sentence similarity only: no translation model
     similarity: bool = True  # USE similarity of source and text, when there is a source
@@ -61,15 +55,16 @@ class Checker:
         # An explicit Profile (calibration tries variants) overrides options.profile.
         self.profile: Profile = profile or load_profile(options.profile)
         if factory is None and not options.model_free:
-            from tqcheck.translate.factory import BackendSettings, make_factory
+            from tqcheck.translate.factory import ModelFactory
 
-            factory = make_factory(options.models_dir, self.registry.decoding,
-                                   BackendSettings(device=options.device))
+            factory = ModelFactory(options.models_dir, self.registry.decoding, options.backend)
         self.factory = factory
         self.on_stage = on_stage or (lambda _msg: None)
-        self.metrics = consistency_metrics(options.lang)
+        self.metrics = agreement_metrics(options.lang)
+        self.src_metrics = agreement_metrics(options.src_lang) if options.src_lang else None
         self._used: dict[str, Backend] = {}
         self._similarity_used = False
+        self._source_used = False
 
     # -- planning --------------------------------------------------------------------------
 
@@ -100,21 +95,34 @@ class Checker:
         if with_source and self.options.src_lang and not self.options.model_free:
             self.backend(f"{self.options.src_lang}-{lang}")
 
-    def signature(self) -> str:
+    def signature(self) -> Signature:
+        """What produced the results so far: every part contributes its own fields."""
         o = self.options
         mode = "model-free" if o.model_free else "source" if o.src_lang else "target-only"
-        parts = [
-            f"mode:{mode}",
-            f"lang:{o.src_lang + '-' if o.src_lang else ''}{o.lang}",
-            *([] if o.model_free else [f"pivots:{','.join(self.pivots())}"]),
-            *(f"model:{b.name}" for b in self._used.values()),
-            *([] if o.model_free else [self.registry.decoding.signature(),
-                                       *(m.signature() for m in self.metrics)]),
-            *([similarity_signature()] if self._similarity_used else []),
-            f"profile:{self.profile.name}",
-            f"version:{__version__}",
-        ]
-        return "tqcheck:" + "|".join(parts)
+        sig = Signature({"mode": mode,
+                         "lang": f"{o.src_lang + '-' if o.src_lang else ''}{o.lang}"})
+        if not o.model_free:
+            sig.add("pivots", ",".join(self.pivots()))
+            for b in self._used.values():
+                sig.add(f"model.{b.pair}", b.model)
+            if self._used:
+                sig.add("backend", ",".join(dict.fromkeys(b.backend_id
+                                                          for b in self._used.values())))
+            for key, value in [*self.registry.decoding.signature().items(),
+                               *self.metrics.signature().items()]:
+                sig.add(key, value)
+            if self._source_used and self.src_metrics is not None:
+                for key, value in self.src_metrics.signature().items():
+                    sig.add(f"{key}.src", value)
+        if self._similarity_used:
+            from tqcheck.metrics.similarity import model_id
+
+            sig.add("sim", model_id())
+        for key, value in rule_versions(self.profile, o.lang, o.language_id).items():
+            sig.add(key, value)
+        sig.add("profile", f"{self.profile.name}@{self.profile.fingerprint()}")
+        sig.add("version", __version__)
+        return sig
 
     # -- running ---------------------------------------------------------------------------
 
@@ -147,11 +155,13 @@ class Checker:
             segments = self._truncation_notes(segments, texts)
         results = [SegmentResult(segment=s) for s in segments]
         if with_source and o.similarity:
+            from tqcheck.metrics.similarity import similarities
+
             self.on_stage(f"sentence similarity of {len(segments)} segments")
             idx = [i for i, s in enumerate(segments) if s.source is not None]
             sims = similarities([segments[i].source or "" for i in idx], [texts[i] for i in idx])
             for i, sim in zip(idx, sims, strict=True):
-                results[i].metrics["similarity:source"] = sim
+                results[i].signals.similarity = sim
             self._similarity_used = True
 
         pivot_texts: dict[str, list[str]] = {}
@@ -165,15 +175,13 @@ class Checker:
             scores[p] = self.backend(f"{p}-{o.lang}").score(pivot_texts[p], texts)
             for r, rt, sc in zip(results, back, scores[p], strict=True):
                 r.backtranslations[f"roundtrip:{p}"] = rt
-                for m in self.metrics:
-                    r.metrics[f"{m.name}:roundtrip:{p}"] = m.score(rt, r.segment.text)
-                for k, v in surprisal_summary(sc).items():
-                    r.metrics[f"{k}:{p}"] = v
+                r.signals.roundtrip[p] = self.metrics.score(rt, r.segment.text)
+                r.signals.pivot_surprisal[p] = surprisal(sc)
 
         src_scores: list[TokenScores | None] = [None] * len(segments)
         rev_scores: list[TokenScores | None] = [None] * len(segments)
         pseudo_refs: list[str | None] = [None] * len(segments)
-        if with_source and o.src_lang and not o.model_free:
+        if with_source and o.src_lang and self.src_metrics is not None and not o.model_free:
             src = o.src_lang
             idx = [i for i, s in enumerate(segments) if s.source is not None]
             sources = [clean_for_model(segments[i].source or "") for i in idx]
@@ -183,25 +191,22 @@ class Checker:
             sc = self.backend(f"{src}-{o.lang}").score(sources, [texts[i] for i in idx])
             self.on_stage(f"forced decoding {o.lang}→{src}")
             rev = self.backend(f"{o.lang}-{src}").score([texts[i] for i in idx], sources)
-            src_metrics = consistency_metrics(src)
             for k, i in enumerate(idx):
                 r, seg = results[i], segments[i]
                 bt = pivot_texts[src][i]
                 pseudo_refs[i], src_scores[i], rev_scores[i] = refs[k], sc[k], rev[k]
                 r.backtranslations[f"backtranslation:{src}"] = bt
                 r.backtranslations["pseudo_reference"] = refs[k]
-                for m in src_metrics:
-                    r.metrics[f"{m.name}:backtranslation"] = m.score(bt, seg.source or "")
-                for m in self.metrics:
-                    r.metrics[f"{m.name}:pseudo_reference"] = m.score(seg.text, refs[k])
-                for key, v in surprisal_summary(sc[k]).items():
-                    r.metrics[f"{key}:source"] = v
+                r.signals.backtranslation = self.src_metrics.score(bt, seg.source or "")
+                r.signals.pseudo_reference = self.metrics.score(seg.text, refs[k])
+                r.signals.source_surprisal = surprisal(sc[k])
+            self._source_used = True
 
         self.on_stage("finding spans")
         for i, r in enumerate(results):
             r.flags = self._flags(r, pivot_texts, scores, i, pseudo_refs[i], src_scores[i],
                                   rev_scores[i])
-            r.risk = risk(r.metrics, r.flags, self.profile, len(r.segment.text.split()))
+            r.risk = risk(r.signals, r.flags, self.profile.risk, len(r.segment.text.split()))
         return CheckResult(signature=self.signature(), segments=results,
                            tqcheck_version=__version__, input_name=input_name)
 
@@ -216,7 +221,7 @@ class Checker:
             source_gaps = word_gaps(words(seg.source), rev_score)
             flags += source_flags(seg.text, seg.source, pseudo_ref,
                                   r.backtranslations[f"backtranslation:{o.src_lang}"], gaps,
-                                  o.lang, o.src_lang, prof, source_gaps)
+                                  o.lang, o.src_lang, prof.spans, source_gaps)
             supported = {w.norm for w in words(pseudo_ref)}
             flags += untranslated_flags(seg.text, seg.source, supported, prof)
         elif pivot_texts:  # target-only (model-free mode has no pivots)
@@ -224,7 +229,7 @@ class Checker:
             # The most surprising word under any pivot's reverse model.
             per_pivot = [word_gaps(ws, scores[p][i]) for p in pivot_texts]
             gaps = [min(col) for col in zip(*per_pivot, strict=True)] if per_pivot else []
-            flags += roundtrip_flags(seg.text, roundtrips, gaps, o.lang, prof)
+            flags += roundtrip_flags(seg.text, roundtrips, gaps, o.lang, prof.spans)
         flags += rule_flags(seg.text, seg.source, o.lang, prof, o.language_id)
         # Spans already explained as copied source text are not also mistranslations.
         copied = [f for f in flags if f.category == "Accuracy/Untranslated text"]
@@ -232,45 +237,3 @@ class Checker:
             f.category in ("Accuracy/Mistranslation", "Accuracy/Addition")
             and any(c.start <= f.start and f.end <= c.end for c in copied))]
         return sorted(flags, key=lambda f: (f.side, f.start, f.end))
-
-
-def rule_flags(text: str, source: str | None, lang: str, profile: Profile,
-               language_id: bool = True) -> list[Flag]:
-    """Every model-free check the profile enables."""
-    flags = repetition_flags(text) + foreign_script_flags(text, lang)
-    if source is not None:
-        flags += number_flags(text, source)
-    if profile.rules.get("punctuation", True):
-        flags += punctuation_flags(text, lang)
-    if profile.rules.get("grammar", False):
-        kinds = profile.rules.get("grammar_kinds")
-        flags += grammar_flags(text, lang, frozenset(kinds) if kinds else None)
-    if language_id and not any(f.category == "Accuracy/Untranslated text" for f in flags):
-        wrong = wrong_language_flag(text, lang, profile)
-        if wrong is not None:
-            flags.append(wrong)
-    return flags
-
-
-def load_segments(target: InputText, options: CheckOptions,
-                  source: InputText | None = None) -> list[Segment]:
-    """Segments of a target text, paired line by line with its source when one is given."""
-    max_chars = load_registry().decoding.max_segment_chars
-    if source is None:
-        segments = segment_text(target.text, options.lang, max_chars)
-    elif not options.src_lang:
-        raise InputError("a source text needs its language (--src-lang)")
-    else:
-        segments = segment_parallel(target, source, options.lang, options.src_lang, max_chars)
-    if not segments:
-        raise InputError(f"{target.name}: no text to check (the input is empty or only "
-                         "whitespace)")
-    return segments
-
-
-def check_text(text: str, options: CheckOptions, source: str | None = None,
-               factory: BackendFactory | None = None, name: str = "-") -> CheckResult:
-    """Check a whole text (and optionally its line-aligned source) in one call."""
-    src = InputText("<source>", source) if source is not None else None
-    segments = load_segments(InputText(name, text), options, src)
-    return Checker(options, factory).check(segments, input_name=name)

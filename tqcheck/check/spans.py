@@ -1,186 +1,19 @@
-"""Word alignment between a text and its round trips, and the spans that fall out of it.
+"""Span extraction: alignments and forced-decoding gaps become flags.
 
-Alignment is deliberately simple and language-agnostic: words (or CJK characters) are
-matched in order with difflib, and a word that stands anywhere unused in the other text
-still counts as kept (reordered). Runs of words that are not kept become candidate spans.
+Target-only, a word no round trip keeps is lossy and a word the reverse model finds far
+less likely than its own choice (or that every round trip reorders) is awkward.
+Source-aware, the text is compared with a translation of the source (additions,
+mistranslations, awkward wording) and the source with a back-translation (omissions).
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
+from dataclasses import replace
 
-from tqcheck.config import Profile
-from tqcheck.types import Flag, TokenScores
-
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_WORD = re.compile(rf"\d+(?:[.,:]\d+)*|[{_CJK}]|[^\W{_CJK}]+(?:['’\-][^\W{_CJK}]+)*|[^\w\s]")
-
-# Function words are never flagged on their own; spans need at least one content word.
-STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        (
-            "a an the of to in on at by for from with and or but as is are was were be been "
-            "being it its this that these those he she they we you i his her their our your "
-            "not no do does did has have had will would can could should may might must than "
-            "then so if about into over after before while which who whom whose what when "
-            "where there here also very just "
-        ).split()
-    ),
-}
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    start: int
-    end: int
-
-    @property
-    def norm(self) -> str:
-        return self.text.lower()
-
-    @property
-    def is_punct(self) -> bool:
-        return not any(c.isalnum() for c in self.text)
-
-
-def words(text: str) -> list[Word]:
-    return [Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
-
-
-def is_content(word: Word, lang: str, min_chars: int = 2) -> bool:
-    return (
-        not word.is_punct
-        and len(word.text) >= min_chars
-        and word.norm not in STOPWORDS.get(lang, frozenset())
-    ) or any(c.isdigit() for c in word.text)
-
-
-@dataclass(frozen=True)
-class Alignment:
-    """How the words of `a` fare in `b`: kept in order, kept elsewhere, or not at all."""
-
-    a: list[Word]
-    b: list[Word]
-    b_text: str
-    in_order: list[bool]  # per word of a: matched by the in-order alignment
-    kept: list[bool]  # per word of a: in order, or present unused elsewhere in b
-    opcodes: list[tuple[str, int, int, int, int]]
-
-    def counterpart(self, i: int, j: int) -> str:
-        """The text of b that the alignment puts in place of a[i:j] (a suggestion).
-
-        Equal blocks, and replace blocks of equal length, map word to word; other blocks
-        map to their whole extent in b. Empty when a[i:j] is matched unchanged.
-        """
-        b_idx: list[int] = []
-        if all(tag == "equal" for tag, a0, a1, _b0, _b1 in self.opcodes if a0 < j and i < a1):
-            return ""
-        for _tag, a0, a1, b0, b1 in self.opcodes:
-            if b1 == b0 or not (a0 < j and i < max(a1, a0 + 1)):
-                continue
-            if a1 - a0 == b1 - b0:  # equal blocks, and replacements word for word
-                b_idx += range(b0 + max(i, a0) - a0, b0 + min(j, a1) - a0)
-            else:
-                b_idx += range(b0, b1)
-        if not b_idx:
-            return ""
-        return self.b_text[self.b[min(b_idx)].start:self.b[max(b_idx)].end]
-
-    def moved(self) -> list[bool]:
-        """Per word of a: inside a reordered stretch. A word kept out of order marks every
-        word between its place in a and the place b puts it ("talks the" -> "the talks")."""
-        out = [False] * len(self.a)
-        landing: dict[str, list[int]] = {}
-        for tag, a0, _a1, b0, b1 in self.opcodes:
-            if tag in ("insert", "replace"):
-                for k in range(b0, b1):
-                    landing.setdefault(self.b[k].norm, []).append(a0)
-        for i, word in enumerate(self.a):
-            if self.kept[i] and not self.in_order[i] and landing.get(word.norm):
-                to = min(landing[word.norm], key=lambda a0: abs(a0 - i))
-                for k in range(min(to, i), max(to, i + 1)):
-                    out[k] = True
-        return out
-
-    def replaced(self) -> list[bool]:
-        """Per word of a: the alignment puts other words of b in its place (a rephrasing)."""
-        out = [False] * len(self.a)
-        for tag, a0, a1, _b0, _b1 in self.opcodes:
-            if tag == "replace":
-                for i in range(a0, a1):
-                    out[i] = True
-        return out
-
-
-def align(a_text: str, b_text: str) -> Alignment:
-    a, b = words(a_text), words(b_text)
-    matcher = SequenceMatcher(None, [w.norm for w in a], [w.norm for w in b], autojunk=False)
-    opcodes = matcher.get_opcodes()
-    in_order = [False] * len(a)
-    for tag, a0, a1, _b0, _b1 in opcodes:
-        if tag == "equal":
-            for i in range(a0, a1):
-                in_order[i] = True
-    # Words outside the in-order match may still appear elsewhere in b (moved).
-    spare = Counter(w.norm for w in b)
-    for i, ok in enumerate(in_order):
-        if ok:
-            spare[a[i].norm] -= 1
-    kept = list(in_order)
-    for i, ok in enumerate(in_order):
-        if not ok and spare[a[i].norm] > 0:
-            spare[a[i].norm] -= 1
-            kept[i] = True
-    return Alignment(a=a, b=b, b_text=b_text, in_order=in_order, kept=kept, opcodes=opcodes)
-
-
-def runs(mask: Sequence[bool], bridge: Sequence[bool] | None = None) -> list[tuple[int, int]]:
-    """Maximal [i, j) runs where mask is True; `bridge` words (punctuation, function words)
-    between two runs join them, but never start or end one."""
-    out: list[tuple[int, int]] = []
-    i, n = 0, len(mask)
-    while i < n:
-        if not mask[i]:
-            i += 1
-            continue
-        j = i + 1
-        while j < n:
-            if mask[j]:
-                j += 1
-                continue
-            k = j
-            while k < n and bridge is not None and bridge[k] and not mask[k]:
-                k += 1
-            if k < n and mask[k] and k > j:
-                j = k
-                continue
-            break
-        out.append((i, j))
-        i = j
-    return out
-
-
-def word_gaps(ws: Sequence[Word], scores: TokenScores | None) -> list[float]:
-    """Per word, the largest token gap (log p(model's choice) - log p(token)) inside it."""
-    gaps = [0.0] * len(ws)
-    if scores is None:
-        return gaps
-    for (start, end), lp, best in zip(scores.offsets, scores.logprobs, scores.best_logprobs,
-                                      strict=True):
-        if end <= start:
-            continue
-        for i, w in enumerate(ws):
-            if w.start < end and start < w.end:
-                gaps[i] = max(gaps[i], best - lp)
-    return gaps
-
-
-# --- span extraction: alignments and token gaps -> flags ------------------------------------
+from tqcheck.check.align import Word, align, is_content, runs, similar
+from tqcheck.check.profile import SpanThresholds
+from tqcheck.types import Flag
 
 
 def _merge_flags(flags: list[Flag], gap: int, text: str) -> list[Flag]:
@@ -197,23 +30,18 @@ def _merge_flags(flags: list[Flag], gap: int, text: str) -> list[Flag]:
     return sorted(out, key=lambda f: (f.side, f.start))
 
 
-def similar(a: str, b: str, ratio: float) -> bool:
-    """Near-identical strings (case-insensitive character similarity at least `ratio`)."""
-    return SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio() >= ratio
-
-
 def _content_count(ws: Sequence[Word], lang: str, min_chars: int) -> int:
     return sum(is_content(w, lang, min_chars) for w in ws)
 
 
 def roundtrip_flags(text: str, roundtrips: dict[str, str], gaps: list[float], lang: str,
-                    profile: Profile) -> list[Flag]:
+                    th: SpanThresholds) -> list[Flag]:
     """Target-only: words no round trip keeps are lossy; words every round trip moves, or
     that the reverse model finds far less likely than its own choice, are awkward."""
     if not roundtrips:
         return []
-    min_chars = int(profile.span("min_chars"))
-    major_words = int(profile.span("major_words"))
+    min_chars = th.min_chars
+    major_words = th.major_words
     aligns = {p: align(text, rt) for p, rt in roundtrips.items()}
     ws = next(iter(aligns.values())).a
     first = next(iter(aligns.values()))
@@ -223,7 +51,7 @@ def roundtrip_flags(text: str, roundtrips: dict[str, str], gaps: list[float], la
     moved = [all(col) for col in zip(*(al.moved() for al in aligns.values()), strict=True)]
     content = [is_content(w, lang, min_chars) for w in ws]
     bridge = [not c for c in content]
-    awkward_gap, major_gap = profile.span("awkward_gap"), profile.span("major_gap")
+    awkward_gap, major_gap = th.awkward_gap, th.major_gap
     surprising = [g >= awkward_gap for g in gaps] if gaps else [False] * len(ws)
     # Awkward: the reverse model dislikes the word but the round trips keep or rephrase its
     # meaning, or every round trip reorders it. Lossy: no round trip keeps it otherwise.
@@ -253,11 +81,11 @@ def roundtrip_flags(text: str, roundtrips: dict[str, str], gaps: list[float], la
             "Major" if worst >= major_gap else "Minor", f"awkward: {why}",
             suggestion=first.counterpart(i, j) or None,
             signal="likelihood" if worst >= awkward_gap else "roundtrip"))
-    return _merge_flags(flags, int(profile.span("merge_gap")), text)
+    return _merge_flags(flags, th.merge_gap, text)
 
 
 def source_flags(text: str, source: str, pseudo_reference: str, backtranslation: str,
-                 gaps: list[float], lang: str, src_lang: str, profile: Profile,
+                 gaps: list[float], lang: str, src_lang: str, th: SpanThresholds,
                  source_gaps: list[float] | None = None) -> list[Flag]:
     """Source-aware: compare the MT with a translation of the source (additions,
     mistranslations, awkward wording) and the source with a back-translation (omissions).
@@ -265,9 +93,9 @@ def source_flags(text: str, source: str, pseudo_reference: str, backtranslation:
     `gaps` are per-word forced-decoding gaps of the text given the source; `source_gaps`
     those of the source given the text (the reverse model): a source word the text does not
     explain is surprising there, which confirms an omission."""
-    min_chars = int(profile.span("min_chars"))
-    major_words = int(profile.span("major_words"))
-    awkward_gap, major_gap = profile.span("awkward_gap"), profile.span("major_gap")
+    min_chars = th.min_chars
+    major_words = th.major_words
+    awkward_gap, major_gap = th.awkward_gap, th.major_gap
     flags: list[Flag] = []
 
     ref = align(text, pseudo_reference)
@@ -275,7 +103,7 @@ def source_flags(text: str, source: str, pseudo_reference: str, backtranslation:
     content = [is_content(w, lang, min_chars) for w in ws]
     bridge = [not c for c in content]
     unsupported = [not k and c for k, c in zip(ref.kept, content, strict=True)]
-    lossy_gap = profile.span("lossy_gap")
+    lossy_gap = th.lossy_gap
     for i, j in runs(unsupported, bridge):
         # The pseudo-reference is one translation among many: a word it lacks is only flagged
         # when the model, made to emit the text given the source, also finds it unlikely.
@@ -283,7 +111,7 @@ def source_flags(text: str, source: str, pseudo_reference: str, backtranslation:
             continue
         replacement = ref.counterpart(i, j)
         if replacement and similar(text[ws[i].start:ws[j - 1].end], replacement,
-                                   profile.span("same_word_ratio")):
+                                   th.same_word_ratio):
             continue  # a spelling or inflection variant, not a change of meaning
         n = _content_count(ws[i:j], lang, min_chars)
         sev = "Major" if n >= major_words else "Minor"
@@ -323,7 +151,7 @@ def source_flags(text: str, source: str, pseudo_reference: str, backtranslation:
                           "(absent from its back-translation)", side="source",
                           signal="source"))
     merged = _merge_flags([f for f in flags if f.side == "target"],
-                          int(profile.span("merge_gap")), text)
+                          th.merge_gap, text)
     merged += _merge_flags([f for f in flags if f.side == "source"],
-                           int(profile.span("merge_gap")), source)
+                           th.merge_gap, source)
     return merged

@@ -13,12 +13,31 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+from tqcheck.config import config_dir, config_file, typed_table
 from tqcheck.errors import InputError
 from tqcheck.types import Span
 
 _MARK = re.compile(r"</?v>")
+
+
+@dataclass(frozen=True)
+class MQMSettings:
+    """`[mqm]` of configs/evaluation.toml: error weights and the good/bad line."""
+
+    major: float
+    major_non_translation: float
+    minor: float
+    minor_punctuation: float
+    bad_below: float
+
+
+@cache
+def mqm_settings() -> MQMSettings:
+    return typed_table(MQMSettings, config_file("evaluation.toml").get("mqm"),
+                       f"{config_dir() / 'evaluation.toml'}: [mqm]")
 SEG_ID_COLUMNS = ("seg_id", "globalSegId", "docSegId")
 REQUIRED = ("system", "doc", "rater", "source", "target", "category", "severity")
 
@@ -55,14 +74,25 @@ class MQMSegment:
 
 
 def error_weight(category: str, severity: str) -> float:
-    """The WMT convention: Major 5 (Non-translation 25), Minor 1 (Fluency/Punctuation 0.1)."""
+    """An error's weight (configs/evaluation.toml; the WMT convention by default)."""
+    w = mqm_settings()
     sev = severity.strip().lower()
     cat = category.strip().lower()
     if sev == "major":
-        return 25.0 if cat.startswith("non-translation") else 5.0
+        return w.major_non_translation if cat.startswith("non-translation") else w.major
     if sev == "minor":
-        return 0.1 if cat == "fluency/punctuation" else 1.0
+        return w.minor_punctuation if cat == "fluency/punctuation" else w.minor
     return 0.0
+
+
+def guess_lang_pair(path: str | Path) -> tuple[str, str]:
+    """`mqm_ted_zhen.tsv` -> ("zh", "en"); also `en-de`, `en_de`."""
+    name = Path(path).stem.lower()
+    m = re.search(r"(?:^|[_.-])([a-z]{2})[-_]?([a-z]{2})$", name)
+    if not m:
+        raise InputError(f"{path}: cannot tell the language pair from the name; "
+                         "pass --lang-pair SRC-TGT")
+    return m.group(1), m.group(2)
 
 
 def unmark(text: str) -> tuple[str, list[tuple[int, int]]]:

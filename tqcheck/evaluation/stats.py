@@ -1,14 +1,17 @@
 """Correlation and agreement statistics for meta-evaluation (numpy, no scipy).
 
 Follows the WMT metrics-task definitions: Pearson, Spearman, Kendall tau-b, pairwise
-accuracy with tie calibration (acc-t, Deutsch et al. 2023), AUROC.
+accuracy with tie calibration (acc-t, Deutsch et al. 2023), AUROC; and character-level
+span precision/recall.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
+
+Spans = Iterable[tuple[int, int]]
 
 
 def pearson(x: Sequence[float], y: Sequence[float]) -> float:
@@ -132,3 +135,22 @@ def system_pairwise_accuracy(systems: Sequence[str], human: Sequence[float],
             total += 1
             agree += np.sign(means[i][0] - means[j][0]) == np.sign(means[i][1] - means[j][1])
     return agree / total if total else float("nan")
+
+
+def char_prf(pairs: Iterable[tuple[Spans, Spans]]) -> dict[str, float]:
+    """Character-level precision, recall and F1 of predicted spans against gold spans.
+
+    Each pair is (gold spans, predicted spans) over one text; overlapping spans count
+    each character once.
+    """
+    tp = n_pred = n_gold = 0
+    for gold_spans, pred_spans in pairs:
+        gold = {i for s, e in gold_spans for i in range(s, e)}
+        pred = {i for s, e in pred_spans for i in range(s, e)}
+        tp += len(gold & pred)
+        n_pred += len(pred)
+        n_gold += len(gold)
+    p = tp / n_pred if n_pred else 0.0
+    rec = tp / n_gold if n_gold else 0.0
+    return {"precision": p, "recall": rec, "f1": 2 * p * rec / (p + rec) if p + rec else 0.0,
+            "gold_chars": n_gold, "flagged_chars": n_pred}

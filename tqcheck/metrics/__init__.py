@@ -1,8 +1,3 @@
-"""Sentence-level metrics. Each family is a small module; `consistency_metrics(lang)` builds
-the sacrebleu trio with settings suited to the language, and their signatures go into the
-result's signature."""
-
-from tqcheck.metrics.consistency import ConsistencyMetric, consistency_metrics
-from tqcheck.metrics.likelihood import surprisal_summary
-
-__all__ = ["ConsistencyMetric", "consistency_metrics", "surprisal_summary"]
+"""Sentence-level metrics, one module per family: surface agreement (sacrebleu chrF, BLEU,
+TER), forced-decoding likelihood, cross-lingual similarity. Each returns the typed values of
+tqcheck.check.signals and contributes its settings to the signature."""

@@ -1,4 +1,4 @@
-"""Surface consistency between an original and its round trip: sacrebleu chrF, BLEU, TER.
+"""Surface agreement between two wordings: sacrebleu chrF, BLEU and TER.
 
 The original plays the reference; a round trip that keeps the meaning and wording scores
 high. Sentence BLEU uses effective order so short sentences are not zeroed.
@@ -9,31 +9,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tqcheck.check.signals import Agreement
+from tqcheck.signature import Signature
+
 _CJK = {"zh", "ja", "ko"}
 
 
-@dataclass
-class ConsistencyMetric:
-    name: str  # "chrf" | "bleu" | "ter"
-    metric: Any
-    higher_is_better: bool = True
+@dataclass(frozen=True)
+class AgreementMetrics:
+    """chrF, BLEU and TER configured for texts in one language."""
 
-    def score(self, hypothesis: str, reference: str) -> float:
-        return float(self.metric.sentence_score(hypothesis, [reference]).score)
+    chrf: Any
+    bleu: Any
+    ter: Any
 
-    def signature(self) -> str:
-        # sacrebleu learns the reference count on first use; one reference, always.
-        self.metric.sentence_score("x", ["x"])
-        return f"{self.name}[{self.metric.get_signature().format(short=True)}]"
+    def score(self, hypothesis: str, reference: str) -> Agreement:
+        return Agreement(**{name: float(m.sentence_score(hypothesis, [reference]).score)
+                            for name, m in self._metrics()})
+
+    def signature(self) -> dict[str, Signature]:
+        """Each metric's sacrebleu signature (short form), as nested fields."""
+        out = {}
+        for name, m in self._metrics():
+            m.sentence_score("x", ["x"])  # sacrebleu learns the reference count on first use
+            out[name] = Signature.parse(m.get_signature().format(short=True), prefix="")
+        return out
+
+    def _metrics(self) -> list[tuple[str, Any]]:
+        return [("chrf", self.chrf), ("bleu", self.bleu), ("ter", self.ter)]
 
 
-def consistency_metrics(lang: str) -> list[ConsistencyMetric]:
-    """chrF, BLEU and TER configured for texts in `lang` (tokenisation differs for CJK)."""
+def agreement_metrics(lang: str) -> AgreementMetrics:
+    """chrF, BLEU and TER for texts in `lang` (tokenisation differs for CJK)."""
     from sacrebleu.metrics import BLEU, CHRF, TER
 
     tokenize = "zh" if lang == "zh" else ("char" if lang in _CJK else "13a")
-    return [
-        ConsistencyMetric("chrf", CHRF()),
-        ConsistencyMetric("bleu", BLEU(effective_order=True, tokenize=tokenize)),
-        ConsistencyMetric("ter", TER(asian_support=lang in _CJK), higher_is_better=False),
-    ]
+    return AgreementMetrics(CHRF(), BLEU(effective_order=True, tokenize=tokenize),
+                            TER(asian_support=lang in _CJK))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tqcheck.check.signals import Surprisal
 from tqcheck.types import TokenScores
 
 
@@ -10,12 +11,8 @@ def token_gaps(scores: TokenScores) -> list[float]:
     return [max(0.0, b - a) for a, b in zip(scores.logprobs, scores.best_logprobs, strict=True)]
 
 
-def surprisal_summary(scores: TokenScores) -> dict[str, float]:
+def surprisal(scores: TokenScores) -> Surprisal:
     """Mean log-probability and mean/max gap to the model's choice over the tokens."""
     gaps = token_gaps(scores)
-    n = len(gaps) or 1
-    return {
-        "logprob": scores.mean_logprob,
-        "gap_mean": sum(gaps) / n,
-        "gap_max": max(gaps, default=0.0),
-    }
+    return Surprisal(logprob=scores.mean_logprob, gap_mean=sum(gaps) / (len(gaps) or 1),
+                     gap_max=max(gaps, default=0.0))

@@ -26,10 +26,11 @@ def _encoder() -> Any:
     return USE(threads=2)
 
 
-def signature() -> str:
+def model_id() -> str:
+    """The encoder and its package version (for the signature)."""
     from importlib.metadata import version
 
-    return f"sim:use-m3@{version(PACKAGE)}"
+    return f"use-m3@{version(PACKAGE)}"
 
 
 def similarities(sources: Sequence[str], targets: Sequence[str], batch: int = 256

@@ -13,33 +13,34 @@ import json
 import os
 from pathlib import Path
 
+from tqcheck.batch.records import ScoredSpan
+from tqcheck.batch.rundb import RunDB
 from tqcheck.errors import InputError
-from tqcheck.review.decisions import Review
 
 
-def _edits_by_file(review: Review) -> dict[int, dict[int, str]]:
+def _edits_by_file(db: RunDB) -> dict[int, dict[int, str]]:
     out: dict[int, dict[int, str]] = {}
-    for key, d in review.all_current().items():
+    for key, d in db.current_decisions().items():
         if d.action == "edit" and d.after is not None:
             out.setdefault(key.file_id, {})[key.ordinal] = d.after
     return out
 
 
-def _text_file(path: Path, rows: list[tuple[int, int, int, str]], edits: dict[int, str]
-               ) -> bytes:
+def _text_file(path: Path, spans: list[ScoredSpan], edits: dict[int, str]) -> bytes:
     text = path.read_bytes().decode("utf-8", errors="surrogateescape")
     bom = text.startswith("\ufeff")
     body = text.removeprefix("\ufeff")
     pieces: list[str] = []
     pos = 0
-    for ordinal, start, end, stored in rows:
-        if ordinal not in edits:
+    for span in spans:
+        if span.ordinal not in edits:
             continue
-        if body[start:end] != stored:
-            raise InputError(f"{path}: the text at segment {ordinal} (characters {start}-{end})"
-                             " is not what was scored; the file changed since the run")
-        pieces += [body[pos:start], edits[ordinal]]
-        pos = end
+        if body[span.start:span.end] != span.text:
+            raise InputError(f"{path}: the text at segment {span.ordinal} (characters "
+                             f"{span.start}-{span.end}) is not what was scored; the file "
+                             "changed since the run")
+        pieces += [body[pos:span.start], edits[span.ordinal]]
+        pos = span.end
     pieces.append(body[pos:])
     return (("\ufeff" if bom else "") + "".join(pieces)).encode("utf-8", "surrogateescape")
 
@@ -71,16 +72,13 @@ def _row_file(path: Path, fmt: str, by_line: dict[int, str]) -> bytes:
     return b"".join(out)
 
 
-def write_corrected(review: Review, out: str | Path) -> list[Path]:
+def write_corrected(db: RunDB, out: str | Path) -> list[Path]:
     """Write every file of the run with its edits to `out` (a file when the run has one
     input file, else a directory mirroring the inputs); returns the files written."""
-    conn = review.db.conn
-    files = conn.execute("SELECT id, path, format FROM files ORDER BY id").fetchall()
-    files = [f for f in files if conn.execute("SELECT 1 FROM segments WHERE file_id = ? "
-                                              "LIMIT 1", (f[0],)).fetchone()]
+    files = db.scored_files()
     if not files:
-        raise InputError(f"{review.db.path}: no scored segments to export")
-    edits = _edits_by_file(review)
+        raise InputError(f"{db.path}: no scored segments to export")
+    edits = _edits_by_file(db)
     out = Path(out)
     single = len(files) == 1
     if not single:
@@ -93,13 +91,13 @@ def write_corrected(review: Review, out: str | Path) -> list[Path]:
         src = Path(path)
         if not src.is_file():
             raise InputError(f"{path}: the scored file is gone; corrected text needs it")
-        rows = conn.execute("SELECT ordinal, start, \"end\", text, line FROM segments WHERE "
-                            "file_id = ? ORDER BY start", (file_id,)).fetchall()
+        spans = db.scored_spans(file_id)
         mine = edits.get(file_id, {})
         if fmt in ("tsv", "jsonl"):  # one row is one segment: edits go by input line
-            data = _row_file(src, fmt, {line: mine[o] for o, _, _, _, line in rows if o in mine})
+            data = _row_file(src, fmt, {s.line: mine[s.ordinal] for s in spans
+                                        if s.ordinal in mine})
         else:
-            data = _text_file(src, [row[:4] for row in rows], mine)
+            data = _text_file(src, spans, mine)
         dest = out if single else out / src.resolve().relative_to(common)
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)

@@ -12,8 +12,7 @@ import json
 from typing import IO
 
 from tqcheck.batch.rundb import RunDB
-from tqcheck.output.render import tsv_cell
-from tqcheck.review.decisions import Review
+from tqcheck.output.text import tsv_cell
 
 EXPORT_FORMATS = ("jsonl", "csv", "tsv")
 FLAT_COLUMNS = ("key", "file", "doc", "id", "line", "start", "end", "risk", "severity",
@@ -32,21 +31,21 @@ def export_run(db: RunDB, fmt: str, out: IO[str], min_risk: float | None = None)
             writer.writerow(header)
         else:
             out.write("\t".join(header) + "\n")
-    decisions = {str(k): d for k, d in Review(db).all_current().items()}
+    decisions = db.current_decisions()
     n = 0
-    for stored in db.iter_results(min_risk):
+    for stored in db.results(min_risk):
         n += 1
-        r = stored.result
+        r, key = stored.result, str(stored.key)
         d = decisions.get(stored.key)
         decision = None if d is None else {"action": d.action, "reviewer": d.reviewer,
                                            "at": d.at, "before": d.before, "after": d.after}
         if fmt == "jsonl":
-            row = {"key": stored.key, "file": stored.path, "doc": stored.doc, **r.to_dict(),
+            row = {"key": key, "file": stored.path, "doc": stored.doc, **r.to_dict(),
                    "id": stored.seg_id, "decision": decision, "signature": signature}
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             continue
         seg = r.segment
-        values = [stored.key, stored.path, stored.doc, stored.seg_id, seg.line, seg.start,
+        values = [key, stored.path, stored.doc, stored.seg_id, seg.line, seg.start,
                   seg.end, f"{r.risk:.4f}", r.worst_severity() or "",
                   ",".join(sorted({f.category for f in r.flags})), len(r.flags), seg.text,
                   seg.source or "", json.dumps([f.to_dict() for f in r.flags],

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from typing import IO
 
-from tqcheck.types import CheckResult, SegmentResult
+from tqcheck.output.text import SPAN_STYLE, highlighted, tsv_cell
+from tqcheck.types import CheckResult
 
 FORMATS = ("text", "json", "jsonl", "tsv")
 TSV_COLUMNS = ("id", "line", "start", "end", "risk", "severity", "categories", "n_flags", "text")
@@ -22,13 +23,9 @@ def to_jsonl(result: CheckResult) -> str:
     """One segment object per line, each carrying the input name and the signature."""
     lines = []
     for seg in result.segments:
-        row = {"input": result.input_name, **seg.to_dict(), "signature": result.signature}
+        row = {"input": result.input_name, **seg.to_dict(), "signature": str(result.signature)}
         lines.append(json.dumps(row, ensure_ascii=False))
     return "\n".join(lines) + "\n"
-
-
-def tsv_cell(value: object) -> str:
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
 def to_tsv(result: CheckResult) -> str:
@@ -43,29 +40,13 @@ def to_tsv(result: CheckResult) -> str:
     return "\n".join(rows) + "\n"
 
 
-SPAN_STYLE = {"Major": "bold white on red", "Minor": "black on yellow"}
-
-
-def highlighted(r: SegmentResult, side: str = "target"):
-    """The segment's text (or source) with its flagged spans styled, Major on top."""
-    from rich.text import Text
-
-    body = r.segment.text if side == "target" else (r.segment.source or "")
-    text = Text(body)
-    for f in sorted(r.flags, key=lambda f: f.severity == "Major"):
-        if f.side == side and f.end > f.start:
-            text.stylize(SPAN_STYLE[f.severity], f.start, f.end)
-    return text
-
-
-def print_text(result: CheckResult, file: IO[str] | None = None, show_all: bool = False) -> None:
+def print_text(result: CheckResult, file: IO[str] | None = None) -> None:
     """The human report: flagged segments, worst spans highlighted, round trips below."""
     from rich.console import Console
     from rich.text import Text
 
     console = Console(file=file, highlight=False, soft_wrap=True)
-    flagged = [r for r in result.segments if r.flags or r.segment.notes]
-    for r in result.segments if show_all else flagged:
+    for r in (r for r in result.segments if r.flags or r.segment.notes):
         seg = r.segment
         head = Text(f"#{seg.id} line {seg.line}  risk {r.risk:.2f}", style="bold")
         if r.worst_severity():
@@ -77,9 +58,8 @@ def print_text(result: CheckResult, file: IO[str] | None = None, show_all: bool 
         for name, bt in r.backtranslations.items():
             console.print(Text(f"  {name}: ", style="dim").append(Text(bt, style="italic")))
         for f in r.flags:
-            where = r.segment.text if f.side == "target" else (r.segment.source or "")
             line = Text(f"  - {f.severity} {f.category}", style="bold")
-            line.append(f" [{f.side} {f.start}:{f.end}] {where[f.start:f.end]!r}: {f.message}")
+            line.append(f" [{f.side} {f.start}:{f.end}] {r.excerpt(f)!r}: {f.message}")
             if f.suggestion:
                 line.append(f" → {f.suggestion!r}", style="green")
             console.print(line)
@@ -90,7 +70,7 @@ def print_text(result: CheckResult, file: IO[str] | None = None, show_all: bool 
     console.print(Text(
         f"{len(result.segments)} segments, {sum(bool(r.flags) for r in result.segments)} "
         f"flagged ({major} with a Major flag) — {result.input_name}", style="bold"))
-    console.print(Text(result.signature, style="dim"))
+    console.print(Text(str(result.signature), style="dim"))
 
 
 def render(result: CheckResult, fmt: str, file: IO[str]) -> None:

@@ -11,13 +11,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from tqcheck import __version__
 from tqcheck.batch.rundb import RunDB
-from tqcheck.output.text import word_diff
+from tqcheck.config import config_dir, config_file, typed_table
+from tqcheck.output.text import severity_runs, word_diff
 from tqcheck.review.decisions import Review
-from tqcheck.types import SEVERITY_RANK, SegmentResult
+from tqcheck.types import SegmentResult, Side
 
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:1.5rem;color:#222;max-width:1400px}
@@ -60,23 +63,23 @@ apply();
 """
 
 
-def _highlight(text: str, r: SegmentResult, side: str = "target") -> str:
+@dataclass(frozen=True)
+class ReportSettings:
+    """`[report]` of configs/score.toml."""
+
+    max_segments: int  # flagged segments shown, worst first
+
+
+@cache
+def report_settings() -> ReportSettings:
+    return typed_table(ReportSettings, config_file("score.toml").get("report"),
+                       f"{config_dir() / 'score.toml'}: [report]")
+
+
+def _highlight(r: SegmentResult, side: Side = "target") -> str:
     """Escaped text with flagged spans in <mark class=severity> (worst severity wins)."""
-    level = [0] * len(text)
-    for f in r.flags:
-        if f.side == side:
-            for i in range(max(0, f.start), min(len(text), f.end)):
-                level[i] = max(level[i], SEVERITY_RANK[f.severity])
-    names = {1: "Minor", 2: "Major"}
-    out, i = [], 0
-    while i < len(text):
-        j = i
-        while j < len(text) and level[j] == level[i]:
-            j += 1
-        piece = html.escape(text[i:j])
-        out.append(f'<mark class="{names[level[i]]}">{piece}</mark>' if level[i] else piece)
-        i = j
-    return "".join(out)
+    return "".join(f'<mark class="{sev}">{html.escape(piece)}</mark>' if sev
+                   else html.escape(piece) for piece, sev in severity_runs(r, side))
 
 
 def _diff(original: str, other: str) -> str:
@@ -103,11 +106,13 @@ def _histogram(hist: dict[str, int]) -> str:
     return "".join(parts)
 
 
-def render_report(db: RunDB, limit: int = 2000) -> str:
-    """The report page for a run database, as a string."""
+def render_report(db: RunDB, limit: int | None = None) -> str:
+    """The report page for a run database, as a string (`limit`: flagged segments shown,
+    default from configs/score.toml)."""
+    limit = report_settings().max_segments if limit is None else limit
     s = db.summary()
     review = Review(db, reviewer="report")
-    decisions = {str(k): d for k, d in review.all_current().items()}
+    decisions = review.all_current()
     counts = review.counts()
     e = html.escape
     cards = [("segments", s["segments"]), ("flagged", s["flagged_segments"]),
@@ -119,7 +124,7 @@ def render_report(db: RunDB, limit: int = 2000) -> str:
         f"<tr><td>{e(cat)}</td><td class=num>{sev.get('Major', 0)}</td>"
         f"<td class=num>{sev.get('Minor', 0)}</td></tr>"
         for cat, sev in sorted(s["flags_by_category"].items()))
-    shown = list(db.iter_results(flagged_only=True, worst_first=True, limit=limit))
+    shown = list(db.results(flagged_only=True, worst_first=True, limit=limit))
     n_flagged = s["flagged_segments"]
     cats = sorted(s["flags_by_category"])
     rows = []
@@ -127,23 +132,23 @@ def render_report(db: RunDB, limit: int = 2000) -> str:
         r, seg = x.result, x.result.segment
         d = decisions.get(x.key)
         dec = d.action if d else "undecided"
-        detail = [f"<div>{_highlight(seg.text, r)}</div>"]
+        detail = [f"<div>{_highlight(r)}</div>"]
         if seg.source is not None:
-            detail.append(f'<div class=bt>source: {_highlight(seg.source, r, "source")}</div>')
+            detail.append(f'<div class=bt>source: {_highlight(r, "source")}</div>')
         for name, bt in r.backtranslations.items():
             detail.append(f"<div class=bt>{e(name)}: {_diff(seg.text, bt)}</div>")
         if d and d.action == "edit" and d.after:
             detail.append(f"<div class=bt>edited: {_diff(seg.text, d.after)}</div>")
         flags = "".join(
             f"<div class=flag><b>{e(f.severity)} {e(f.category)}</b> "
-            f"“{e((seg.text if f.side == 'target' else seg.source or '')[f.start:f.end])}”: "
+            f"“{e(r.excerpt(f))}”: "
             f"{e(f.message)}{' → ' + e(f.suggestion) if f.suggestion else ''}</div>"
             for f in r.flags)
         row_cats = "|".join(sorted({f.category for f in r.flags}))
         rows.append(
-            f'<tr data-risk="{r.risk:.4f}" data-key="{e(x.key)}" data-file="{e(x.path)}" '
+            f'<tr data-risk="{r.risk:.4f}" data-key="{e(str(x.key))}" data-file="{e(x.path)}" '
             f'data-sev="{e(r.worst_severity() or "")}" data-cats="{e(row_cats)}" '
-            f'data-dec="{e(dec)}"><td class=num>{r.risk:.3f}</td><td>{e(x.key)}<br>'
+            f'data-dec="{e(dec)}"><td class=num>{r.risk:.3f}</td><td>{e(str(x.key))}<br>'
             f'<span class=bt>{e(Path(x.path).name)}:{seg.line}</span></td>'
             f"<td>{''.join(detail)}</td><td>{flags}</td><td>{e(dec)}</td></tr>")
     script = _JS
@@ -192,7 +197,7 @@ def render_report(db: RunDB, limit: int = 2000) -> str:
 """
 
 
-def write_report(db: RunDB, out: str | Path, limit: int = 2000) -> Path:
+def write_report(db: RunDB, out: str | Path, limit: int | None = None) -> Path:
     path = Path(out)
     path.write_text(render_report(db, limit), "utf-8")
     return path

@@ -1,9 +1,47 @@
-"""Word-level differences between a segment and another wording of it (a back-translation,
-an edit), for display: which words of the other wording are not in the original."""
+"""Pieces of text every output shares: flagged spans by severity, word differences between
+two wordings, TSV cells."""
 
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING
+
+from tqcheck.types import SEVERITY_RANK, SegmentResult, Side
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+SPAN_STYLE = {"Major": "bold white on red", "Minor": "black on yellow"}  # terminal styles
+_SEVERITY_OF_RANK = {rank: name for name, rank in SEVERITY_RANK.items()}
+
+
+def severity_runs(r: SegmentResult, side: Side = "target") -> list[tuple[str, str | None]]:
+    """The segment's text (or source) as runs of (text, worst severity flagged there)."""
+    body = r.segment.text_on(side)
+    level = [0] * len(body)
+    for f in r.flags:
+        if f.side == side:
+            for i in range(max(0, f.start), min(len(body), f.end)):
+                level[i] = max(level[i], SEVERITY_RANK[f.severity])
+    runs: list[tuple[str, str | None]] = []
+    i = 0
+    while i < len(body):
+        j = i
+        while j < len(body) and level[j] == level[i]:
+            j += 1
+        runs.append((body[i:j], _SEVERITY_OF_RANK.get(level[i])))
+        i = j
+    return runs
+
+
+def highlighted(r: SegmentResult, side: Side = "target") -> Text:
+    """The segment's text (or source) for a terminal, flagged spans styled by severity."""
+    from rich.text import Text
+
+    out = Text()
+    for piece, severity in severity_runs(r, side):
+        out.append(piece, style=SPAN_STYLE[severity] if severity else "")
+    return out
 
 
 def word_diff(original: str, other: str) -> list[tuple[str, bool]]:
@@ -14,3 +52,8 @@ def word_diff(original: str, other: str) -> list[tuple[str, bool]]:
         if j2 > j1:
             out.append((" ".join(b[j1:j2]), op != "equal"))
     return out
+
+
+def tsv_cell(value: object) -> str:
+    """A TSV field: tabs, newlines and backslashes escaped as \\t, \\n, \\\\."""
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")

@@ -17,12 +17,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static, TextArea
 
-from tqcheck.batch.rundb import RunDB, StoredSegment
-from tqcheck.output.render import SPAN_STYLE, highlighted
-from tqcheck.output.text import word_diff
-from tqcheck.review.decisions import QueueEntry, Review, SegmentKey
+from tqcheck.batch.records import QueueEntry, SegmentKey, StoredSegment
+from tqcheck.batch.rundb import RunDB
+from tqcheck.output.text import SPAN_STYLE, highlighted, word_diff
+from tqcheck.review.decisions import STATES, Review
 
-_STATES = ("all", "undecided", "decided")
 HELP = """\
  Keys
  ────────────────────────────────────────────
@@ -212,7 +211,7 @@ class ReviewApp(App[None]):
         if e is None:
             detail.update("Nothing to review with these filters.")
             return
-        stored = self.db.get(e.key.file_id, e.key.ordinal)
+        stored = self.db.get(e.key)
         if stored is None:
             detail.update(f"segment {e.key} is missing from the database")
             return
@@ -227,8 +226,8 @@ class ReviewApp(App[None]):
         if d:
             out.append(f"  [{d.action} by {d.reviewer}]", style="bold cyan")
         out.append("\n\n")
-        before = self.db.get(e.key.file_id, e.key.ordinal - 1) if e.key.ordinal else None
-        after = self.db.get(e.key.file_id, e.key.ordinal + 1)
+        before = self.db.get(SegmentKey(e.key.file_id, e.key.ordinal - 1))
+        after = self.db.get(SegmentKey(e.key.file_id, e.key.ordinal + 1))
         if before:
             out.append(before.result.segment.text + "\n", style="dim")
         out.append_text(highlighted(r))
@@ -246,9 +245,8 @@ class ReviewApp(App[None]):
             out.append(f"\n{name}: ", style="bold").append_text(diffed(seg.text, bt))
         out.append("\n\nflags\n", style="bold")
         for f in r.flags:
-            where = seg.text if f.side == "target" else (seg.source or "")
             out.append(f" {f.severity} {f.category} ", style=SPAN_STYLE[f.severity])
-            out.append(f" {where[f.start:f.end]!r}: {f.message}")
+            out.append(f" {r.excerpt(f)!r}: {f.message}")
             if f.suggestion:
                 out.append(f" → {f.suggestion!r}", style="green")
             out.append("\n")
@@ -293,7 +291,7 @@ class ReviewApp(App[None]):
         e = self.current
         if e is None:
             return
-        stored = self.db.get(e.key.file_id, e.key.ordinal)
+        stored = self.db.get(e.key)
         flag = next((f for f in stored.result.flags if f.suggestion and f.side == "target"),
                     None) if stored else None
         if flag is None or flag.suggestion is None:
@@ -336,8 +334,7 @@ class ReviewApp(App[None]):
             else options[0]
 
     def action_cycle_category(self) -> None:
-        cats = sorted({c for (c,) in self.db.conn.execute("SELECT DISTINCT category FROM flags")})
-        self.category = self._cycle([None, *cats], self.category)
+        self.category = self._cycle([None, *self.db.categories()], self.category)
         self.reload()
 
     def action_cycle_severity(self) -> None:
@@ -345,12 +342,11 @@ class ReviewApp(App[None]):
         self.reload()
 
     def action_cycle_file(self) -> None:
-        files = [p for (p,) in self.db.conn.execute("SELECT path FROM files ORDER BY id")]
-        self.file = self._cycle([None, *files], self.file)
+        self.file = self._cycle([None, *self.db.file_paths()], self.file)
         self.reload()
 
     def action_cycle_state(self) -> None:
-        self.state = _STATES[(_STATES.index(self.state) + 1) % len(_STATES)]
+        self.state = STATES[(STATES.index(self.state) + 1) % len(STATES)]
         self.reload()
 
     def action_help(self) -> None:

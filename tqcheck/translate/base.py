@@ -2,18 +2,24 @@
 
 A backend serves one direction (one model). `translate` returns the model's translation of
 each text; `score` returns forced-decoding token scores of each target given its source.
+A factory turns a language pair into its backend (resolving, loading and caching models).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Protocol
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from tqcheck.types import TokenScores
 
+T = TypeVar("T")
+
 
 class Backend(Protocol):
-    name: str  # for the signature: pair=model@revision
+    pair: str  # "src-tgt"
+    model: str  # what identifies the weights: hub id@commit, or sha256:... of a local model
+    backend_id: str  # how numbers are computed: "torch/float32", "ct2/int8", ...
 
     def translate(self, texts: Sequence[str]) -> list[str]: ...
 
@@ -22,8 +28,44 @@ class Backend(Protocol):
     def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
 
 
-BackendFactory = Callable[[str], Backend]
-"""Returns the backend for a pair "src-tgt"; raises UnsupportedPairError/ModelNotFoundError."""
+@dataclass(frozen=True)
+class BackendSettings:
+    """Which backend runs the models, where, and whether results are cached on disk."""
+
+    kind: str = "torch"  # a key of tqcheck.translate.factory.BACKENDS
+    device: str = "auto"  # auto, cpu, cuda, cuda:N
+    compute_type: str = "auto"  # the backend's numeric type; auto: its default
+    cache: bool = True
+    cache_dir: str | None = None  # default: $TQCHECK_CACHE_DIR or the user cache directory
+    threads: int = 0  # CPU threads; 0: all cores
+
+
+@dataclass
+class CacheStats:
+    """Requests the translation cache answered (hits) and passed to a model (misses)."""
+
+    hits: int = 0
+    misses: int = 0
+
+
+class BackendFactory(Protocol):
+    """Returns the backend for a pair "src-tgt"; raises UnsupportedPairError or
+    ModelNotFoundError when there is none."""
+
+    backend_id: str
+
+    def __call__(self, pair: str) -> Backend: ...
+
+    @property
+    def cache_stats(self) -> CacheStats: ...
+
+
+def complete(out: Sequence[T | None], what: str) -> list[T]:
+    """`out` once every slot is filled; a hole means a batching bug, never a short result."""
+    missing = [i for i, x in enumerate(out) if x is None]
+    if missing:
+        raise RuntimeError(f"internal error: no {what} for inputs {missing[:10]}")
+    return list(out)  # type: ignore[arg-type]
 
 
 def length_batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]:

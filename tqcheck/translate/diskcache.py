@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tqcheck.translate.base import Backend
+from tqcheck.translate.base import Backend, BackendSettings, CacheStats
 from tqcheck.types import TokenScores
 
 CACHE_ENV = "TQCHECK_CACHE_DIR"
@@ -33,16 +33,9 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("tqcheck", appauthor=False))
 
 
-def fingerprint_dir(path: Path) -> str:
-    """A content hash of a local model directory (weights, vocabularies, config)."""
-    h = hashlib.sha256()
-    for f in sorted(p for p in path.iterdir() if p.is_file()):
-        if f.suffix in (".json", ".spm", ".safetensors", ".bin", ".model"):
-            h.update(f.name.encode() + b"\0")
-            with f.open("rb") as fh:
-                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                    h.update(block)
-    return "sha256:" + h.hexdigest()[:16]
+def cache_dir(settings: BackendSettings) -> Path:
+    """Where translations (and CTranslate2 conversions) are kept for these settings."""
+    return Path(settings.cache_dir) if settings.cache_dir else default_cache_dir()
 
 
 def scores_to_json(s: TokenScores) -> str:
@@ -71,8 +64,7 @@ class TranslationCache:
             self._conn.execute("CREATE TABLE IF NOT EXISTS entries "
                                "(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
             self._conn.commit()
-        self.hits = 0
-        self.misses = 0
+        self.stats = CacheStats()
 
     @staticmethod
     def key(*parts: str) -> str:
@@ -87,8 +79,8 @@ class TranslationCache:
                 marks = ",".join("?" * len(chunk))
                 found.update(self._conn.execute(
                     f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk).fetchall())
-        self.hits += sum(k in found for k in keys)
-        self.misses += sum(k not in found for k in keys)
+        self.stats.hits += sum(k in found for k in keys)
+        self.stats.misses += sum(k not in found for k in keys)
         return found
 
     def put_many(self, items: Sequence[tuple[str, str]]) -> None:
@@ -102,10 +94,10 @@ class TranslationCache:
 class CachedBackend:
     """Serves what the cache holds and asks the (lazily loaded) backend for the rest."""
 
-    def __init__(self, name: str, identity: str, loader: Callable[[], Backend],
-                 cache: TranslationCache) -> None:
-        self.name = name
-        self.identity = identity  # fingerprint + backend + decoding: everything but the text
+    def __init__(self, pair: str, model: str, backend_id: str, identity: str,
+                 loader: Callable[[], Backend], cache: TranslationCache) -> None:
+        self.pair, self.model, self.backend_id = pair, model, backend_id
+        self.identity = identity  # model + backend + decoding: everything but the text
         self._loader = loader
         self._inner: Backend | None = None
         self.cache = cache

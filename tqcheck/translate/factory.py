@@ -1,98 +1,82 @@
-"""Choosing and building backends: torch or CTranslate2, behind the on-disk cache."""
+"""The one place backends are built: pair -> resolved model -> backend, behind the caches.
+
+`BACKENDS` is the registry of backend kinds (a class with `kind`, `backend_id(settings)`
+and `load(...)`); a new engine is one class added there. The factory checks the settings
+for the chosen kind when it is made (before any work), resolves and locates each model on
+first use (failing early and clearly when it is missing), and loads the engine only when
+the disk cache cannot answer.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from tqcheck.config import Decoding
 from tqcheck.errors import TqcheckError
-from tqcheck.translate.base import Backend, BackendFactory
-from tqcheck.translate.diskcache import (
-    CachedBackend,
-    TranslationCache,
-    default_cache_dir,
-    fingerprint_dir,
-)
-from tqcheck.translate.registry import ModelSpec, pull, resolve
-
-BACKENDS = ("torch", "ct2")
+from tqcheck.translate.backends.ct2 import CT2MarianBackend
+from tqcheck.translate.backends.hf import HFMarianBackend
+from tqcheck.translate.base import Backend, BackendSettings, CacheStats
+from tqcheck.translate.diskcache import CachedBackend, TranslationCache, cache_dir
+from tqcheck.translate.hub import fingerprint, pull
+from tqcheck.translate.memo import MemoBackend
+from tqcheck.translate.registry import Decoding, ModelSpec, resolve
 
 
-@dataclass(frozen=True)
-class BackendSettings:
-    """Which engine runs the models, where, and whether results are cached on disk."""
+class BackendKind(Protocol):
+    kind: str
 
-    backend: str = "torch"
-    device: str = "auto"
-    compute_type: str = "auto"  # ct2 only
-    cache: bool = True
-    cache_dir: str | None = None  # default: $TQCHECK_CACHE_DIR or the user cache directory
-    threads: int = 0  # 0: all cores
+    @staticmethod
+    def backend_id(settings: BackendSettings) -> str: ...
 
-    def resolved_cache_dir(self) -> Path:
-        return Path(self.cache_dir) if self.cache_dir else default_cache_dir()
+    @classmethod
+    def load(cls, spec: ModelSpec, model_dir: Path, model: str, decoding: Decoding,
+             settings: BackendSettings) -> Backend: ...
 
 
-def fingerprint(spec: ModelSpec, path: Path) -> str:
-    """What identifies the weights: hub id + commit, or a content hash of a local model."""
-    if spec.local_dir is not None:
-        return fingerprint_dir(path)
-    commit = path.name if path.parent.name == "snapshots" else (spec.revision or "main")
-    return f"{spec.model_id}@{commit}"
+BACKENDS: dict[str, type[BackendKind]] = {
+    cls.kind: cls for cls in (HFMarianBackend, CT2MarianBackend)}
 
 
-def engine_id(settings: BackendSettings) -> str:
-    """The part of a cache key that says how numbers were computed."""
-    if settings.backend == "ct2":
-        from tqcheck.translate.backends.ct2 import ct2_device, default_compute_type
+class ModelFactory:
+    """A BackendFactory over real models: `factory("en-fr")` is the en-fr backend."""
 
-        return f"ct2:{default_compute_type(ct2_device(settings.device), settings.compute_type)}"
-    return "torch"
+    def __init__(self, models_dir: str | None, decoding: Decoding,
+                 settings: BackendSettings | None = None, memo: bool = False) -> None:
+        self.settings = settings or BackendSettings()
+        if self.settings.kind not in BACKENDS:
+            raise TqcheckError(f"unknown backend {self.settings.kind!r}; use "
+                               f"{' or '.join(BACKENDS)}")
+        self.kind = BACKENDS[self.settings.kind]
+        self.backend_id = self.kind.backend_id(self.settings)  # validates device and type
+        self.models_dir = models_dir
+        self.decoding = decoding
+        self.memo = memo  # keep every result in memory too (calibration re-runs)
+        self.cache = (TranslationCache(cache_dir(self.settings) / "translations.sqlite")
+                      if self.settings.cache else None)
+        self._made: dict[str, Backend] = {}
 
+    @property
+    def cache_stats(self) -> CacheStats:
+        return self.cache.stats if self.cache is not None else CacheStats()
 
-def make_factory(models_dir: str | None, decoding: Decoding,
-                 settings: BackendSettings | None = None) -> BackendFactory:
-    """A BackendFactory: resolves each pair, finds its weights (failing early and clearly
-    when they are missing) and loads the engine only when the cache cannot answer."""
-    settings = settings or BackendSettings()
-    if settings.backend not in BACKENDS:
-        raise TqcheckError(f"unknown backend {settings.backend!r}; use {' or '.join(BACKENDS)}")
-    if settings.backend == "torch" and settings.compute_type not in ("auto", "float32"):
-        raise TqcheckError("--compute-type applies to --backend ct2 only")
-    cache = TranslationCache(settings.resolved_cache_dir() / "translations.sqlite") \
-        if settings.cache else None
-    engine = engine_id(settings)  # also validates the device and the compute type early
-    if settings.backend == "torch":
-        from tqcheck.translate.backends.hf import pick_device
+    def __call__(self, pair: str) -> Backend:
+        if pair not in self._made:
+            self._made[pair] = self._make(pair)
+        return self._made[pair]
 
-        pick_device(settings.device)
-    made: dict[str, Backend] = {}
-
-    def load(spec: ModelSpec, path: Path, fp: str) -> Backend:
-        if settings.backend == "ct2":
-            from tqcheck.translate.backends.ct2 import CT2MarianBackend
-
-            return CT2MarianBackend(spec, path, fp, decoding, settings.resolved_cache_dir(),
-                                    settings.device, settings.compute_type, settings.threads)
-        from tqcheck.translate.backends.hf import HFMarianBackend
-
-        return HFMarianBackend(spec, decoding, settings.device, settings.threads)
-
-    def factory(pair: str) -> Backend:
-        if pair in made:
-            return made[pair]
-        spec = resolve(pair, models_dir)
+    def _make(self, pair: str) -> Backend:
+        spec = resolve(pair, self.models_dir)
         path = pull(spec)
-        fp = fingerprint(spec, path)
-        if cache is None:
-            made[pair] = load(spec, path, fp)
-        else:
-            identity = "|".join([fp, engine, decoding.signature(),
-                                 f"tt:{spec.target_token or ''}"])
-            made[pair] = CachedBackend(spec.signature(), identity,
-                                       lambda: load(spec, path, fp), cache)
-        return made[pair]
+        model = fingerprint(spec, path)
 
-    factory.cache = cache  # type: ignore[attr-defined]  # for hit/miss statistics
-    return factory
+        def load() -> Backend:
+            return self.kind.load(spec, path, model, self.decoding, self.settings)
+
+        backend: Backend
+        if self.cache is None:
+            backend = load()
+        else:
+            identity = "|".join([model, self.backend_id, self.decoding.signature().format(""),
+                                 f"tt:{spec.target_token or ''}"])
+            backend = CachedBackend(pair, model, self.backend_id, identity, load, self.cache)
+        return MemoBackend(backend) if self.memo else backend

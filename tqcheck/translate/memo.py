@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tqcheck.translate.base import Backend, BackendFactory
+from tqcheck.translate.base import Backend
 from tqcheck.types import TokenScores
 
 
 class MemoBackend:
     def __init__(self, inner: Backend) -> None:
         self.inner = inner
-        self.name = inner.name
+        self.pair, self.model, self.backend_id = inner.pair, inner.model, inner.backend_id
         self._translations: dict[str, str] = {}
         self._scores: dict[tuple[str, str], TokenScores] = {}
 
@@ -32,14 +32,3 @@ class MemoBackend:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.inner.count_tokens(texts)
-
-
-def memo_factory(factory: BackendFactory) -> BackendFactory:
-    made: dict[str, MemoBackend] = {}
-
-    def wrapped(pair: str) -> MemoBackend:
-        if pair not in made:
-            made[pair] = MemoBackend(factory(pair))
-        return made[pair]
-
-    return wrapped

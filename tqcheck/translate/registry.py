@@ -1,5 +1,5 @@
-"""The model registry (`configs/models.toml`): which model serves a language pair, and where
-it is loaded from.
+"""The model registry (`configs/models.toml`): which model serves a language pair, the
+default pivots, and the decoding settings every backend uses.
 
 Resolution order for a pair `src-tgt`:
 1. `--models-dir DIR` (or `$TQCHECK_MODELS_DIR`) holding `DIR/src-tgt/` (a saved Marian model);
@@ -14,15 +14,34 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from tqcheck.config import Decoding, config_dir, read_toml
-from tqcheck.errors import ConfigError, ModelNotFoundError, UnsupportedPairError
+from tqcheck.config import config_dir, config_file, typed_table
+from tqcheck.errors import ConfigError, UnsupportedPairError
+from tqcheck.signature import Signature
 
 MODELS_DIR_ENV = "TQCHECK_MODELS_DIR"
 
 
 @dataclass(frozen=True)
+class Decoding:
+    """`[decoding]` of models.toml (every key required: the file is the one place)."""
+
+    num_beams: int
+    max_input_tokens: int  # Marian's position limit; longer inputs are truncated and noted
+    max_new_tokens: int
+    batch_tokens: int  # torch: a length-bucketed batch holds at most this many input tokens
+    ct2_batch_tokens: int  # the same for CTranslate2, per batch
+    ct2_logits_mb: int  # CTranslate2 forced decoding: full-vocabulary logits per call
+    ct2_parallel_batches: int  # CTranslate2 on CPU: batches decoded at once
+
+    def signature(self) -> Signature:
+        """The settings that change translations (batching does not)."""
+        return Signature({"beam": str(self.num_beams), "maxtok": str(self.max_input_tokens),
+                          "maxnew": str(self.max_new_tokens)})
+
+
+@dataclass(frozen=True)
 class ModelSpec:
-    """A resolved model: what to load, and how to name it in a signature."""
+    """A resolved model: what to load and from where."""
 
     pair: str
     model_id: str  # hub id, or the local directory
@@ -43,11 +62,6 @@ class ModelSpec:
         token = self.target_token
         return [f"{token} {t}" for t in texts] if token else list(texts)
 
-    def signature(self) -> str:
-        if self.local_dir:
-            return f"{self.pair}={self.local_dir}"
-        return f"{self.pair}={self.model_id}@{self.revision or 'main'}"
-
 
 @dataclass(frozen=True)
 class Registry:
@@ -62,15 +76,12 @@ class Registry:
 @cache
 def load_registry() -> Registry:
     path = config_dir() / "models.toml"
-    data = read_toml(path)
+    data = config_file("models.toml")
     pairs = data.get("pairs", {})
     for pair, entry in pairs.items():
-        if "-" not in pair or "model" not in entry:
+        if "-" not in pair or not isinstance(entry, dict) or "model" not in entry:
             raise ConfigError(f"{path}: pair {pair!r} needs the form src-tgt and a `model` key")
-    try:
-        decoding = Decoding(**data.get("decoding", {}))
-    except TypeError as exc:
-        raise ConfigError(f"{path}: [decoding]: {exc}") from exc
+    decoding = typed_table(Decoding, data.get("decoding"), f"{path}: [decoding]")
     return Registry(pairs=pairs, pivots=data.get("pivots", {}), decoding=decoding)
 
 
@@ -98,35 +109,3 @@ def resolve(pair: str, models_dir: str | Path | None = None) -> ModelSpec:
         )
     return ModelSpec(pair=pair, model_id=entry["model"], revision=entry.get("revision"),
                      target_token=entry.get("target_token"))
-
-
-def is_available(spec: ModelSpec) -> bool:
-    """True when the model can be loaded without a download."""
-    if spec.local_dir is not None:
-        return (spec.local_dir / "config.json").is_file()
-    from huggingface_hub import try_to_load_from_cache
-
-    hit = try_to_load_from_cache(spec.model_id, "config.json", revision=spec.revision)
-    return isinstance(hit, str)
-
-
-def pull(spec: ModelSpec) -> Path:
-    """The model's local directory: downloaded into the Hugging Face cache when needed.
-
-    With HF_HUB_OFFLINE=1 only the cache is consulted; a miss raises ModelNotFoundError.
-    """
-    if spec.local_dir is not None:
-        return spec.local_dir
-    from huggingface_hub import snapshot_download
-
-    try:
-        path = snapshot_download(
-            spec.model_id,
-            revision=spec.revision,
-            allow_patterns=["*.json", "*.spm", "*.safetensors", "pytorch_model.bin", "*.txt"],
-        )
-    except Exception as exc:  # the hub client raises many types; all mean "not downloaded"
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ModelNotFoundError(spec.pair, spec.model_id, f"not in the cache and not "
-                                 f"downloadable: {first[:200]}") from exc
-    return Path(path)

@@ -29,10 +29,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tqcheck.config import Decoding
-from tqcheck.errors import DeviceError, ModelNotFoundError, TqcheckError
-from tqcheck.translate.base import piece_offsets
-from tqcheck.translate.registry import ModelSpec
+from tqcheck.errors import ModelNotFoundError, TqcheckError
+from tqcheck.translate.backends.devices import resolve_device
+from tqcheck.translate.base import BackendSettings, complete, piece_offsets
+from tqcheck.translate.registry import Decoding, ModelSpec
 from tqcheck.types import TokenScores
 
 CONVERSION_VERSION = 2  # bump when the conversion changes, so cached conversions are redone
@@ -40,16 +40,11 @@ COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "float16", "flo
 
 
 def ct2_device(device: str) -> str:
+    """"cpu" or "cuda" (CTranslate2 takes the GPU's index apart)."""
     import ctranslate2
 
-    has_cuda = ctranslate2.get_cuda_device_count() > 0
-    if device == "auto":
-        return "cuda" if has_cuda else "cpu"
-    if device.startswith("cuda") and not has_cuda:
-        raise DeviceError("--device cuda was requested but CTranslate2 sees no CUDA GPU")
-    if device != "cpu" and not device.startswith("cuda"):
-        raise DeviceError(f"unknown device {device!r}; use auto, cpu or cuda")
-    return "cuda" if device.startswith("cuda") else "cpu"
+    resolved = resolve_device(device, ctranslate2.get_cuda_device_count(), "CTranslate2")
+    return "cuda" if resolved.startswith("cuda") else "cpu"
 
 
 def default_compute_type(device: str, compute_type: str) -> str:
@@ -182,22 +177,39 @@ def _trim_heap() -> None:
 class CT2MarianBackend:
     """One Marian direction run by CTranslate2."""
 
-    def __init__(self, spec: ModelSpec, model_dir: Path, fingerprint: str, decoding: Decoding,
+    kind = "ct2"
+
+    @staticmethod
+    def backend_id(settings: BackendSettings) -> str:
+        """Validates the settings for this backend (device, compute type) and names it."""
+        return f"ct2/{default_compute_type(ct2_device(settings.device), settings.compute_type)}"
+
+    @classmethod
+    def load(cls, spec: ModelSpec, model_dir: Path, model: str, decoding: Decoding,
+             settings: BackendSettings) -> CT2MarianBackend:
+        from tqcheck.translate.diskcache import cache_dir
+
+        return cls(spec, model_dir, model, decoding, cache_dir(settings), settings.device,
+                   settings.compute_type, settings.threads)
+
+    def __init__(self, spec: ModelSpec, model_dir: Path, model: str, decoding: Decoding,
                  cache_dir: Path, device: str = "auto", compute_type: str = "auto",
                  threads: int = 0) -> None:
         import ctranslate2
         from transformers import MarianTokenizer
 
         self.spec = spec
+        self.pair = spec.pair
+        self.model = model
         self.decoding = decoding
         self.device = ct2_device(device)
         self.compute_type = default_compute_type(self.device, compute_type)
-        self.name = spec.signature()
+        self.backend_id = f"ct2/{self.compute_type}"
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 self.tokenizer: Any = MarianTokenizer.from_pretrained(str(model_dir))
-            converted = convert(model_dir, fingerprint, cache_dir, self.compute_type)
+            converted = convert(model_dir, model, cache_dir, self.compute_type)
         except TqcheckError:
             raise
         except Exception as exc:
@@ -289,7 +301,7 @@ class CT2MarianBackend:
         while in_flight:
             self._read_scores(*in_flight.popleft(), ids, targets, out)
         _trim_heap()
-        return [s for s in out if s is not None]
+        return complete(out, "forced-decoding score")
 
     def _read_scores(self, batch: list[int], pending: list[Any], ids: list[list[int]],
                      targets: Sequence[str], out: list[TokenScores | None]) -> None:

@@ -1,66 +1,78 @@
-"""The transformers (PyTorch) Marian backend."""
+"""The transformers (PyTorch) Marian backend: float32, length-bucketed batches, no autograd."""
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from tqcheck.config import Decoding
-from tqcheck.errors import DeviceError, ModelNotFoundError
-from tqcheck.translate.base import length_batches, piece_offsets
-from tqcheck.translate.registry import ModelSpec
+from tqcheck.errors import ModelNotFoundError, TqcheckError
+from tqcheck.translate.backends.devices import resolve_device
+from tqcheck.translate.base import BackendSettings, complete, length_batches, piece_offsets
+from tqcheck.translate.registry import Decoding, ModelSpec
 from tqcheck.types import TokenScores
+
+COMPUTE_TYPE = "float32"  # also on GPU and whatever dtype a model's config names: results
+# must not depend on the transformers version's reading of `torch_dtype`
 
 
 def pick_device(device: str) -> str:
-    """`auto` takes CUDA when present; an explicit `cuda` that is absent is an error."""
     import torch
 
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise DeviceError("--device cuda was requested but no CUDA GPU is available")
-    if device not in ("cpu",) and not device.startswith("cuda"):
-        raise DeviceError(f"unknown device {device!r}; use auto, cpu or cuda")
-    return device
+    return resolve_device(device, torch.cuda.device_count(), "PyTorch")
 
 
 class HFMarianBackend:
-    """One MarianMT direction loaded with transformers; batches by length, no autograd."""
+    """One MarianMT direction loaded with transformers."""
 
-    def __init__(self, spec: ModelSpec, decoding: Decoding, device: str = "auto",
-                 threads: int = 0) -> None:
+    kind = "torch"
+
+    @staticmethod
+    def backend_id(settings: BackendSettings) -> str:
+        """Validates the settings for this backend (device, compute type) and names it."""
+        if settings.compute_type not in ("auto", COMPUTE_TYPE):
+            raise TqcheckError(f"--compute-type {settings.compute_type}: the torch backend "
+                               f"runs {COMPUTE_TYPE}; other compute types are for --backend ct2")
+        pick_device(settings.device)
+        return f"torch/{COMPUTE_TYPE}"
+
+    @classmethod
+    def load(cls, spec: ModelSpec, model_dir: Path, model: str, decoding: Decoding,
+             settings: BackendSettings) -> HFMarianBackend:
+        return cls(spec, model_dir, model, decoding, settings.device, settings.threads)
+
+    def __init__(self, spec: ModelSpec, model_dir: Path, model: str, decoding: Decoding,
+                 device: str = "auto", threads: int = 0) -> None:
         if threads > 0:
             import torch
 
             torch.set_num_threads(threads)
         self.spec = spec
+        self.pair = spec.pair
+        self.model = model
+        self.backend_id = f"torch/{COMPUTE_TYPE}"
         self.decoding = decoding
-        self.name = spec.signature()
         self.device = pick_device(device)
-        self.tokenizer, self.model = self._load()
+        self.tokenizer, self.net = self._load(model_dir)
 
-    def _load(self) -> tuple[Any, Any]:
+    def _load(self, path: Path) -> tuple[Any, Any]:
+        import torch
         import transformers
         from transformers import MarianMTModel, MarianTokenizer
 
-        from tqcheck.translate.registry import pull
-
         transformers.utils.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()
-        # Fetch (or find in the cache) first: a clear error beats transformers' own on a miss.
-        path = pull(self.spec)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 tokenizer = MarianTokenizer.from_pretrained(str(path))
-                model = MarianMTModel.from_pretrained(str(path))
+                net = MarianMTModel.from_pretrained(str(path))
         except Exception as exc:  # any failure here means the directory is not a Marian model
             reason = f"cannot load {path}: {str(exc).splitlines()[0] if str(exc) else exc!r}"
             raise ModelNotFoundError(self.spec.pair, self.spec.model_id, reason[:300]) from exc
-        model.eval().to(self.device)
-        return tokenizer, model
+        net.eval().to(device=self.device, dtype=torch.float32)
+        return tokenizer, net
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         enc = self.tokenizer(self.spec.with_target_token(texts), add_special_tokens=True,
@@ -74,21 +86,21 @@ class HFMarianBackend:
             return []
         inputs = self.spec.with_target_token(texts)
         lengths = self.count_tokens(texts)
-        out: list[str] = [""] * len(texts)
+        out: list[str | None] = [None] * len(texts)
         with torch.inference_mode():
             for batch in length_batches(lengths, self.decoding.batch_tokens):
                 enc = self.tokenizer(
                     [inputs[i] for i in batch], return_tensors="pt", padding=True,
                     truncation=True, max_length=self.decoding.max_input_tokens,
                 ).to(self.device)
-                generated = self.model.generate(
+                generated = self.net.generate(
                     **enc, num_beams=self.decoding.num_beams,
                     max_new_tokens=self.decoding.max_new_tokens,
                 )
                 decoded = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
                 for i, text in zip(batch, decoded, strict=True):
                     out[i] = text
-        return out
+        return complete(out, "translation")
 
     def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenScores]:
         import torch
@@ -109,7 +121,7 @@ class HFMarianBackend:
                 ).to(self.device)
                 labels = enc["labels"]
                 labels = labels.masked_fill(labels == -100, pad)
-                logits = self.model(
+                logits = self.net(
                     input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
                     labels=labels,
                 ).logits
@@ -128,4 +140,4 @@ class HFMarianBackend:
                         best_logprobs=tuple(best_lp[row][keep].tolist()),
                         offsets=tuple(piece_offsets(pieces, targets[i])),
                     )
-        return [s for s in out if s is not None]
+        return complete(out, "forced-decoding score")

@@ -1,0 +1,94 @@
+"""Scoring profiles (`configs/profiles/NAME.toml`): the thresholds that turn signals into
+flags and the weights that turn them into risk. Read strictly: every setting present and of
+its type, and the risk weights fitted on the feature set this version computes."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from tqcheck.check.risk import RiskModel
+from tqcheck.config import config_dir, read_toml, typed_table
+from tqcheck.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class SpanThresholds:
+    """`[spans]`: how alignments and forced-decoding gaps become flagged spans."""
+
+    min_chars: int  # shorter words are never flagged alone
+    major_words: int  # a span with at least this many content words is Major
+    awkward_gap: float  # nats between the model's choice and the word: awkward
+    major_gap: float  # ... and Major
+    lossy_gap: float  # source-aware: a word the pseudo-reference lacks must be this unlikely
+    same_word_ratio: float  # counterparts this similar are variants, not changes of meaning
+    merge_gap: int  # flags closer than this many characters merge
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """`[rules]`: which model-free checks run, and their thresholds."""
+
+    untranslated_min_chars: int
+    language_id_confidence: float
+    language_id_min_chars: int
+    language_id_languages: tuple[str, ...]
+    punctuation: bool
+    grammar: bool
+    grammar_kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str
+    spans: SpanThresholds
+    rules: RuleSettings
+    risk: RiskModel
+    path: str = ""  # where it was read from ("" when made in memory)
+
+    def fingerprint(self) -> str:
+        """A short hash of every setting: equal fingerprints score alike."""
+        body = json.dumps(self.to_toml(), sort_keys=True).encode()
+        return hashlib.sha256(body).hexdigest()[:12]
+
+    def to_toml(self) -> dict[str, Any]:
+        """The profile as a TOML document (for `tomli_w`)."""
+        return {"name": self.name, "description": self.description,
+                "spans": dataclasses.asdict(self.spans),
+                "rules": {k: list(v) if isinstance(v, tuple) else v
+                          for k, v in dataclasses.asdict(self.rules).items()},
+                "risk": self.risk.to_table()}
+
+
+def profile_path(name: str) -> Path:
+    """A profile by name (`configs/profiles/NAME.toml`) or a path to a TOML file."""
+    return Path(name) if name.endswith(".toml") else config_dir() / "profiles" / f"{name}.toml"
+
+
+@cache
+def load_profile(name: str = "default") -> Profile:
+    path = profile_path(name)
+    if not path.is_file():
+        known = sorted(p.stem for p in (config_dir() / "profiles").glob("*.toml"))
+        raise ConfigError(f"no profile {name!r} (looked for {path}); known: {', '.join(known)}")
+    return parse_profile(read_toml(path), path)
+
+
+def parse_profile(data: dict[str, Any], path: Path) -> Profile:
+    extra = sorted(set(data) - {"name", "description", "spans", "rules", "risk"})
+    if extra:
+        raise ConfigError(f"{path}: unknown table(s) or key(s) {', '.join(extra)}")
+    return Profile(
+        name=str(data.get("name", path.stem)),
+        description=str(data.get("description", "")),
+        spans=typed_table(SpanThresholds, data.get("spans"), f"{path}: [spans]"),
+        rules=typed_table(RuleSettings, data.get("rules"), f"{path}: [rules]"),
+        risk=RiskModel.from_table(data.get("risk"), f"{path}: [risk]"),
+        path=str(path),
+    )

@@ -1,0 +1,104 @@
+"""The measurements the checker takes of a segment, as a typed object.
+
+The risk model reads these by attribute, so a renamed signal is an error where it is used,
+not a feature that silently reads 0. The flat `metric:comparison` names of the JSON output
+and of the run database (docs/output.md) are written and read here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+from tqcheck.errors import InputError
+
+SOURCE = "source"  # the comparison name of measurements taken against the source
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How far two wordings agree, by sacrebleu (the second one is the reference)."""
+
+    chrf: float
+    bleu: float
+    ter: float
+
+
+@dataclass(frozen=True)
+class Surprisal:
+    """Forced decoding of a text under a model: mean token log-probability, and the mean and
+    largest gap between the model's own choice and the given token (nats, >= 0)."""
+
+    logprob: float
+    gap_mean: float
+    gap_max: float
+
+
+AGREEMENT_METRICS = tuple(f.name for f in fields(Agreement))
+SURPRISAL_METRICS = tuple(f.name for f in fields(Surprisal))
+
+
+@dataclass
+class Signals:
+    """Everything measured about one segment (absent measurements are None or empty)."""
+
+    similarity: float | None = None  # cosine of source and text (multilingual USE)
+    roundtrip: dict[str, Agreement] = field(default_factory=dict)  # by pivot: text -> p -> text
+    pivot_surprisal: dict[str, Surprisal] = field(default_factory=dict)  # text given pivot text
+    backtranslation: Agreement | None = None  # the text in the source language vs the source
+    pseudo_reference: Agreement | None = None  # the text vs the source translated
+    source_surprisal: Surprisal | None = None  # the text given the source
+
+    def to_metrics(self) -> dict[str, float]:
+        """The flat names of docs/output.md, in the order the checker measures them."""
+        out: dict[str, float] = {}
+        if self.similarity is not None:
+            out["similarity:source"] = self.similarity
+        for pivot in dict.fromkeys([*self.roundtrip, *self.pivot_surprisal]):
+            if pivot in self.roundtrip:
+                out |= _named(self.roundtrip[pivot], "{}:roundtrip:" + pivot)
+            if pivot in self.pivot_surprisal:
+                out |= _named(self.pivot_surprisal[pivot], "{}:" + pivot)
+        if self.backtranslation is not None:
+            out |= _named(self.backtranslation, "{}:backtranslation")
+        if self.pseudo_reference is not None:
+            out |= _named(self.pseudo_reference, "{}:pseudo_reference")
+        if self.source_surprisal is not None:
+            out |= _named(self.source_surprisal, "{}:" + SOURCE)
+        return out
+
+    @classmethod
+    def from_metrics(cls, metrics: dict[str, float]) -> Signals:
+        """The inverse of `to_metrics`; a name it does not know is an error."""
+        groups: dict[tuple[str, str], dict[str, float]] = {}
+        similarity = None
+        for name, value in metrics.items():
+            parts = name.split(":")
+            if name == "similarity:source":
+                similarity = value
+            elif len(parts) == 3 and parts[0] in AGREEMENT_METRICS and parts[1] == "roundtrip":
+                groups.setdefault(("roundtrip", parts[2]), {})[parts[0]] = value
+            elif len(parts) == 2 and parts[0] in AGREEMENT_METRICS and parts[1] in (
+                    "backtranslation", "pseudo_reference"):
+                groups.setdefault((parts[1], ""), {})[parts[0]] = value
+            elif len(parts) == 2 and parts[0] in SURPRISAL_METRICS:
+                groups.setdefault(("surprisal", parts[1]), {})[parts[0]] = value
+            else:
+                raise InputError(f"unknown signal {name!r}: written by another tqcheck version?")
+        out = cls(similarity=similarity)
+        for (kind, key), values in groups.items():
+            try:
+                if kind == "roundtrip":
+                    out.roundtrip[key] = Agreement(**values)
+                elif kind == "surprisal" and key == SOURCE:
+                    out.source_surprisal = Surprisal(**values)
+                elif kind == "surprisal":
+                    out.pivot_surprisal[key] = Surprisal(**values)
+                else:
+                    setattr(out, kind, Agreement(**values))
+            except TypeError:
+                raise InputError(f"incomplete signals for {kind} {key}: {sorted(values)}") from None
+        return out
+
+
+def _named(obj: Agreement | Surprisal, pattern: str) -> dict[str, float]:
+    return {pattern.format(f.name): getattr(obj, f.name) for f in fields(obj)}

@@ -1,0 +1,151 @@
+"""Batch runs: `tqcheck score`, and `summary`, `export`, `report` over a run database."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from tqcheck.cli.common import (
+    Device,
+    Lang,
+    ModelFree,
+    ModelsDir,
+    Pivots,
+    Profile,
+    RunArg,
+    SrcLang,
+    exit_on_error,
+    fail,
+)
+
+
+def score_command(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Files or directories (recursive) to score; - for stdin.")],
+    db: Annotated[str, typer.Option("--db", help="Run database (SQLite); resumed if it "
+                                    "exists.")] = "tqcheck-run.sqlite",
+    source: Annotated[str | None, typer.Option(
+        "--source", "-s", help="Line-aligned original of a text input (a file), or a "
+        "directory mirroring input directories.")] = None,
+    lang: Lang = "en",
+    src_lang: SrcLang = None,
+    pivot: Pivots = None,
+    input_format: Annotated[str, typer.Option(
+        "--input-format", help="auto (by extension: .tsv, .jsonl, else text), text, tsv, "
+        "jsonl.")] = "auto",
+    glob: Annotated[str | None, typer.Option(
+        "--glob", help="Only files in directories matching this pattern, e.g. '*.txt'.")
+    ] = None,
+    backend: Annotated[str, typer.Option(help="torch or ct2 (CTranslate2).")] = "torch",
+    compute_type: Annotated[str, typer.Option(
+        "--compute-type", help="ct2: int8 (CPU default), int8_float16 (GPU default), "
+        "float16, float32.")] = "auto",
+    threads: Annotated[int, typer.Option(help="CPU threads; 0 = all cores.")] = 0,
+    cache_dir: Annotated[str | None, typer.Option(
+        "--cache-dir", envvar="TQCHECK_CACHE_DIR",
+        help="Translation cache directory (default: the user cache directory).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")
+                        ] = False,
+    models_dir: ModelsDir = None,
+    profile: Profile = "default",
+    device: Device = "auto",
+    model_free: ModelFree = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q",
+                                        help="Plain log lines instead of a progress bar.")
+                     ] = False,
+) -> None:
+    """Score a corpus into a run database; rerun the same command to resume."""
+    from tqcheck.batch.runner import ScoreOptions, score_corpus
+    from tqcheck.check.checker import CheckOptions
+    from tqcheck.cli.progress import ScoreProgress
+    from tqcheck.translate.base import BackendSettings
+
+    opts = ScoreOptions(
+        check=CheckOptions(lang=lang, src_lang=src_lang, pivots=tuple(pivot or ()),
+                           profile=profile, models_dir=models_dir, model_free=model_free,
+                           backend=BackendSettings(kind=backend, device=device,
+                                                   compute_type=compute_type,
+                                                   cache=not no_cache, cache_dir=cache_dir,
+                                                   threads=threads)),
+        fmt=input_format, glob=glob, source=source)
+    with ScoreProgress(quiet) as progress:
+        try:
+            with exit_on_error():
+                stats = score_corpus(inputs, db, opts, progress)
+        except KeyboardInterrupt:
+            progress.log(f"tqcheck: interrupted; finished chunks are saved in {db}; run the "
+                         "same command to resume")
+            raise typer.Exit(130) from None
+    rate = stats.segments_scored / stats.seconds if stats.seconds else 0.0
+    typer.echo(f"{stats.segments_scored} segments scored ({rate:.1f}/s), "
+               f"{stats.segments_resumed} already in {db}, {stats.problems} input problems; "
+               f"cache {stats.cache_hits} hits / {stats.cache_misses} misses", err=True)
+    typer.echo(f"next: tqcheck summary {db}  |  tqcheck export {db} --format jsonl", err=True)
+
+
+def summary_command(
+    run: RunArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")
+                       ] = False,
+) -> None:
+    """Counts by category and severity, the risk distribution, the slowest files."""
+    import json
+
+    from tqcheck.batch.rundb import RunDB
+    from tqcheck.output.tables import print_summary
+
+    with exit_on_error(), RunDB(run, create=False) as rundb:
+        summary = rundb.summary()
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        print_summary(summary)
+
+
+def export_command(
+    run: RunArg,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or tsv.")] = "jsonl",
+    out: Annotated[str | None, typer.Option("--out", "-o", help="Output file (default "
+                                            "stdout).")] = None,
+    min_risk: Annotated[float | None, typer.Option(
+        "--min-risk", help="Only segments with at least this risk.")] = None,
+    corrected: Annotated[str | None, typer.Option(
+        "--corrected", help="Write the input text with the review's edits applied to this "
+        "file (a directory when the run has several files).")] = None,
+) -> None:
+    """Write a run's segments, one row each (with decisions), or the corrected text."""
+    from tqcheck.batch.rundb import RunDB
+    from tqcheck.output.corrected import write_corrected
+    from tqcheck.output.export import EXPORT_FORMATS, export_run
+
+    if fmt not in EXPORT_FORMATS:
+        raise fail(f"unknown format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
+    with exit_on_error(), RunDB(run, create=False) as rundb:
+        if corrected:
+            for path in write_corrected(rundb, corrected):
+                typer.echo(f"wrote {path}", err=True)
+        elif out:
+            with open(out, "w", encoding="utf-8", newline="") as fh:
+                n = export_run(rundb, fmt, fh, min_risk)
+            typer.echo(f"wrote {n} segments to {out}", err=True)
+        else:
+            export_run(rundb, fmt, sys.stdout, min_risk)
+
+
+def report_command(
+    run: RunArg,
+    out: Annotated[str, typer.Option("--out", "-o", help="HTML file to write.")
+                   ] = "tqcheck-report.html",
+    limit: Annotated[int | None, typer.Option(
+        help="At most this many flagged segments, worst first (default: [report] "
+        "max_segments in configs/score.toml).")] = None,
+) -> None:
+    """Write one self-contained HTML page: figures, risk histogram, flagged segments."""
+    from tqcheck.batch.rundb import RunDB
+    from tqcheck.output.report import write_report
+
+    with exit_on_error(), RunDB(run, create=False) as rundb:
+        path = write_report(rundb, out, limit)
+    typer.echo(f"wrote {path}")

@@ -1,0 +1,105 @@
+"""`tqcheck check`: one file, results on stdout."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from tqcheck.cli.common import (
+    EXIT_FLAGGED,
+    Device,
+    Lang,
+    ModelFree,
+    ModelsDir,
+    Pivots,
+    Profile,
+    Quiet,
+    SrcLang,
+    exit_on_error,
+    fail,
+)
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    tsv = "tsv"
+
+
+class FailOn(StrEnum):
+    major = "Major"
+    minor = "Minor"
+    never = "never"
+
+
+def check_command(
+    file: Annotated[str, typer.Argument(help="UTF-8 text to check, or - for stdin.")],
+    source: Annotated[str | None, typer.Option(
+        "--source", "-s", help="Original text, line-aligned with FILE (same non-empty lines).")
+    ] = None,
+    lang: Lang = "en",
+    src_lang: SrcLang = None,
+    pivot: Pivots = None,
+    models_dir: ModelsDir = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fail_on: Annotated[FailOn, typer.Option(
+        "--fail-on", help="Exit 1 when a flag is at least this severe.")] = FailOn.major,
+    profile: Profile = "default",
+    device: Device = "auto",
+    model_free: ModelFree = False,
+    quiet: Quiet = False,
+    review: Annotated[bool, typer.Option(
+        "--review", help="Save the results in a run database (--db) and open the review "
+        "app on them.")] = False,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Run database for --review (default: FILE.tqcheck.sqlite).")] = None,
+) -> None:
+    """Check one file: which sentences are awkward or lossy, and where.
+
+    A line that cannot be read (invalid UTF-8, too long) is reported on stderr and skipped;
+    the rest is checked.
+    """
+    from tqcheck.check.checker import CheckOptions
+    from tqcheck.check.document import check_file
+    from tqcheck.check.risk import at_or_above
+    from tqcheck.output.render import render
+    from tqcheck.translate.base import BackendSettings
+
+    if source is not None and not src_lang:
+        raise fail("--source needs --src-lang (the language of the source text)")
+    opts = CheckOptions(lang=lang, src_lang=src_lang, pivots=tuple(pivot or ()),
+                        profile=profile, models_dir=models_dir,
+                        backend=BackendSettings(device=device), model_free=model_free)
+    if review:
+        _check_and_review(file, source, opts, db or f"{file}.tqcheck.sqlite", quiet)
+        return
+    with exit_on_error():
+        result = check_file(
+            file, opts, source,
+            on_stage=None if quiet else lambda msg: typer.echo(f"tqcheck: {msg}", err=True),
+            report=lambda problem: typer.echo(f"tqcheck: warning: {problem}", err=True))
+    render(result, fmt.value, sys.stdout)
+    flags = [f for r in result.segments for f in r.flags]
+    if fail_on is not FailOn.never and at_or_above(flags, fail_on.value):
+        raise typer.Exit(EXIT_FLAGGED)
+
+
+def _check_and_review(file: str, source: str | None, opts, db: str, quiet: bool) -> None:
+    """`check --review`: score the file into a run database, then open the review app."""
+    from tqcheck.batch.runner import ScoreOptions, score_corpus
+    from tqcheck.cli.progress import ScoreProgress
+
+    if file == "-":
+        raise fail("--review needs a file (standard input cannot be read again for the "
+                   "corrected export)")
+    with ScoreProgress(quiet) as progress, exit_on_error():
+        score_corpus([file], db, ScoreOptions(check=opts, source=source), progress)
+    from tqcheck.review.app import ReviewApp
+
+    ReviewApp(db).run()
+    typer.echo(f"decisions are saved in {db}; `tqcheck export {db} --corrected OUT` writes "
+               "the corrected text", err=True)

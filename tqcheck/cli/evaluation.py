@@ -1,0 +1,128 @@
+"""Measuring against human judgments: `tqcheck eval` and `tqcheck calibrate`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from tqcheck import __version__
+from tqcheck.cli.common import Device, ModelFree, ModelsDir, Quiet, exit_on_error, fail
+
+MQMFile = Annotated[str, typer.Argument(help="MQM TSV (WMT format).")]
+LangPair = Annotated[str | None, typer.Option(
+    "--lang-pair", help="SRC-TGT, e.g. zh-en; guessed from names like mqm_ted_zhen.tsv.")]
+Limit = Annotated[int | None, typer.Option("--limit", help="Use the first N system-segments.")]
+Systems = Annotated[list[str] | None, typer.Option("--systems", help="Only these systems.")]
+TargetOnly = Annotated[bool, typer.Option("--target-only",
+                                          help="Ignore the sources: round trips only.")]
+OutJson = Annotated[str | None, typer.Option("--out", "-o", help="Write figures as JSON.")]
+
+
+def _load_mqm(path: str, lang_pair: str | None, limit: int | None,
+              systems: list[str] | None, *, target_only: bool, model_free: bool, profile: str,
+              models_dir: str | None, device: str) -> tuple[list[Any], Any]:
+    """The MQM segments of `path` and the EvalOptions to check them with."""
+    from tqcheck.evaluation.figures import EvalOptions
+    from tqcheck.evaluation.mqm import guess_lang_pair, read_mqm
+
+    src, tgt = lang_pair.split("-", 1) if lang_pair else guess_lang_pair(path)
+    mqm = read_mqm(path, systems=systems, limit=limit)
+    if not mqm:
+        raise fail(f"{path}: no segments (check --systems)")
+    return mqm, EvalOptions(src_lang=src, lang=tgt, target_only=target_only,
+                            model_free=model_free, profile=profile, models_dir=models_dir,
+                            device=device)
+
+
+def _write_json(out: str, signature: object, input_name: str, payload: dict) -> None:
+    """Figures as JSON, headed by the version, signature and input like every result."""
+    import json
+    from pathlib import Path
+
+    Path(out).write_text(json.dumps({"tqcheck_version": __version__,
+                                     "signature": str(signature), "input": input_name,
+                                     **payload}, indent=2) + "\n")
+
+
+def eval_command(
+    mqm_file: MQMFile,
+    lang_pair: LangPair = None, limit: Limit = None, systems: Systems = None,
+    target_only: TargetOnly = False, model_free: ModelFree = False,
+    models_dir: ModelsDir = None,
+    profile: Annotated[str, typer.Option(help="Scoring profile.")] = "default",
+    device: Device = "auto",
+    out: OutJson = None,
+    quiet: Quiet = False,
+) -> None:
+    """Measure how far tqcheck agrees with human MQM annotations."""
+    from tqcheck.cli.progress import counting_bar
+    from tqcheck.evaluation.figures import figures, finite, run_checker
+    from tqcheck.output.tables import print_figures
+
+    with exit_on_error():
+        mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only=target_only,
+                              model_free=model_free, profile=profile, models_dir=models_dir,
+                              device=device)
+        bar, advance = counting_bar(quiet, len(mqm), f"checking {len(mqm)} segments")
+        with bar:
+            results, signature = run_checker(mqm, opts, advance)
+        fig = finite(figures(mqm, [r.risk for r in results], results))
+    print_figures(f"tqcheck eval {mqm_file}", fig)
+    typer.echo(str(signature))
+    if out:
+        _write_json(out, signature, mqm_file, fig)
+
+
+def calibrate_command(
+    mqm_file: MQMFile,
+    name: Annotated[str, typer.Option("--name", help="Profile to write in configs/profiles/.")],
+    lang_pair: LangPair = None, limit: Limit = None, systems: Systems = None,
+    target_only: TargetOnly = False, model_free: ModelFree = False,
+    models_dir: ModelsDir = None,
+    base: Annotated[str, typer.Option(help="Profile to start from.")] = "default",
+    folds: Annotated[int, typer.Option(help="Cross-validation folds (by document).")] = 5,
+    device: Device = "auto",
+    out: OutJson = None,
+    quiet: Quiet = False,
+) -> None:
+    """Fit the risk weights to MQM judgments and write a profile for --profile NAME."""
+    from pathlib import Path
+
+    from tqcheck.cli.progress import counting_bar
+    from tqcheck.evaluation.calibrate import (
+        calibrate_run,
+        calibrated_profile,
+        check_profile_name,
+        span_grid,
+        write_profile,
+    )
+    from tqcheck.evaluation.figures import finite
+    from tqcheck.output.tables import print_figures
+
+    with exit_on_error():
+        mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only=target_only,
+                              model_free=model_free, profile=base, models_dir=models_dir,
+                              device=device)
+        note = (f"Fitted on {Path(mqm_file).name}, {len(mqm)} segments, "
+                f"{'model-free' if model_free else 'models'}.")
+        check_profile_name(name)  # before the work, not after it
+        passes = 1 if model_free else 3 + len(span_grid())  # at most; fewer if nothing moved
+        bar, advance = counting_bar(quiet, passes * len(mqm),
+                                    f"{passes} passes over {len(mqm)} segments")
+        with bar:
+            cal, signature = calibrate_run(mqm, opts, folds, advance)
+        path = write_profile(calibrated_profile(cal, name, base, note))
+    before, after = finite(cal.heldout_before), finite(cal.heldout_after)
+    print_figures(f"held-out documents, profile {base}", before)
+    print_figures(f"held-out documents, calibrated ({folds}-fold by document)", after)
+    if cal.spans:
+        f1 = finite(cal.span_heldout)
+        typer.echo(f"span thresholds {cal.spans}: held-out span F1 {f1['span_f1_before']} -> "
+                   f"{f1['span_f1_after']}")
+    typer.echo(f"wrote {path}")
+    if out:
+        _write_json(out, signature, mqm_file, {
+            "profile": str(path), "weights": cal.weights, "bias": cal.bias,
+            "spans": cal.spans, "span_heldout": finite(cal.span_heldout),
+            "before": before, "after": after})

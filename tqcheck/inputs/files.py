@@ -1,0 +1,113 @@
+"""What to read: input files found from the names a user gives (files, directories, stdin,
+or text already in memory), their formats, and the line-aligned sources paired with them."""
+
+from __future__ import annotations
+
+import fnmatch
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from tqcheck.errors import InputError
+
+FORMATS = ("auto", "text", "tsv", "jsonl")
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One input; `source` is its line-aligned original (plain text only).
+
+    `data` / `source_data` hold in-memory content (the library's `check_text`); otherwise
+    the paths are read, `-` being standard input.
+    """
+
+    path: str  # as the user named it
+    format: str
+    source: str | None = None
+    data: bytes | None = None
+    source_data: bytes | None = None
+
+    @property
+    def has_source(self) -> bool:
+        return self.source is not None or self.source_data is not None
+
+    @property
+    def size(self) -> int:
+        if self.data is not None:
+            return len(self.data)
+        return 0 if self.path == STDIN else Path(self.path).stat().st_size
+
+    @property
+    def rereadable(self) -> bool:
+        """False for standard input: it can be read once."""
+        return self.data is not None or self.path != STDIN
+
+    def open(self) -> BinaryIO:
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        return sys.stdin.buffer if self.path == STDIN else open(self.path, "rb")
+
+    def open_source(self) -> BinaryIO:
+        if self.source_data is not None:
+            return io.BytesIO(self.source_data)
+        if self.source is None:
+            raise ValueError(f"{self.path} has no source")
+        return open(self.source, "rb")
+
+    @classmethod
+    def in_memory(cls, name: str, text: str, source: str | None = None) -> InputFile:
+        def raw(s: str) -> bytes:  # undecodable bytes read with surrogateescape go back as is
+            return s.encode("utf-8", "surrogateescape")
+
+        return cls(name, "text", source="<source>" if source is not None else None,
+                   data=raw(text), source_data=raw(source) if source is not None else None)
+
+
+def format_of(path: str, fmt: str) -> str:
+    if fmt != "auto":
+        return fmt
+    suffix = Path(path).suffix.lower()
+    return {".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(suffix, "text")
+
+
+def discover(inputs: list[str], glob: str | None = None, fmt: str = "auto",
+             source: str | None = None) -> list[InputFile]:
+    """The files to read, in a stable order: files as given, directories recursively.
+
+    With `source`, a plain-text input file is paired with that file, and an input directory
+    with the file at the same relative path under the source directory.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"unknown input format {fmt!r}; use one of {', '.join(FORMATS)}")
+    found: list[InputFile] = []
+    seen: set[str] = set()
+    src = Path(source) if source else None
+    for name in inputs:
+        if name == STDIN:
+            found.append(InputFile(STDIN, "text" if fmt == "auto" else fmt,
+                                   str(src) if src else None))
+            continue
+        p = Path(name)
+        if p.is_dir():
+            for f in sorted(x for x in p.rglob("*") if x.is_file()):
+                rel = f.relative_to(p)
+                if glob and not fnmatch.fnmatch(rel.as_posix(), glob) \
+                        and not fnmatch.fnmatch(f.name, glob):
+                    continue
+                if str(f) not in seen:
+                    seen.add(str(f))
+                    found.append(InputFile(str(f), format_of(str(f), fmt),
+                                           str(src / rel) if src else None))
+        elif p.is_file():
+            if str(p) not in seen:
+                seen.add(str(p))
+                found.append(InputFile(str(p), format_of(str(p), fmt), str(src) if src else None))
+        else:
+            raise InputError(f"{name}: no such file or directory")
+    if src is not None and any(f.format != "text" for f in found):
+        raise InputError("--source pairs plain-text files only; TSV and JSONL inputs carry "
+                         "their source in a `source` column")
+    return found

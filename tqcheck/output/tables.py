@@ -1,0 +1,64 @@
+"""Tables for a terminal (rich): a run's summary and evaluation figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def print_summary(s: dict[str, Any]) -> None:
+    """`tqcheck summary`: counts, the risk distribution, the slowest files, problems."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    console.print(f"[bold]{s['database']}[/bold]: {s['segments']} segments in "
+                  f"{s['files']['done']}/{s['files']['total']} finished files; "
+                  f"{s['flagged_segments']} flagged")
+    cats = Table(title="flags by category", show_header=True)
+    for col in ("category", "Major", "Minor"):
+        cats.add_column(col, justify="left" if col == "category" else "right")
+    for cat, sev in sorted(s["flags_by_category"].items()):
+        cats.add_row(cat, str(sev.get("Major", 0)), str(sev.get("Minor", 0)))
+    console.print(cats)
+    risk = s["risk"]
+    console.print(f"risk: mean {risk['mean']}, median {risk['p50']}, p90 {risk['p90']}, "
+                  f"p99 {risk['p99']}")
+    top = max(risk["histogram"].values() or [1]) or 1
+    for band, n in risk["histogram"].items():
+        console.print(f"  {band}  {'█' * round(30 * n / top):<30} {n}", markup=False)
+    slow = Table(title="slowest files", show_header=True)
+    for col in ("file", "segments", "seconds", "segments/s"):
+        slow.add_column(col, justify="left" if col == "file" else "right")
+    for f in s["slowest_files"]:
+        slow.add_row(f["path"], str(f["segments"]), str(f["seconds"]), str(f["segments_per_s"]))
+    console.print(slow)
+    if s["problems"]:
+        console.print(f"{len(s['problems'])} input problems:")
+        for p in s["problems"][:20]:
+            console.print(f"  {p['path']}:{p['line']}: {p['message']}", markup=False)
+    if s["signature"]:
+        console.print(s["signature"], style="dim", markup=False)
+
+
+def print_figures(title: str, fig: dict[str, Any]) -> None:
+    """`tqcheck eval` and `calibrate`: agreement figures, one row each."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_header=True)
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    seg, sys_, binary = fig["segment"], fig["system"], fig["binary"]
+    rows = [("system-segments", fig["n_segments"]), ("mean MQM", fig["mean_mqm"]),
+            ("segment Pearson", seg["pearson"]), ("segment Spearman", seg["spearman"]),
+            ("segment Kendall tau-b", seg["kendall_tau_b"]), ("segment acc-t", seg["acc_t"]),
+            ("system pairwise accuracy", sys_["pairwise_accuracy"]),
+            (f"bad (MQM < {binary['threshold_mqm']:g}) AUROC", binary["auroc"]),
+            ("bad precision", binary["precision"]),
+            ("bad recall", binary["recall"]), ("bad F1", binary["f1"])]
+    for name, span in fig.get("span", {}).items():
+        rows.append((f"span F1 {name}", span["f1"]))
+    for name, value in rows:
+        shown = f"{value:.4f}" if isinstance(value, float) else str(value)
+        table.add_row(name, shown)
+    Console().print(table)

@@ -1,0 +1,61 @@
+"""A backend whose translations and token scores a test chooses, so that every expected
+flag and offset is known in advance; and a factory serving such backends."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from tqcheck.check.align import words
+from tqcheck.translate.base import CacheStats
+from tqcheck.types import TokenScores
+
+
+class FakeBackend:
+    """Returns chosen translations (identity otherwise) and word-level forced-decoding
+    scores: every word has log-prob 0 except those in `surprising`, which get -gap."""
+
+    backend_id = "fake"
+
+    def __init__(self, pair: str, translations: Mapping[str, str] | None = None,
+                 surprising: Mapping[str, float] | None = None) -> None:
+        self.pair = pair
+        self.model = "fake"
+        self.translations = dict(translations or {})
+        self.surprising = dict(surprising or {})
+        self.calls: list[list[str]] = []  # the texts of each translate call
+        self.score_calls: list[list[tuple[str, str]]] = []
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        self.calls.append(list(texts))
+        return [self.translations.get(t, t) for t in texts]
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(words(t)) + 1 for t in texts]
+
+    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenScores]:
+        self.score_calls.append(list(zip(sources, targets, strict=True)))
+        out = []
+        for tgt in targets:
+            ws = words(tgt)
+            lps = tuple(-self.surprising.get(w.text, 0.0) for w in ws)
+            out.append(TokenScores(
+                tokens=tuple(w.text for w in ws), logprobs=lps,
+                best_tokens=tuple(w.text for w in ws), best_logprobs=tuple(0.0 for _ in ws),
+                offsets=tuple((w.start, w.end) for w in ws)))
+        return out
+
+
+class FakeFactory:
+    """A BackendFactory: the given backends by pair, identity backends for any other pair."""
+
+    backend_id = "fake"
+
+    def __init__(self, backends: Mapping[str, FakeBackend] | None = None) -> None:
+        self.made: dict[str, FakeBackend] = dict(backends or {})
+
+    def __call__(self, pair: str) -> FakeBackend:
+        return self.made.setdefault(pair, FakeBackend(pair))
+
+    @property
+    def cache_stats(self) -> CacheStats:
+        return CacheStats()
