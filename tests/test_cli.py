@@ -160,6 +160,7 @@ def test_source_aware_check_runs_on_tiny_models(tmp_path, tiny_models_dir):
     assert "mode:source|lang:fr-en|pivots:fr" in data["signature"]
 
 
+@pytest.mark.slow
 def test_pathological_inputs_do_not_crash(tmp_path, tiny_models_dir):
     f = tmp_path / "odd.txt"
     long_line = " ".join(["word"] * 20_000)  # 100 000 characters, no sentence end

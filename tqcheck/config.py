@@ -54,6 +54,16 @@ def _parsed(path: Path) -> dict[str, Any]:
     return read_toml(path)
 
 
+def config_table(cls: type[T], name: str, table: str) -> T:
+    """The table `[table]` of the configuration file `name`, read into `cls` (once)."""
+    return _table(cls, config_dir() / name, table)
+
+
+@cache
+def _table(cls: type[T], path: Path, table: str) -> T:
+    return typed_table(cls, _parsed(path).get(table), f"{path}: [{table}]")
+
+
 def typed_table(cls: type[T], table: Any, where: str) -> T:
     """Build the frozen dataclass `cls` from a TOML table: every field present with its
     type (int, float, bool, str, or a tuple of one of them), no key it does not know."""

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
 from tqcheck.batch.rundb import RunDB
 from tqcheck.check.checker import Checker, CheckOptions
-from tqcheck.config import config_dir, config_file, typed_table
+from tqcheck.config import config_table
 from tqcheck.errors import InputError
 from tqcheck.inputs.files import InputFile, discover
 from tqcheck.inputs.reader import Item, ReadOptions, input_settings, read_items
@@ -34,10 +33,8 @@ class ScoreSettings:
     chunk_segments: int  # segments checked (and committed) together
 
 
-@cache
 def score_settings() -> ScoreSettings:
-    return typed_table(ScoreSettings, config_file("score.toml").get("score"),
-                       f"{config_dir() / 'score.toml'}: [score]")
+    return config_table(ScoreSettings, "score.toml", "score")
 
 
 @dataclass(frozen=True)

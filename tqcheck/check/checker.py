@@ -21,7 +21,7 @@ from tqcheck.check.rules.language import untranslated_flags
 from tqcheck.check.spans import roundtrip_flags, source_flags
 from tqcheck.errors import InputError
 from tqcheck.inputs.segment import clean_for_model
-from tqcheck.metrics.consistency import agreement_metrics
+from tqcheck.metrics.agreement import agreement_metrics
 from tqcheck.metrics.likelihood import surprisal
 from tqcheck.signature import Signature
 from tqcheck.translate.base import Backend, BackendFactory, BackendSettings

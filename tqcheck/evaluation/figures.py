@@ -12,14 +12,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
 
 from tqcheck.batch.runner import score_settings
 from tqcheck.check.checker import Checker, CheckOptions
-from tqcheck.config import config_dir, config_file, typed_table
+from tqcheck.config import config_table
 from tqcheck.evaluation.mqm import MQMSegment, mqm_settings
 from tqcheck.evaluation.stats import (
     auroc,
@@ -46,10 +45,8 @@ class DetectionSettings:
     risk_threshold: float  # a segment at least this risky is predicted bad
 
 
-@cache
 def detection_settings() -> DetectionSettings:
-    return typed_table(DetectionSettings, config_file("evaluation.toml").get("detection"),
-                       f"{config_dir() / 'evaluation.toml'}: [detection]")
+    return config_table(DetectionSettings, "evaluation.toml", "detection")
 
 
 @dataclass(frozen=True)

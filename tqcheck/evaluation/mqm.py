@@ -13,10 +13,9 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
-from tqcheck.config import config_dir, config_file, typed_table
+from tqcheck.config import config_table
 from tqcheck.errors import InputError
 from tqcheck.types import Span
 
@@ -34,10 +33,8 @@ class MQMSettings:
     bad_below: float
 
 
-@cache
 def mqm_settings() -> MQMSettings:
-    return typed_table(MQMSettings, config_file("evaluation.toml").get("mqm"),
-                       f"{config_dir() / 'evaluation.toml'}: [mqm]")
+    return config_table(MQMSettings, "evaluation.toml", "mqm")
 SEG_ID_COLUMNS = ("seg_id", "globalSegId", "docSegId")
 REQUIRED = ("system", "doc", "rater", "source", "target", "category", "severity")
 

@@ -17,10 +17,9 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
-from functools import cache
 from typing import BinaryIO
 
-from tqcheck.config import config_dir, config_file, typed_table
+from tqcheck.config import config_table
 from tqcheck.errors import InputError
 from tqcheck.inputs.files import InputFile
 from tqcheck.inputs.segment import pair_line, segment_line
@@ -44,10 +43,8 @@ class InputSettings:
     max_segment_chars: int  # longer sentences are cut at spaces (and the segment says so)
 
 
-@cache
 def input_settings() -> InputSettings:
-    return typed_table(InputSettings, config_file("input.toml").get("input"),
-                       f"{config_dir() / 'input.toml'}: [input]")
+    return config_table(InputSettings, "input.toml", "input")
 
 
 @dataclass(frozen=True)

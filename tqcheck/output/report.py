@@ -12,12 +12,11 @@ import base64
 import hashlib
 import html
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from tqcheck import __version__
 from tqcheck.batch.rundb import RunDB
-from tqcheck.config import config_dir, config_file, typed_table
+from tqcheck.config import config_table
 from tqcheck.output.text import severity_runs, word_diff
 from tqcheck.review.decisions import Review
 from tqcheck.types import SegmentResult, Side
@@ -70,10 +69,8 @@ class ReportSettings:
     max_segments: int  # flagged segments shown, worst first
 
 
-@cache
 def report_settings() -> ReportSettings:
-    return typed_table(ReportSettings, config_file("score.toml").get("report"),
-                       f"{config_dir() / 'score.toml'}: [report]")
+    return config_table(ReportSettings, "score.toml", "report")
 
 
 def _highlight(r: SegmentResult, side: Side = "target") -> str:

@@ -37,7 +37,7 @@ def untranslated_flags(target: str, source: str, supported: set[str],
             w = Word(target[last.start:w.end], last.start, w.end)
         n = len(w.text.split())
         flags.append(Flag(w.start, w.end, "Accuracy/Untranslated text",
-                          "Major" if n >= 2 else "Minor",
+                          "Major" if n >= profile.spans.major_words else "Minor",
                           f"{w.text!r} is copied from the source, not translated",
                           signal="rules"))
     return flags

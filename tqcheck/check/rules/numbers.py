@@ -58,24 +58,27 @@ def numbers(text: str) -> list[tuple[str, int, int]]:
     return sorted(found, key=lambda n: n[1])
 
 
+def _unmatched(text: str, nums: list[tuple[str, int, int]],
+               other: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
+    """Spans of `text`'s numbers written in digits that `other` does not have (as often)."""
+    left = Counter(n for n, _, _ in other)
+    out = []
+    for n, start, end in nums:
+        if left[n] > 0:
+            left[n] -= 1
+        elif any(c.isdigit() for c in text[start:end]):
+            out.append((start, end))
+    return out
+
+
 def number_flags(target: str, source: str) -> list[Flag]:
     """Numbers in the target that the source lacks, and source numbers the target lacks."""
     t_nums, s_nums = numbers(target), numbers(source)
-    flags: list[Flag] = []
-    s_left = Counter(n for n, _, _ in s_nums)
-    for n, start, end in t_nums:
-        if s_left[n] > 0:
-            s_left[n] -= 1
-        elif any(c.isdigit() for c in target[start:end]):
-            flags.append(Flag(start, end, "Accuracy/Number", "Major",
-                              f"number {target[start:end]} does not appear in the source",
-                              signal="rules"))
-    t_left = Counter(n for n, _, _ in t_nums)
-    for n, start, end in s_nums:
-        if t_left[n] > 0:
-            t_left[n] -= 1
-        elif any(c.isdigit() for c in source[start:end]):
-            flags.append(Flag(start, end, "Accuracy/Number", "Major",
-                              f"source number {source[start:end]} is missing from the "
-                              "translation", side="source", signal="rules"))
+    flags = [Flag(a, b, "Accuracy/Number", "Major",
+                  f"number {target[a:b]} does not appear in the source", signal="rules")
+             for a, b in _unmatched(target, t_nums, s_nums)]
+    flags += [Flag(a, b, "Accuracy/Number", "Major",
+                   f"source number {source[a:b]} is missing from the translation",
+                   side="source", signal="rules")
+              for a, b in _unmatched(source, s_nums, t_nums)]
     return flags
