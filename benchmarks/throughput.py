@@ -196,7 +196,7 @@ def raw_ct2(sentences: list[str], max_new: int, cache_dir: Path, dec: Any) -> tu
 def tqcheck_run(inputs: Path, db: Path, backend: str, cache_dir: Path) -> tuple[float, dict]:
     """score_corpus with models loaded beforehand (a warm-up sentence, not cached)."""
     from tqcheck.batch.runner import ScoreOptions, score_corpus
-    from tqcheck.check.checker import CheckOptions
+    from tqcheck.check.options import CheckOptions
     from tqcheck.translate.base import BackendSettings
     from tqcheck.translate.factory import ModelFactory
     from tqcheck.translate.registry import load_registry

@@ -18,7 +18,7 @@ from pathlib import Path
 from tqcheck.batch.records import SegmentKey
 from tqcheck.batch.rundb import RunDB
 from tqcheck.batch.runner import ScoreOptions, score_corpus
-from tqcheck.check.checker import CheckOptions
+from tqcheck.check.options import CheckOptions
 from tqcheck.output.report import write_report
 from tqcheck.review.app import ReviewApp
 from tqcheck.review.decisions import Review

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from tqcheck.batch.records import SegmentKey
 from tqcheck.batch.rundb import RunDB
 from tqcheck.batch.runner import ScoreOptions, score_corpus
-from tqcheck.check.checker import CheckOptions
+from tqcheck.check.options import CheckOptions
 from tqcheck.cli import app
 from tqcheck.errors import InputError
 from tqcheck.output.corrected import write_corrected

@@ -17,7 +17,7 @@ import pytest
 
 from tqcheck.batch.rundb import RunDB
 from tqcheck.batch.runner import ScoreOptions, score_corpus
-from tqcheck.check.checker import CheckOptions
+from tqcheck.check.options import CheckOptions
 from tqcheck.errors import InputError
 from tqcheck.output.export import export_run
 from tqcheck.testing.fake import FakeBackend, FakeFactory
@@ -164,7 +164,7 @@ def test_resume_refuses_changed_input_and_settings(tmp_path: Path) -> None:
 KILL_SCRIPT = """
 import sys, time
 from tqcheck.batch.runner import ScoreOptions, score_corpus
-from tqcheck.check.checker import CheckOptions
+from tqcheck.check.options import CheckOptions
 from tqcheck.testing.fake import FakeBackend, FakeFactory
 
 class Slow(FakeBackend):

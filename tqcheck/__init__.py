@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from tqcheck.check.checker import Checker, CheckOptions
+    from tqcheck.check.checker import Checker
     from tqcheck.check.document import check_file, check_text
+    from tqcheck.check.options import CheckOptions
 
 __all__ = ["CheckOptions", "Checker", "__version__", "check_file", "check_text"]
-_LAZY = {"Checker": "tqcheck.check.checker", "CheckOptions": "tqcheck.check.checker",
+_LAZY = {"Checker": "tqcheck.check.checker", "CheckOptions": "tqcheck.check.options",
          "check_file": "tqcheck.check.document", "check_text": "tqcheck.check.document"}
 
 

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tqcheck.batch.rundb import RunDB
-from tqcheck.check.checker import Checker, CheckOptions
+from tqcheck.check.checker import Checker
+from tqcheck.check.options import CheckOptions
 from tqcheck.config import config_table
 from tqcheck.errors import InputError
-from tqcheck.inputs.files import InputFile, discover
+from tqcheck.inputs.files import AUTO, InputFile, discover
 from tqcheck.inputs.reader import Item, ReadOptions, input_settings, read_items
 from tqcheck.translate.base import BackendFactory
 from tqcheck.types import Problem
@@ -40,7 +41,7 @@ def score_settings() -> ScoreSettings:
 @dataclass(frozen=True)
 class ScoreOptions:
     check: CheckOptions = field(default_factory=CheckOptions)
-    fmt: str = "auto"
+    fmt: str = AUTO
     glob: str | None = None
     source: str | None = None  # line-aligned original(s) of plain-text inputs
     chunk_segments: int | None = None  # default from configs/score.toml

@@ -10,10 +10,11 @@ given the source.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from tqcheck import __version__
 from tqcheck.check.align import word_gaps, words
+from tqcheck.check.options import CheckOptions
 from tqcheck.check.profile import Profile, load_profile
 from tqcheck.check.risk import risk
 from tqcheck.check.rules import rule_flags, rule_versions
@@ -24,24 +25,9 @@ from tqcheck.inputs.segment import clean_for_model
 from tqcheck.metrics.agreement import agreement_metrics
 from tqcheck.metrics.likelihood import surprisal
 from tqcheck.signature import Signature
-from tqcheck.translate.base import Backend, BackendFactory, BackendSettings
+from tqcheck.translate.base import Backend, BackendFactory
 from tqcheck.translate.registry import load_registry
 from tqcheck.types import CheckResult, Flag, Segment, SegmentResult, TokenScores
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    """Everything that changes results; also the source of the signature."""
-
-    lang: str = "en"
-    src_lang: str | None = None
-    pivots: tuple[str, ...] = ()  # empty: the configured default for `lang`
-    profile: str = "default"
-    models_dir: str | None = None
-    backend: BackendSettings = field(default_factory=BackendSettings)
-    language_id: bool = True  # whole-segment language identification (lingua)
-    model_free: bool = False  # rules and sentence similarity only: no translation model
-    similarity: bool = True  # USE similarity of source and text, when there is a source
 
 
 class Checker:

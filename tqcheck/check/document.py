@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from tqcheck.check.checker import Checker, CheckOptions
+from tqcheck.check.checker import Checker
+from tqcheck.check.options import CheckOptions
 from tqcheck.errors import InputError
-from tqcheck.inputs.files import STDIN, InputFile, discover
+from tqcheck.inputs.files import AUTO, STDIN, InputFile, discover
 from tqcheck.inputs.reader import ReadOptions, input_settings, read_items
 from tqcheck.translate.base import BackendFactory
 from tqcheck.types import CheckResult, Problem, Segment
@@ -48,7 +49,7 @@ def check_input(f: InputFile, options: CheckOptions, factory: BackendFactory | N
 
 
 def check_file(path: str, options: CheckOptions, source: str | None = None,
-               fmt: str = "auto", factory: BackendFactory | None = None,
+               fmt: str = AUTO, factory: BackendFactory | None = None,
                on_stage: Callable[[str], None] | None = None,
                report: Callable[[Problem], None] | None = None) -> CheckResult:
     """Check one file (`-` for stdin), optionally with its line-aligned source file."""

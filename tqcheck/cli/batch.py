@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from tqcheck.check.options import CheckOptions
 from tqcheck.cli.common import (
     Device,
     Lang,
@@ -19,6 +20,8 @@ from tqcheck.cli.common import (
     exit_on_error,
     fail,
 )
+from tqcheck.inputs.files import AUTO
+from tqcheck.translate.base import BackendSettings
 
 
 def score_command(
@@ -29,28 +32,30 @@ def score_command(
     source: Annotated[str | None, typer.Option(
         "--source", "-s", help="Line-aligned original of a text input (a file), or a "
         "directory mirroring input directories.")] = None,
-    lang: Lang = "en",
+    lang: Lang = CheckOptions.lang,
     src_lang: SrcLang = None,
     pivot: Pivots = None,
     input_format: Annotated[str, typer.Option(
         "--input-format", help="auto (by extension: .tsv, .jsonl, else text), text, tsv, "
-        "jsonl.")] = "auto",
+        "jsonl.")] = AUTO,
     glob: Annotated[str | None, typer.Option(
         "--glob", help="Only files in directories matching this pattern, e.g. '*.txt'.")
     ] = None,
-    backend: Annotated[str, typer.Option(help="torch or ct2 (CTranslate2).")] = "torch",
+    backend: Annotated[str, typer.Option(help="torch or ct2 (CTranslate2).")
+                       ] = BackendSettings.kind,
     compute_type: Annotated[str, typer.Option(
         "--compute-type", help="ct2: int8 (CPU default), int8_float16 (GPU default), "
-        "float16, float32.")] = "auto",
-    threads: Annotated[int, typer.Option(help="CPU threads; 0 = all cores.")] = 0,
+        "float16, float32.")] = BackendSettings.compute_type,
+    threads: Annotated[int, typer.Option(help="CPU threads; 0 = all cores.")
+                       ] = BackendSettings.threads,
     cache_dir: Annotated[str | None, typer.Option(
         "--cache-dir", envvar="TQCHECK_CACHE_DIR",
         help="Translation cache directory (default: the user cache directory).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")
                         ] = False,
     models_dir: ModelsDir = None,
-    profile: Profile = "default",
-    device: Device = "auto",
+    profile: Profile = CheckOptions.profile,
+    device: Device = BackendSettings.device,
     model_free: ModelFree = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q",
                                         help="Plain log lines instead of a progress bar.")
@@ -58,9 +63,7 @@ def score_command(
 ) -> None:
     """Score a corpus into a run database; rerun the same command to resume."""
     from tqcheck.batch.runner import ScoreOptions, score_corpus
-    from tqcheck.check.checker import CheckOptions
     from tqcheck.cli.progress import ScoreProgress
-    from tqcheck.translate.base import BackendSettings
 
     opts = ScoreOptions(
         check=CheckOptions(lang=lang, src_lang=src_lang, pivots=tuple(pivot or ()),

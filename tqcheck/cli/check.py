@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from tqcheck.check.options import CheckOptions
 from tqcheck.cli.common import (
     EXIT_FLAGGED,
     Device,
@@ -21,6 +22,7 @@ from tqcheck.cli.common import (
     exit_on_error,
     fail,
 )
+from tqcheck.translate.base import BackendSettings
 
 
 class Format(StrEnum):
@@ -41,15 +43,15 @@ def check_command(
     source: Annotated[str | None, typer.Option(
         "--source", "-s", help="Original text, line-aligned with FILE (same non-empty lines).")
     ] = None,
-    lang: Lang = "en",
+    lang: Lang = CheckOptions.lang,
     src_lang: SrcLang = None,
     pivot: Pivots = None,
     models_dir: ModelsDir = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     fail_on: Annotated[FailOn, typer.Option(
         "--fail-on", help="Exit 1 when a flag is at least this severe.")] = FailOn.major,
-    profile: Profile = "default",
-    device: Device = "auto",
+    profile: Profile = CheckOptions.profile,
+    device: Device = BackendSettings.device,
     model_free: ModelFree = False,
     quiet: Quiet = False,
     review: Annotated[bool, typer.Option(
@@ -63,11 +65,9 @@ def check_command(
     A line that cannot be read (invalid UTF-8, too long) is reported on stderr and skipped;
     the rest is checked.
     """
-    from tqcheck.check.checker import CheckOptions
     from tqcheck.check.document import check_file
     from tqcheck.check.risk import at_or_above
     from tqcheck.output.render import render
-    from tqcheck.translate.base import BackendSettings
 
     if source is not None and not src_lang:
         raise fail("--source needs --src-lang (the language of the source text)")
@@ -88,7 +88,8 @@ def check_command(
         raise typer.Exit(EXIT_FLAGGED)
 
 
-def _check_and_review(file: str, source: str | None, opts, db: str, quiet: bool) -> None:
+def _check_and_review(file: str, source: str | None, opts: CheckOptions, db: str,
+                      quiet: bool) -> None:
     """`check --review`: score the file into a run database, then open the review app."""
     from tqcheck.batch.runner import ScoreOptions, score_corpus
     from tqcheck.cli.progress import ScoreProgress

@@ -7,7 +7,9 @@ from typing import Annotated, Any
 import typer
 
 from tqcheck import __version__
+from tqcheck.check.options import CheckOptions
 from tqcheck.cli.common import Device, ModelFree, ModelsDir, Quiet, exit_on_error, fail
+from tqcheck.translate.base import BackendSettings
 
 MQMFile = Annotated[str, typer.Argument(help="MQM TSV (WMT format).")]
 LangPair = Annotated[str | None, typer.Option(
@@ -50,8 +52,8 @@ def eval_command(
     lang_pair: LangPair = None, limit: Limit = None, systems: Systems = None,
     target_only: TargetOnly = False, model_free: ModelFree = False,
     models_dir: ModelsDir = None,
-    profile: Annotated[str, typer.Option(help="Scoring profile.")] = "default",
-    device: Device = "auto",
+    profile: Annotated[str, typer.Option(help="Scoring profile.")] = CheckOptions.profile,
+    device: Device = BackendSettings.device,
     out: OutJson = None,
     quiet: Quiet = False,
 ) -> None:
@@ -80,9 +82,9 @@ def calibrate_command(
     lang_pair: LangPair = None, limit: Limit = None, systems: Systems = None,
     target_only: TargetOnly = False, model_free: ModelFree = False,
     models_dir: ModelsDir = None,
-    base: Annotated[str, typer.Option(help="Profile to start from.")] = "default",
+    base: Annotated[str, typer.Option(help="Profile to start from.")] = CheckOptions.profile,
     folds: Annotated[int, typer.Option(help="Cross-validation folds (by document).")] = 5,
-    device: Device = "auto",
+    device: Device = BackendSettings.device,
     out: OutJson = None,
     quiet: Quiet = False,
 ) -> None:

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from tqcheck.batch.runner import score_settings
-from tqcheck.check.checker import Checker, CheckOptions
+from tqcheck.check.checker import Checker
+from tqcheck.check.options import CheckOptions
 from tqcheck.config import config_table
 from tqcheck.evaluation.mqm import MQMSegment, mqm_settings
 from tqcheck.evaluation.stats import (
@@ -55,9 +56,9 @@ class EvalOptions:
     lang: str
     target_only: bool = False
     model_free: bool = False
-    profile: str = "default"
+    profile: str = CheckOptions.profile
     models_dir: str | None = None
-    device: str = "auto"
+    device: str = BackendSettings.device
 
     def check_options(self) -> CheckOptions:
         return CheckOptions(lang=self.lang, src_lang=None if self.target_only else self.src_lang,

@@ -12,7 +12,8 @@ from typing import BinaryIO
 
 from tqcheck.errors import InputError
 
-FORMATS = ("auto", "text", "tsv", "jsonl")
+AUTO = "auto"  # the format by the file's extension: .tsv, .jsonl/.ndjson, else text
+FORMATS = (AUTO, "text", "tsv", "jsonl")
 STDIN = "-"
 
 
@@ -67,13 +68,13 @@ class InputFile:
 
 
 def format_of(path: str, fmt: str) -> str:
-    if fmt != "auto":
+    if fmt != AUTO:
         return fmt
     suffix = Path(path).suffix.lower()
     return {".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(suffix, "text")
 
 
-def discover(inputs: list[str], glob: str | None = None, fmt: str = "auto",
+def discover(inputs: list[str], glob: str | None = None, fmt: str = AUTO,
              source: str | None = None) -> list[InputFile]:
     """The files to read, in a stable order: files as given, directories recursively.
 
@@ -87,7 +88,7 @@ def discover(inputs: list[str], glob: str | None = None, fmt: str = "auto",
     src = Path(source) if source else None
     for name in inputs:
         if name == STDIN:
-            found.append(InputFile(STDIN, "text" if fmt == "auto" else fmt,
+            found.append(InputFile(STDIN, "text" if fmt == AUTO else fmt,
                                    str(src) if src else None))
             continue
         p = Path(name)
