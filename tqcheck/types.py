@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal
 
 from tqcheck.check.signals import Signals
@@ -74,7 +74,10 @@ class Flag:
                              f"{self.severity!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in _FLAG_FIELDS}
+
+
+_FLAG_FIELDS = tuple(f.name for f in fields(Flag))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ earlier one, so two reviewers on the same database lose nothing.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -93,19 +94,24 @@ CREATE TABLE IF NOT EXISTS problems (
 );
 """
 
-# One pass over the segments in the order asked: the database gathers each segment's
-# back-translations, metrics and flags (with their order keys; `_rows` keeps floats exact).
+# One pass over the segments chosen (`{chosen}`: file_id, ordinal in the order asked, at
+# most as many as asked, so nothing is gathered for segments a LIMIT drops): the database
+# gathers each segment's back-translations, metrics and flags as JSON arrays, each row led
+# by its order key. Metric values go through quote(), whose text reads back as the same
+# double (JSON's own number formatting keeps 15 digits only).
 _RESULTS = """
 SELECT s.file_id, s.ordinal, f.path, s.doc, s.seg_id, s.text, s.source, s.start, s."end",
        s.line, s.notes, s.risk,
-       (SELECT tq_rows(b.rowid, b.kind, b.text) FROM backtranslations b
+       (SELECT json_group_array(json_array(b.rowid, b.kind, b.text)) FROM backtranslations b
         WHERE b.file_id = s.file_id AND b.ordinal = s.ordinal),
-       (SELECT tq_rows(m.rowid, m.name, m.value) FROM metrics m
+       (SELECT json_group_array(json_array(m.rowid, m.name, quote(m.value))) FROM metrics m
         WHERE m.file_id = s.file_id AND m.ordinal = s.ordinal),
-       (SELECT tq_rows(g.n, g.start, g."end", g.category, g.severity, g.message, g.suggestion,
-                       g.side, g.signal) FROM flags g
-        WHERE g.file_id = s.file_id AND g.ordinal = s.ordinal)
-FROM segments s JOIN files f ON f.id = s.file_id
+       (SELECT json_group_array(json_array(g.n, g.start, g."end", g.category, g.severity,
+                                           g.message, g.suggestion, g.side, g.signal))
+        FROM flags g WHERE g.file_id = s.file_id AND g.ordinal = s.ordinal)
+FROM ({chosen}) c JOIN segments s ON s.file_id = c.file_id AND s.ordinal = c.ordinal
+JOIN files f ON f.id = s.file_id
+ORDER BY {order}
 """
 
 _DECISION_COLUMNS = "id, file_id, ordinal, action, reviewer, at, before, after"
@@ -124,22 +130,14 @@ _CURRENT = f"""
 """
 
 
-class _Rows:
-    """SQLite aggregate: the rows it is fed, as JSON text (floats exact, through repr)."""
-
-    def __init__(self) -> None:
-        self.rows: list[tuple[Any, ...]] = []
-
-    def step(self, *values: Any) -> None:
-        self.rows.append(values)
-
-    def finalize(self) -> str:
-        return json.dumps(self.rows, ensure_ascii=False)
+def _real(quoted: str) -> float:
+    """A REAL as quote() wrote it (NaN is stored as NULL)."""
+    return math.nan if quoted == "NULL" else float(quoted)
 
 
-def _gathered(text: str | None) -> list[list[Any]]:
-    """The rows `tq_rows` gathered, in their order key (NULL: there were none)."""
-    return sorted(json.loads(text), key=lambda row: row[0]) if text else []
+def _gathered(text: str) -> list[list[Any]]:
+    """The rows a JSON aggregate gathered, in their order key."""
+    return sorted(json.loads(text), key=lambda row: row[0])
 
 
 def _decision(row: Sequence[Any]) -> Decision:
@@ -168,7 +166,6 @@ class RunDB:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.conn = sqlite3.connect(self.path, timeout=60)
-            self.conn.create_aggregate("tq_rows", -1, _Rows)  # type: ignore[arg-type]
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.executescript(_SCHEMA)
@@ -265,20 +262,22 @@ class RunDB:
                 worst_first: bool = False, limit: int | None = None,
                 only: SegmentKey | None = None) -> Iterator[StoredSegment]:
         """Stored segments, in input order (or worst first), streamed in one query."""
-        query, params = _RESULTS + " WHERE 1 = 1", []
+        conds, params = ["1 = 1"], []
         if min_risk is not None:
-            query += " AND s.risk >= ?"
+            conds.append("s.risk >= ?")
             params.append(min_risk)
         if flagged_only:
-            query += " AND s.n_flags > 0"
+            conds.append("s.n_flags > 0")
         if only is not None:
-            query += " AND s.file_id = ? AND s.ordinal = ?"
+            conds.append("s.file_id = ? AND s.ordinal = ?")
             params += [only.file_id, only.ordinal]
-        query += (" ORDER BY s.risk DESC, s.file_id, s.ordinal" if worst_first
-                  else " ORDER BY s.file_id, s.ordinal")
+        order = "s.risk DESC, s.file_id, s.ordinal" if worst_first else "s.file_id, s.ordinal"
+        chosen = (f"SELECT s.file_id, s.ordinal, s.risk FROM segments s "
+                  f"WHERE {' AND '.join(conds)} ORDER BY {order}")
         if limit is not None:
-            query += " LIMIT ?"
+            chosen += " LIMIT ?"
             params.append(limit)
+        query = _RESULTS.format(chosen=chosen, order=order.replace("s.", "c."))
         for row in self.conn.cursor().execute(query, params):
             (file_id, ordinal, path, doc, seg_id, text, source, start, end, line, notes, risk,
              bts, mets, flags) = row
@@ -287,7 +286,7 @@ class RunDB:
             result = SegmentResult(
                 segment=seg, risk=risk,
                 backtranslations={kind: t for _, kind, t in _gathered(bts)},
-                signals=Signals.from_metrics({name: v for _, name, v in _gathered(mets)}),
+                signals=Signals.from_metrics({name: _real(v) for _, name, v in _gathered(mets)}),
                 flags=[Flag(start=a, end=b, category=cat, severity=sev, message=msg,
                             suggestion=sug, side=side, signal=sig)
                        for _, a, b, cat, sev, msg, sug, side, sig in _gathered(flags)])

@@ -8,6 +8,7 @@ and of the run database (docs/output.md) are written and read here and nowhere e
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import cache
 
 from tqcheck.errors import InputError
 
@@ -72,18 +73,11 @@ class Signals:
         groups: dict[tuple[str, str], dict[str, float]] = {}
         similarity = None
         for name, value in metrics.items():
-            parts = name.split(":")
-            if name == "similarity:source":
+            kind, key, metric = _parse_name(name)
+            if kind == "similarity":
                 similarity = value
-            elif len(parts) == 3 and parts[0] in AGREEMENT_METRICS and parts[1] == "roundtrip":
-                groups.setdefault(("roundtrip", parts[2]), {})[parts[0]] = value
-            elif len(parts) == 2 and parts[0] in AGREEMENT_METRICS and parts[1] in (
-                    "backtranslation", "pseudo_reference"):
-                groups.setdefault((parts[1], ""), {})[parts[0]] = value
-            elif len(parts) == 2 and parts[0] in SURPRISAL_METRICS:
-                groups.setdefault(("surprisal", parts[1]), {})[parts[0]] = value
             else:
-                raise InputError(f"unknown signal {name!r}: written by another tqcheck version?")
+                groups.setdefault((kind, key), {})[metric] = value
         out = cls(similarity=similarity)
         for (kind, key), values in groups.items():
             try:
@@ -100,5 +94,22 @@ class Signals:
         return out
 
 
+@cache
+def _parse_name(name: str) -> tuple[str, str, str]:
+    """(kind, pivot or "", metric) of a flat signal name; an unknown name is an error."""
+    parts = name.split(":")
+    if name == "similarity:source":
+        return "similarity", "", ""
+    if len(parts) == 3 and parts[0] in AGREEMENT_METRICS and parts[1] == "roundtrip":
+        return "roundtrip", parts[2], parts[0]
+    if len(parts) == 2 and parts[0] in AGREEMENT_METRICS and parts[1] in (
+            "backtranslation", "pseudo_reference"):
+        return parts[1], "", parts[0]
+    if len(parts) == 2 and parts[0] in SURPRISAL_METRICS:
+        return "surprisal", parts[1], parts[0]
+    raise InputError(f"unknown signal {name!r}: written by another tqcheck version?")
+
+
 def _named(obj: Agreement | Surprisal, pattern: str) -> dict[str, float]:
-    return {pattern.format(f.name): getattr(obj, f.name) for f in fields(obj)}
+    names = AGREEMENT_METRICS if isinstance(obj, Agreement) else SURPRISAL_METRICS
+    return {pattern.format(name): getattr(obj, name) for name in names}
