@@ -104,6 +104,8 @@ def test_unsupported_pair_exits_2(tmp_path):
     (b"", "no text to check"),
     (b"  \n\t \n", "no text to check"),
     (b"\x00\x01\x02\x03binary" * 50, "binary file"),
+    (b"A text with one NUL\x00 byte.\n", "binary file (it contains NUL bytes"),
+    ("\ufeffUTF-16 text.\n".encode("utf-16-le"), "UTF-16 text; convert it to UTF-8"),
 ])
 def test_input_with_nothing_to_check_exits_2_with_a_message(tmp_path, content, message):
     f = tmp_path / "bad.txt"
@@ -164,13 +166,13 @@ def test_source_aware_check_runs_on_tiny_models(tmp_path, tiny_models_dir):
 def test_pathological_inputs_do_not_crash(tmp_path, tiny_models_dir):
     f = tmp_path / "odd.txt"
     long_line = " ".join(["word"] * 20_000)  # 100 000 characters, no sentence end
-    f.write_text("Bell\x07 and NUL\x00 here.\nقال المتحدث باسم الكرملين.\n" + long_line + "\n")
+    f.write_text("Bell\x07 and ESC\x1b here.\nقال المتحدث باسم الكرملين.\n" + long_line + "\n")
     res = run("check", str(f), "--models-dir", str(tiny_models_dir), "-f", "json", "-q",
               "--fail-on", "never")
     assert res.exit_code == 0, res.output
     segs = json.loads(res.stdout)["segments"]
     notes = [n for s in segs for n in s["notes"]]
-    assert any("U+0007" in n and "U+0000" in n for n in notes)
+    assert any("U+0007" in n and "U+001B" in n for n in notes)
     assert any(n.startswith("split: sentence of 99999 characters") for n in notes)
     assert any(n.startswith("truncated:") for n in notes)  # 1500 chars > 512 tokens
 

@@ -212,7 +212,8 @@ class Checker:
             flags += untranslated_flags(seg.text, seg.source, supported, prof)
         elif pivot_texts:  # target-only (model-free mode has no pivots)
             roundtrips = {p: r.backtranslations[f"roundtrip:{p}"] for p in pivot_texts}
-            # The most surprising word under any pivot's reverse model.
+            # A word's gap is the smallest over the pivots' reverse models: it is awkward only
+            # when every pivot finds it surprising.
             per_pivot = [word_gaps(ws, scores[p][i]) for p in pivot_texts]
             gaps = [min(col) for col in zip(*per_pivot, strict=True)] if per_pivot else []
             flags += roundtrip_flags(seg.text, roundtrips, gaps, o.lang, prof.spans)

@@ -18,20 +18,22 @@ from tqcheck.types import CheckResult, Problem, Segment
 def read_document(f: InputFile, options: CheckOptions,
                   report: Callable[[Problem], None] | None = None
                   ) -> tuple[list[Segment], list[Problem]]:
-    """The segments of one input and the problems met reading it (each also to `report`)."""
+    """The segments of one input and the problems met reading it; a skipped line is also
+    passed to `report` as it is met (a whole file skipped is the error raised instead)."""
     if f.has_source and not options.src_lang:
         raise InputError("a source text needs its language (--src-lang)")
     problems: list[Problem] = []
 
     def collect(p: Problem) -> None:
         problems.append(p)
-        if report is not None:
+        if report is not None and p.line:
             report(p)
 
     opts = ReadOptions(options.lang, options.src_lang, input_settings())
     segments = [item.segment for item in read_items(f, opts, collect)]
     if not segments:
-        why = "; ".join(str(p) for p in problems) or "the input is empty or only whitespace"
+        why = "; ".join(f"line {p.line}: {p.message}" if p.line else p.message
+                        for p in problems) or "the input is empty or only whitespace"
         raise InputError(f"{f.path}: no text to check ({why})")
     return segments, problems
 

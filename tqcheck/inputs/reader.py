@@ -25,12 +25,8 @@ from tqcheck.inputs.files import InputFile
 from tqcheck.inputs.segment import pair_line, segment_line
 from tqcheck.types import Problem, Segment
 
-SNIFF_BYTES = 8192  # how much of a file is looked at to tell text from binary
-# Control bytes (not tab, line feed, vertical tab, form feed, carriage return). A file whose
-# first SNIFF_BYTES hold a NUL and at least BINARY_SHARE of these is binary; a few stray ones
-# in text are kept, noted on their segment and replaced by spaces for the models.
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
-BINARY_SHARE = 0.05
+SNIFF_BYTES = 8192  # a NUL byte among the first this many bytes makes a file binary (as
+# for git and grep: binary formats with a textual header, such as safetensors, have one)
 
 Report = Callable[[Problem], None]
 
@@ -92,9 +88,8 @@ def _not_text(f: InputFile) -> str | None:
         head = fh.read(SNIFF_BYTES)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "UTF-16 text; convert it to UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)"
-    control = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    if b"\x00" in head and control >= BINARY_SHARE * len(head):
-        return "binary file (NUL and other control bytes)"
+    if b"\x00" in head:
+        return "binary file (it contains NUL bytes; UTF-16 text must be converted to UTF-8)"
     return None
 
 
