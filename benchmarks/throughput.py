@@ -210,9 +210,10 @@ def tqcheck_run(inputs: Path, db: Path, backend: str, cache_dir: Path) -> tuple[
     # The rule checkers load their own models (language identification, Harper) on first
     # use: outside the timing too, like the translation models.
     from tqcheck.check.profile import load_profile
-    from tqcheck.check.rules import rule_flags
+    from tqcheck.check.rules import RuleContext, rule_flags
 
-    rule_flags("A warm-up sentence for the rules.", None, "en", load_profile("default"))
+    rules = RuleContext.build(CheckOptions(lang="en"), load_profile("default"))
+    rule_flags("A warm-up sentence for the rules.", None, rules)
     opts = ScoreOptions(check=CheckOptions(lang="en", pivots=("fr",), models_dir=str(MODELS),
                                            backend=settings))
     t0 = time.perf_counter()

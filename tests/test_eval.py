@@ -157,3 +157,45 @@ def test_memo_backend_calls_the_model_once():
     assert memo.translate(["a"]) == ["b"]
     assert inner.calls == [["a", "c"]]
     assert memo.score(["x"], ["y z"]) == memo.score(["x"], ["y z"])
+
+
+NEWER = ("system\tdoc\tdoc_id\tseg_id\trater\tsource\ttarget\tcategory\tseverity\n"
+         "s1\td1\t1\t1\tr1\tsrc\tThe the <v>cat</v> sat.\tStyle/Unnatural or awkward\tMinor\n"
+         "s1\td1\t1\t1\tr1\tsrc\tThe the cat <v>sat</v>.\tLocale convention/Date format\tMinor\n"
+         "s1\td1\t1\t2\tr1\tsrc\t<v>The</v> dog ran.\tTerminology/Wrong term\tMajor\n"
+         "s1\td2\t2\t3\tr1\tsrc\tA bird sang.\tNo-error\tNo-error\n")
+
+
+def test_newer_mqm_categories_are_mapped_and_the_rest_reported(tmp_path):
+    from tqcheck.evaluation.mqm import tqcheck_category
+
+    assert tqcheck_category("Style/Unnatural or awkward") == "Style/Awkward"
+    assert tqcheck_category("terminology/wrong term") == "Accuracy/Mistranslation"
+    assert tqcheck_category("Accuracy/Source language fragment") == "Accuracy/Untranslated text"
+    assert tqcheck_category("Fluency/Register") is None
+    f = tmp_path / "mqm_generalMT2022_enen.3ratingsPerSegment.tsv"
+    f.write_text(NEWER, "utf-8")
+    clean = tmp_path / "clean.txt"
+    clean.write_text("The talks in Geneva ended on Monday.\nKyiv said the the plan failed.\n",
+                     "utf-8")
+    res = runner.invoke(app, ["eval", str(f), "--model-free", "-q", "--lang-pair", "en-en",
+                              "--clean", str(clean), "-o", str(tmp_path / "o.json")])
+    assert res.exit_code == 0, res.output
+    data = json.loads((tmp_path / "o.json").read_text())
+    assert data["unmapped_categories"] == {"Locale convention/Date format": 1}
+    awkward = data["span"]["Style/Awkward"]
+    assert awkward["gold_chars"] == 3  # "cat", through the mapping
+    assert data["span"]["Accuracy/Mistranslation"]["gold_chars"] == 3  # "The"
+    assert set(awkward) >= {"precision", "recall", "f1"}
+    assert data["clean"]["segments"] == 2 and data["clean"]["flags"] == 1  # "the the"
+    assert data["clean"]["flags_per_100"] == 50.0
+    assert data["clean"]["by_signal"] == {"rules:repetition": 50.0}
+    assert "unmapped MQM categories" in res.stdout and "clean text" in res.stdout
+
+
+def test_lang_pair_usage_errors_and_names_with_more_parts(tmp_path):
+    assert guess_lang_pair("mqm_generalMT2022_zhen.3ratingsPerSegment.tsv") == ("zh", "en")
+    assert guess_lang_pair("wmt_news_ende.tsv") == ("en", "de")  # "news" is no pair
+    res = runner.invoke(app, ["eval", str(mqm_file(tmp_path)), "--lang-pair", "zhen",
+                              "--model-free"])
+    assert res.exit_code == 2 and "use SRC-TGT" in res.stderr and "Traceback" not in res.output

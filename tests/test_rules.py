@@ -25,9 +25,26 @@ def test_equal_numbers_in_other_formats_are_not_flagged():
 
 
 def test_repetition_needs_adjacent_identical_words():
-    assert repetition_flags("He said that that was fine.") != []
+    assert repetition_flags("He said the the talks were fine.") != []
     assert repetition_flags("Talks, talks and more talks.") == []
     assert repetition_flags("Room 12 12 is free.") == []
+    # Doublings a language writes on purpose (configs/languages.toml), and doubled names.
+    assert repetition_flags("He said that that was fine.") == []
+    assert repetition_flags("Er sagt, dass es es weiß.", "de") == []
+    assert repetition_flags("They flew to Bora Bora.") == []
+
+
+def test_numbers_compare_values_across_scripts_words_and_units():
+    assert number_flags("Fourteen billion years passed.", "140亿年过去了。", "en", "zh") == []
+    assert number_flags("Vor 14 Milliarden Jahren.", "Fourteen billion years ago.", "de",
+                        "en") == []
+    assert number_flags("A quarter of a million species.", "25万种。", "en", "zh") == []
+    # A converted unit is the same quantity (200 feet = 61 m, rounded to 60).
+    assert number_flags("Die Eisberge waren 60 Meter hoch.", "The icebergs were 200 feet high.",
+                        "de", "en") == []
+    wrong = number_flags("It rose to 115 Fahrenheit.", "Il est monté à 155 degrés.", "en", "fr")
+    assert {(f.side, f.message.split()[-1]) for f in wrong} == {("target", "source"),
+                                                                 ("source", "translation")}
 
 
 def test_wrong_language_segment_is_flagged():
@@ -77,3 +94,93 @@ def test_foreign_script_runs_join_across_single_spaces():
     got = [text[f.start:f.end] for f in foreign_script_flags(text, "en")]
     assert got == ["你好 世界", "مرحبا", "日本"]
     assert foreign_script_flags("你好 世界", "zh") == []
+
+
+def _grammar(text: str, dialect: str = "any", words: tuple[str, ...] = (), source=None,
+             names: frozenset[str] = frozenset()):
+    from tqcheck.check.rules.grammar import GrammarSetup, grammar_flags
+
+    prof = load_profile()
+    setup = GrammarSetup(dialect, frozenset(prof.rules.grammar_kinds),
+                         frozenset(prof.rules.grammar_off), prof.rules.spelling_known_zipf,
+                         words)
+    return [(text[f.start:f.end], f.category, f.signal)
+            for f in grammar_flags(text, "en", setup, names, source)]
+
+
+def test_spelling_spares_names_acronyms_known_words_and_flags_garble():
+    from tqcheck.check.rules.grammar import document_names
+
+    doc = ["The envoy Steve Witkoff met Dmitry Peskov and UNHCR staff in Donbas.",
+           "Witkoff said the electron microscope was in Kyiv."]
+    names = document_names(doc)
+    assert "witkoff" in names
+    for text in doc:  # "Witkoff" starts the second sentence: a name of the document
+        assert _grammar(text, names=names) == []
+    assert _grammar("The talks were tjofat and useful.") == [
+        ("tjofat", "Fluency/Spelling", "grammar:SpellCheck")]
+
+
+def test_unknown_source_words_are_untranslated_not_misspelt():
+    got = _grammar("The pourparlers failed.", source="Les pourparlers ont échoué.")
+    assert got == [("pourparlers", "Accuracy/Untranslated text", "grammar:copied")]
+    # A capitalised word the source has is a name carried over.
+    assert _grammar("Tjofat said no.", source="Tjofat a dit non.") == []
+
+
+def test_dialects_and_the_users_dictionary():
+    both = "The colour of the centre. The color of the center."
+    assert _grammar(both) == []  # American and British spellings both accepted
+    british = [w for w, *_ in _grammar(both, dialect="gb")]
+    assert british == ["color", "center"]
+    assert [w for w, *_ in _grammar(both, dialect="us")] == ["colour", "centre"]
+    assert _grammar("The zorblat failed.")  # unknown word...
+    assert _grammar("The zorblat failed.", words=("zorblat",)) == []  # ...until the user adds it
+
+
+def test_user_dictionary_files_and_dialect_option(tmp_path):
+    from tqcheck.check.document import check_text
+    from tqcheck.check.options import CheckOptions
+    from tqcheck.errors import ConfigError
+
+    words = tmp_path / "words.txt"
+    words.write_text("# house names\nzorblat Quxville\n\n", "utf-8")
+    text = "The zorblat failed.\n"
+    base = CheckOptions(model_free=True, language_id=False)
+    flagged = check_text(text, base).segments[0].flags
+    assert any(f.category == "Fluency/Spelling" for f in flagged)
+    quiet = check_text(text, CheckOptions(model_free=True, language_id=False,
+                                          dictionaries=(str(words),)))
+    assert quiet.segments[0].flags == [] and quiet.signature["dict"].startswith("sha256:")
+    with pytest.raises(ConfigError, match="unknown dialect 'fr'"):
+        check_text(text, CheckOptions(model_free=True, dialect="fr"))
+    with pytest.raises(ConfigError, match=r"nope\.txt: cannot read dictionary"):
+        check_text(text, CheckOptions(model_free=True,
+                                      dictionaries=(str(tmp_path / "nope.txt"),)))
+
+
+def test_full_width_means_east_asian_width_not_curly_quotes():
+    from tqcheck.check.rules.punctuation import punctuation_flags
+
+    assert punctuation_flags("Sunday’s “round” was ‘hard’ — he said.", "en") == []
+    text = "He said，it was over。Really！"
+    assert [text[f.start:f.end] for f in punctuation_flags(text, "en")] == ["，", "。", "！"]
+    assert punctuation_flags("他说，结束了。", "zh") == []
+
+
+def test_seed_translationese_is_flagged_with_suggestions_and_little_else():
+    from conftest import SEED
+
+    from tqcheck.check.document import check_file
+    from tqcheck.check.options import CheckOptions
+
+    result = check_file(str(SEED), CheckOptions(model_free=True))
+    flags = [(r.excerpt(f), f) for r in result.segments for f in r.flags]
+    listed = [e for e, f in flags if f.signal.startswith("checklist:") and f.suggestion]
+    for calque in ("responsible source", "today (Monday)", "yesterday (Sunday)",
+                   "according to what was reported by", "He considered that",
+                   "For its part, the", "stated in a statement", "demanding Ukraine to",
+                   "the French Press Agency"):
+        assert any(e.startswith(calque) for e in listed), (calque, listed)
+    others = [(e, f.signal) for e, f in flags if not f.signal.startswith("checklist:")]
+    assert len(others) <= 3, others  # names and curly quotes raise nothing

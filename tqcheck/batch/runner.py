@@ -46,13 +46,15 @@ class ScoreOptions:
     source: str | None = None  # line-aligned original(s) of plain-text inputs
     chunk_segments: int | None = None  # default from configs/score.toml
 
-    def record(self, backend_id: str) -> dict[str, Any]:
-        """The settings a resumed run must share (those that change results)."""
+    def record(self, backend_id: str, rules: dict[str, str]) -> dict[str, Any]:
+        """The settings a resumed run must share (those that change results); `rules`: the
+        rules' signature fields (dialect, dictionary, checklists)."""
         c = self.check
         return {
             "lang": c.lang, "src_lang": c.src_lang, "pivots": list(c.pivots),
             "profile": c.profile, "model_free": c.model_free, "language_id": c.language_id,
             "similarity": c.similarity, "engine": "none" if c.model_free else backend_id,
+            "rules": rules,
         }
 
 
@@ -164,7 +166,7 @@ def score_corpus(inputs: list[str], db_path: str | Path, options: ScoreOptions,
     t_start = time.perf_counter()
     try:
         backend_id = checker.factory.backend_id if checker.factory is not None else "none"
-        db.bind_settings(options.record(backend_id))
+        db.bind_settings(options.record(backend_id, checker.rules.signature()))
         checker.load_models(with_source=check.src_lang is not None)  # fail before any work
         reading = ReadOptions(check.lang, check.src_lang, input_settings())
         progress.start(files, sum(f.size for f in files))

@@ -17,7 +17,8 @@ from tqcheck.check.align import word_gaps, words
 from tqcheck.check.options import CheckOptions
 from tqcheck.check.profile import Profile, load_profile
 from tqcheck.check.risk import risk
-from tqcheck.check.rules import rule_flags, rule_versions
+from tqcheck.check.rules import RuleContext, rule_flags
+from tqcheck.check.rules.grammar import document_names
 from tqcheck.check.rules.language import untranslated_flags
 from tqcheck.check.spans import roundtrip_flags, source_flags
 from tqcheck.errors import InputError
@@ -40,6 +41,7 @@ class Checker:
         self.registry = load_registry()
         # An explicit Profile (calibration tries variants) overrides options.profile.
         self.profile: Profile = profile or load_profile(options.profile)
+        self.rules = RuleContext.build(options, self.profile)
         if factory is None and not options.model_free:
             from tqcheck.translate.factory import ModelFactory
 
@@ -104,7 +106,7 @@ class Checker:
             from tqcheck.metrics.similarity import model_id
 
             sig.add("sim", model_id())
-        for key, value in rule_versions(self.profile, o.lang, o.language_id).items():
+        for key, value in self.rules.signature().items():
             sig.add(key, value)
         sig.add("profile", f"{self.profile.name}@{self.profile.fingerprint()}")
         sig.add("version", __version__)
@@ -189,16 +191,18 @@ class Checker:
             self._source_used = True
 
         self.on_stage("finding spans")
+        names = document_names(s.text for s in segments)
         for i, r in enumerate(results):
             r.flags = self._flags(r, pivot_texts, scores, i, pseudo_refs[i], src_scores[i],
-                                  rev_scores[i])
+                                  rev_scores[i], names)
             r.risk = risk(r.signals, r.flags, self.profile.risk, len(r.segment.text.split()))
         return CheckResult(signature=self.signature(), segments=results,
                            tqcheck_version=__version__, input_name=input_name)
 
     def _flags(self, r: SegmentResult, pivot_texts: dict[str, list[str]],
                scores: dict[str, list[TokenScores]], i: int, pseudo_ref: str | None,
-               src_score: TokenScores | None, rev_score: TokenScores | None) -> list[Flag]:
+               src_score: TokenScores | None, rev_score: TokenScores | None,
+               names: frozenset[str]) -> list[Flag]:
         o, seg, prof = self.options, r.segment, self.profile
         ws = words(seg.text)
         flags: list[Flag] = []
@@ -217,10 +221,21 @@ class Checker:
             per_pivot = [word_gaps(ws, scores[p][i]) for p in pivot_texts]
             gaps = [min(col) for col in zip(*per_pivot, strict=True)] if per_pivot else []
             flags += roundtrip_flags(seg.text, roundtrips, gaps, o.lang, prof.spans)
-        flags += rule_flags(seg.text, seg.source, o.lang, prof, o.language_id)
-        # Spans already explained as copied source text are not also mistranslations.
+        flags += rule_flags(seg.text, seg.source, self.rules, names)
+        # Spans already explained as copied source text are not also mistranslations, nor
+        # again as a part of a longer copied stretch.
         copied = [f for f in flags if f.category == "Accuracy/Untranslated text"]
+
+        def within_copied(f: Flag) -> bool:
+            return any(c.side == f.side and c.start <= f.start and f.end <= c.end
+                       and c.end - c.start > f.end - f.start for c in copied)
+
         flags = [f for f in flags if not (
-            f.category in ("Accuracy/Mistranslation", "Accuracy/Addition")
-            and any(c.start <= f.start and f.end <= c.end for c in copied))]
-        return sorted(flags, key=lambda f: (f.side, f.start, f.end))
+            (f.category in ("Accuracy/Mistranslation", "Accuracy/Addition") and any(
+                c.start <= f.start and f.end <= c.end for c in copied))
+            or (f.category == "Accuracy/Untranslated text" and within_copied(f)))]
+        # Two checks finding the same span of the same category make one flag (the first).
+        unique: dict[tuple[str, int, int, str], Flag] = {}
+        for f in flags:
+            unique.setdefault((f.side, f.start, f.end, f.category), f)
+        return sorted(unique.values(), key=lambda f: (f.side, f.start, f.end))

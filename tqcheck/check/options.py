@@ -20,3 +20,6 @@ class CheckOptions:
     language_id: bool = True  # whole-segment language identification (lingua)
     model_free: bool = False  # rules and sentence similarity only: no translation model
     similarity: bool = True  # USE similarity of source and text, when there is a source
+    dialect: str | None = None  # English spelling accepted; None: the profile's
+    dictionaries: tuple[str, ...] = ()  # word files added to the profile's
+    checklists: tuple[str, ...] = ()  # checklists added to the profile's

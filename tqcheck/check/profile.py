@@ -40,7 +40,12 @@ class RuleSettings:
     language_id_languages: tuple[str, ...]
     punctuation: bool
     grammar: bool
-    grammar_kinds: tuple[str, ...]
+    grammar_kinds: tuple[str, ...]  # Harper lint kinds reported
+    grammar_off: tuple[str, ...]  # Harper rules switched off
+    spelling_known_zipf: float  # words this frequent in English (wordfreq) are not misspelt
+    dialect: str  # "any" (American and British both accepted), us, gb, au, ca, in
+    dictionaries: tuple[str, ...]  # word files (one word per line), relative to the profile
+    checklists: tuple[str, ...]  # configs/checklists/NAME.toml names, or paths
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,13 @@ import typer
 
 from tqcheck import __version__
 from tqcheck.cli import batch, check, evaluation, review
+from tqcheck.cli.checklist import checklist_app
 from tqcheck.cli.models import models_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Find awkward and lossy sentences in machine translation.")
 app.add_typer(models_app, name="models")
+app.add_typer(checklist_app, name="checklist")
 app.command("check")(check.check_command)
 app.command("score")(batch.score_command)
 app.command("summary")(batch.summary_command)

@@ -9,7 +9,10 @@ import typer
 
 from tqcheck.check.options import CheckOptions
 from tqcheck.cli.common import (
+    Checklists,
     Device,
+    Dialect,
+    Dictionaries,
     Lang,
     ModelFree,
     ModelsDir,
@@ -57,6 +60,9 @@ def score_command(
     profile: Profile = CheckOptions.profile,
     device: Device = BackendSettings.device,
     model_free: ModelFree = False,
+    dialect: Dialect = None,
+    dictionary: Dictionaries = None,
+    checklist: Checklists = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q",
                                         help="Plain log lines instead of a progress bar.")
                      ] = False,
@@ -71,7 +77,9 @@ def score_command(
                            backend=BackendSettings(kind=backend, device=device,
                                                    compute_type=compute_type,
                                                    cache=not no_cache, cache_dir=cache_dir,
-                                                   threads=threads)),
+                                                   threads=threads),
+                           dialect=dialect, dictionaries=tuple(dictionary or ()),
+                           checklists=tuple(checklist or ())),
         fmt=input_format, glob=glob, source=source)
     with ScoreProgress(quiet) as progress:
         try:

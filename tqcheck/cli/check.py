@@ -11,7 +11,10 @@ import typer
 from tqcheck.check.options import CheckOptions
 from tqcheck.cli.common import (
     EXIT_FLAGGED,
+    Checklists,
     Device,
+    Dialect,
+    Dictionaries,
     Lang,
     ModelFree,
     ModelsDir,
@@ -53,6 +56,9 @@ def check_command(
     profile: Profile = CheckOptions.profile,
     device: Device = BackendSettings.device,
     model_free: ModelFree = False,
+    dialect: Dialect = None,
+    dictionary: Dictionaries = None,
+    checklist: Checklists = None,
     quiet: Quiet = False,
     review: Annotated[bool, typer.Option(
         "--review", help="Save the results in a run database (--db) and open the review "
@@ -73,7 +79,9 @@ def check_command(
         raise fail("--source needs --src-lang (the language of the source text)")
     opts = CheckOptions(lang=lang, src_lang=src_lang, pivots=tuple(pivot or ()),
                         profile=profile, models_dir=models_dir,
-                        backend=BackendSettings(device=device), model_free=model_free)
+                        backend=BackendSettings(device=device), model_free=model_free,
+                        dialect=dialect, dictionaries=tuple(dictionary or ()),
+                        checklists=tuple(checklist or ()))
     if review:
         _check_and_review(file, source, opts, db or f"{file}.tqcheck.sqlite", quiet)
         return

@@ -46,3 +46,12 @@ RunArg = Annotated[str, typer.Argument(help="Run database written by `tqcheck sc
 Reviewer = Annotated[str | None, typer.Option(
     "--reviewer", envvar="TQCHECK_REVIEWER", help="Name stored with each decision "
     "(default: $TQCHECK_REVIEWER or the login name).")]
+Dialect = Annotated[str | None, typer.Option(
+    "--dialect", help="English spelling accepted: any (American and British), us, gb, au, "
+    "ca, in (default: the profile's).")]
+Dictionaries = Annotated[list[str] | None, typer.Option(
+    "--dictionary", help="Word file (one word per line) added to the spelling dictionary; "
+    "repeatable.")]
+Checklists = Annotated[list[str] | None, typer.Option(
+    "--checklist", help="Checklist (TOML file, or a name in configs/checklists/) added to "
+    "the profile's; repeatable.")]

@@ -8,7 +8,17 @@ import typer
 
 from tqcheck import __version__
 from tqcheck.check.options import CheckOptions
-from tqcheck.cli.common import Device, ModelFree, ModelsDir, Quiet, exit_on_error, fail
+from tqcheck.cli.common import (
+    Checklists,
+    Device,
+    Dialect,
+    Dictionaries,
+    ModelFree,
+    ModelsDir,
+    Quiet,
+    exit_on_error,
+    fail,
+)
 from tqcheck.translate.base import BackendSettings
 
 MQMFile = Annotated[str, typer.Argument(help="MQM TSV (WMT format).")]
@@ -22,19 +32,16 @@ OutJson = Annotated[str | None, typer.Option("--out", "-o", help="Write figures 
 
 
 def _load_mqm(path: str, lang_pair: str | None, limit: int | None,
-              systems: list[str] | None, *, target_only: bool, model_free: bool, profile: str,
-              models_dir: str | None, device: str) -> tuple[list[Any], Any]:
-    """The MQM segments of `path` and the EvalOptions to check them with."""
+              systems: list[str] | None, **options: Any) -> tuple[list[Any], Any]:
+    """The MQM segments of `path` and the EvalOptions (`options`) to check them with."""
     from tqcheck.evaluation.figures import EvalOptions
-    from tqcheck.evaluation.mqm import guess_lang_pair, read_mqm
+    from tqcheck.evaluation.mqm import guess_lang_pair, parse_lang_pair, read_mqm
 
-    src, tgt = lang_pair.split("-", 1) if lang_pair else guess_lang_pair(path)
+    src, tgt = parse_lang_pair(lang_pair) if lang_pair else guess_lang_pair(path)
     mqm = read_mqm(path, systems=systems, limit=limit)
     if not mqm:
         raise fail(f"{path}: no segments (check --systems)")
-    return mqm, EvalOptions(src_lang=src, lang=tgt, target_only=target_only,
-                            model_free=model_free, profile=profile, models_dir=models_dir,
-                            device=device)
+    return mqm, EvalOptions(src_lang=src, lang=tgt, **options)
 
 
 def _write_json(out: str, signature: object, input_name: str, payload: dict) -> None:
@@ -54,22 +61,38 @@ def eval_command(
     models_dir: ModelsDir = None,
     profile: Annotated[str, typer.Option(help="Scoring profile.")] = CheckOptions.profile,
     device: Device = BackendSettings.device,
+    dialect: Dialect = None,
+    dictionary: Dictionaries = None,
+    checklist: Checklists = None,
+    clean: Annotated[str | None, typer.Option(
+        "--clean", help="Human-written text in the target language, taken to be free of "
+        "errors: its flags per 100 segments are the false-alarm rate.")] = None,
     out: OutJson = None,
     quiet: Quiet = False,
 ) -> None:
     """Measure how far tqcheck agrees with human MQM annotations."""
+    from dataclasses import replace
+
+    from tqcheck.check.document import check_file
     from tqcheck.cli.progress import counting_bar
-    from tqcheck.evaluation.figures import figures, finite, run_checker
+    from tqcheck.evaluation.figures import false_alarms, figures, finite, run_checker
     from tqcheck.output.tables import print_figures
 
     with exit_on_error():
         mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only=target_only,
                               model_free=model_free, profile=profile, models_dir=models_dir,
-                              device=device)
+                              device=device, dialect=dialect,
+                              dictionaries=tuple(dictionary or ()),
+                              checklists=tuple(checklist or ()))
         bar, advance = counting_bar(quiet, len(mqm), f"checking {len(mqm)} segments")
         with bar:
             results, signature = run_checker(mqm, opts, advance)
-        fig = finite(figures(mqm, [r.risk for r in results], results))
+        fig = figures(mqm, [r.risk for r in results], results)
+        if clean:
+            human = check_file(clean, replace(opts.check_options(), src_lang=None,
+                                              similarity=False))
+            fig["clean"] = {"file": clean, **false_alarms(human.segments)}
+        fig = finite(fig)
     print_figures(f"tqcheck eval {mqm_file}", fig)
     typer.echo(str(signature))
     if out:
@@ -85,6 +108,9 @@ def calibrate_command(
     base: Annotated[str, typer.Option(help="Profile to start from.")] = CheckOptions.profile,
     folds: Annotated[int, typer.Option(help="Cross-validation folds (by document).")] = 5,
     device: Device = BackendSettings.device,
+    dialect: Dialect = None,
+    dictionary: Dictionaries = None,
+    checklist: Checklists = None,
     out: OutJson = None,
     quiet: Quiet = False,
 ) -> None:
@@ -105,7 +131,9 @@ def calibrate_command(
     with exit_on_error():
         mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only=target_only,
                               model_free=model_free, profile=base, models_dir=models_dir,
-                              device=device)
+                              device=device, dialect=dialect,
+                              dictionaries=tuple(dictionary or ()),
+                              checklists=tuple(checklist or ()))
         note = (f"Fitted on {Path(mqm_file).name}, {len(mqm)} segments, "
                 f"{'model-free' if model_free else 'models'}.")
         check_profile_name(name)  # before the work, not after it

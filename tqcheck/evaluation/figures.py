@@ -20,7 +20,7 @@ from tqcheck.batch.runner import score_settings
 from tqcheck.check.checker import Checker
 from tqcheck.check.options import CheckOptions
 from tqcheck.config import config_table
-from tqcheck.evaluation.mqm import MQMSegment, mqm_settings
+from tqcheck.evaluation.mqm import MQMSegment, mqm_settings, tqcheck_category
 from tqcheck.evaluation.stats import (
     auroc,
     char_prf,
@@ -59,12 +59,17 @@ class EvalOptions:
     profile: str = CheckOptions.profile
     models_dir: str | None = None
     device: str = BackendSettings.device
+    dialect: str | None = None
+    dictionaries: tuple[str, ...] = ()
+    checklists: tuple[str, ...] = ()
 
     def check_options(self) -> CheckOptions:
         return CheckOptions(lang=self.lang, src_lang=None if self.target_only else self.src_lang,
                             profile=self.profile, models_dir=self.models_dir,
                             backend=BackendSettings(device=self.device),
-                            model_free=self.model_free, similarity=not self.target_only)
+                            model_free=self.model_free, similarity=not self.target_only,
+                            dialect=self.dialect, dictionaries=self.dictionaries,
+                            checklists=self.checklists)
 
 
 def run_checker(mqm: Sequence[MQMSegment], options: EvalOptions,
@@ -89,19 +94,27 @@ def run_checker(mqm: Sequence[MQMSegment], options: EvalOptions,
 def span_prf(mqm: Sequence[MQMSegment], results: Sequence[SegmentResult],
              category: str | None = None) -> dict[str, float]:
     """Character-level P/R/F1 of flags against the union of raters' spans (Minor and Major
-    errors), on each side: omission spans are compared on the source side."""
-    def pairs():
+    errors), on each side: omission spans are compared on the source side. With a
+    `category`, the flags of that tqcheck category against the spans of the MQM categories
+    configs/evaluation.toml maps to it, and `precision_any`: the share of those flags'
+    characters inside an annotated error of any category (raters often file a garbled
+    word under Mistranslation, not Spelling)."""
+    def pairs(gold_category: str | None):
         for m, r in zip(mqm, results, strict=True):
             for side in ("target", "source"):
                 gold = [(e.span.start, e.span.end) for e in m.errors
                         if e.span is not None and e.span.side == side
                         and e.severity.lower() in ("major", "minor")
-                        and (category is None or e.category == category)]
+                        and (gold_category is None
+                             or tqcheck_category(e.category) == gold_category)]
                 pred = [(f.start, f.end) for f in r.flags if f.side == side
                         and (category is None or f.category == category)]
                 yield gold, pred
 
-    return char_prf(pairs())
+    out = char_prf(pairs(category))
+    if category is not None:
+        out["precision_any"] = char_prf(pairs(None))["precision"]
+    return out
 
 
 def figures(mqm: Sequence[MQMSegment], risks: Sequence[float],
@@ -136,7 +149,38 @@ def figures(mqm: Sequence[MQMSegment], risks: Sequence[float],
     if results is not None:
         out["span"] = {"overall": span_prf(mqm, results),
                        **{c: span_prf(mqm, results, c) for c in SPAN_CATEGORIES}}
+        out["unmapped_categories"] = unmapped_categories(mqm)
     return out
+
+
+def unmapped_categories(mqm: Sequence[MQMSegment]) -> dict[str, int]:
+    """Annotated errors whose MQM category has no tqcheck counterpart, by category: they
+    count in the overall span figures only."""
+    counts: dict[str, int] = {}
+    for m in mqm:
+        for e in m.errors:
+            if e.severity.lower() in ("major", "minor") and tqcheck_category(e.category) is None:
+                counts[e.category] = counts.get(e.category, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def false_alarms(results: Sequence[SegmentResult]) -> dict[str, Any]:
+    """Flags on text taken to be free of errors (human-written): per 100 segments, and
+    by category and by check (signal)."""
+    flags = [f for r in results for f in r.flags]
+    n = len(results)
+
+    def per_100(count: int) -> float:
+        return 100 * count / n if n else float("nan")
+
+    by: dict[str, dict[str, int]] = {"category": {}, "signal": {}}
+    for f in flags:
+        by["category"][f.category] = by["category"].get(f.category, 0) + 1
+        by["signal"][f.signal] = by["signal"].get(f.signal, 0) + 1
+    return {"segments": n, "flags": len(flags), "flags_per_100": per_100(len(flags)),
+            "flagged_segments": sum(bool(r.flags) for r in results),
+            "by_category": {k: per_100(v) for k, v in sorted(by["category"].items())},
+            "by_signal": {k: per_100(v) for k, v in sorted(by["signal"].items())}}
 
 
 def finite(obj: Any) -> Any:

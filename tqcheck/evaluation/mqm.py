@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from tqcheck.config import config_table
@@ -82,14 +83,60 @@ def error_weight(category: str, severity: str) -> float:
     return 0.0
 
 
-def guess_lang_pair(path: str | Path) -> tuple[str, str]:
-    """`mqm_ted_zhen.tsv` -> ("zh", "en"); also `en-de`, `en_de`."""
-    name = Path(path).stem.lower()
-    m = re.search(r"(?:^|[_.-])([a-z]{2})[-_]?([a-z]{2})$", name)
+# ISO 639-1, the two-letter language codes (a fixed standard).
+ISO_639_1 = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv
+cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr
+ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw
+ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv
+ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr
+ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi
+yo za zh zu""".split())
+
+
+def parse_lang_pair(text: str) -> tuple[str, str]:
+    """"zh-en" -> ("zh", "en"); anything else is a usage error naming the form."""
+    m = re.fullmatch(r"([a-z]{2,3})-([a-z]{2,3})", text.strip().lower())
     if not m:
+        raise InputError(f"--lang-pair {text!r}: use SRC-TGT with language codes, e.g. zh-en")
+    return m.group(1), m.group(2)
+
+
+def guess_lang_pair(path: str | Path) -> tuple[str, str]:
+    """The pair a file's name gives: `mqm_ted_zhen.tsv`, `x_en-de.tsv`,
+    `mqm_generalMT2022_zhen.3ratingsPerSegment.tsv` (the last token made of two ISO 639-1
+    codes)."""
+    name = Path(path).name.lower()
+    pairs = [(a, b) for a, b in re.findall(r"(?<![a-z])([a-z]{2})[-_]?([a-z]{2})(?![a-z])", name)
+             if a in ISO_639_1 and b in ISO_639_1 and a != b]
+    if not pairs:
         raise InputError(f"{path}: cannot tell the language pair from the name; "
                          "pass --lang-pair SRC-TGT")
-    return m.group(1), m.group(2)
+    return pairs[-1]
+
+
+@cache
+def category_map() -> dict[str, str]:
+    """configs/evaluation.toml [categories]: MQM category (lower case) -> tqcheck's."""
+    from tqcheck.config import config_file
+    from tqcheck.types import CATEGORIES
+
+    table = config_file("evaluation.toml").get("categories", {})
+    bad = {k: v for k, v in table.items() if v not in CATEGORIES}
+    if not isinstance(table, dict) or bad:
+        raise InputError(f"configs/evaluation.toml [categories]: unknown tqcheck categories "
+                         f"{bad}; use {', '.join(CATEGORIES)}")
+    return {k.strip().lower(): v for k, v in table.items()}
+
+
+def tqcheck_category(mqm_category: str) -> str | None:
+    """The tqcheck category an MQM category is compared with (None: unmapped)."""
+    table = category_map()
+    name = mqm_category.strip().lower()
+    if name in table:
+        return table[name]
+    head = name.split("/", 1)[0]
+    return table.get(f"{head}/*")
 
 
 def unmark(text: str) -> tuple[str, list[tuple[int, int]]]:

@@ -57,8 +57,27 @@ def print_figures(title: str, fig: dict[str, Any]) -> None:
             ("bad precision", binary["precision"]),
             ("bad recall", binary["recall"]), ("bad F1", binary["f1"])]
     for name, span in fig.get("span", {}).items():
-        rows.append((f"span F1 {name}", span["f1"]))
+        if name == "overall":
+            rows.append(("span overall: precision / recall / F1",
+                         " / ".join(_shown(span[k]) for k in ("precision", "recall", "f1"))))
+        else:
+            rows.append((f"span {name}: P / R / F1 (P against any error)",
+                         " / ".join(_shown(span[k]) for k in ("precision", "recall", "f1"))
+                         + f" ({_shown(span['precision_any'])})"))
+    if fig.get("unmapped_categories"):
+        rows.append(("unmapped MQM categories (errors)", ", ".join(
+            f"{k} {v}" for k, v in fig["unmapped_categories"].items())))
+    clean = fig.get("clean")
+    if clean:
+        rows.append((f"clean text: flags per 100 segments ({clean['segments']})",
+                     _shown(clean["flags_per_100"])))
+        rows += [(f"  clean: {k}", _shown(v)) for k, v in clean["by_signal"].items()]
     for name, value in rows:
-        shown = f"{value:.4f}" if isinstance(value, float) else str(value)
-        table.add_row(name, shown)
+        table.add_row(name, _shown(value))
     Console().print(table)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.4f}" if isinstance(value, float) else str(value)

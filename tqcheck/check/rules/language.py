@@ -39,7 +39,7 @@ def untranslated_flags(target: str, source: str, supported: set[str],
         flags.append(Flag(w.start, w.end, "Accuracy/Untranslated text",
                           "Major" if n >= profile.spans.major_words else "Minor",
                           f"{w.text!r} is copied from the source, not translated",
-                          signal="rules"))
+                          signal="rules:copied"))
     return flags
 
 
@@ -75,7 +75,7 @@ def wrong_language_flag(target: str, lang: str, rules: RuleSettings) -> Flag | N
         return None
     return Flag(0, len(target), "Accuracy/Untranslated text", "Major",
                 f"segment looks like {code} (confidence {confidence:.2f}), not {lang}",
-                signal="rules")
+                signal="rules:language-id")
 
 
 SCRIPTS: dict[str, frozenset[str]] = {
@@ -106,6 +106,6 @@ def foreign_script_flags(target: str, lang: str) -> list[Flag]:
         if is_foreign:
             flags.append(Flag(pos, end, "Accuracy/Untranslated text", "Major",
                               f"{target[pos:end]!r} is not in the target language's script",
-                              signal="rules"))
+                              signal="rules:script"))
         pos = end
     return flags

@@ -1,11 +1,15 @@
-"""Numbers: digits of any script, English number words and Chinese numerals, compared
-between the source and the translation (Accuracy/Number)."""
+"""Numbers: digits of any script, number words (configs/languages.toml) and Chinese
+numerals, read as values and compared between the source and the translation
+(Accuracy/Number)."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from decimal import Decimal
+from functools import cache
 
+from tqcheck.check.rules.lexicon import number_words
 from tqcheck.types import Flag
 
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
@@ -21,64 +25,152 @@ def normalise_number(raw: str) -> str:
     return "".join(parts).lstrip("0") or "0"
 
 
-_EN_NUMBERS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split())} | {
-    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
-    "eighty": "80", "ninety": "90", "hundred": "100", "thousand": "1000", "million": "1000000",
-    "billion": "1000000000", "dozen": "12"}
 _CJK_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
-_CJK_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000, "亿": 100000000}
-_CJK_NUMBER = re.compile("[零一二两三四五六七八九十百千万亿]+")
-_EN_WORD = re.compile(r"\b(" + "|".join(_EN_NUMBERS) + r")\b", re.IGNORECASE)
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CJK_SCALES = {"万": Decimal(10**4), "亿": Decimal(10**8)}
+# What may stand between the parts of one number: "twenty-five", "a hundred and forty",
+# "half a million", "a quarter of a million".
+_JOIN = re.compile(r"[\s-]*|\s+(?:and|und|et|y)\s+|\s+(?:of\s+)?an?\s+", re.IGNORECASE)
+
+
+@cache
+def _token_regex(lang: str) -> re.Pattern[str]:
+    words, scales = number_words(lang)
+    alternatives = "|".join(re.escape(w) for w in sorted([*words, *scales], key=len,
+                                                         reverse=True))
+    return re.compile(
+        r"(?P<digits>\d+(?:[.,:]\d+)*)"
+        r"|(?P<cjk>[零一二两三四五六七八九十百千万亿]+)"
+        + (rf"|(?<!\w)(?P<word>{alternatives})(?!\w)" if alternatives else ""),
+        re.IGNORECASE)
 
 
 def _cjk_value(raw: str) -> int:
-    """Simple Chinese numerals: 六 -> 6, 十五 -> 15, 三百二十 -> 320, 两千 -> 2000."""
-    total, current = 0, 0
+    """Chinese numerals: 六 -> 6, 十五 -> 15, 三百二十 -> 320, 三千五百万 -> 35000000,
+    一亿三千万 -> 130000000, 二零二零 -> 2020."""
+    total = section = current = 0
     for ch in raw:
         if ch in _CJK_DIGITS:
-            current = current * 10 + _CJK_DIGITS[ch] if current else _CJK_DIGITS[ch]
-        else:
-            unit = _CJK_UNITS[ch]
-            total += (current or 1) * unit
+            current = current * 10 + _CJK_DIGITS[ch]
+        elif ch in _CJK_UNITS:
+            section += (current or 1) * _CJK_UNITS[ch]
             current = 0
-    return total + current
+        elif ch == "万":
+            section = (section + current) * 10**4
+            current = 0
+        else:  # 亿
+            total = (total + section + current) * 10**8
+            section = current = 0
+    return total + section + current
 
 
-def numbers(text: str) -> list[tuple[str, int, int]]:
-    """Digits (any script), English number words and Chinese numerals, normalised."""
+def _tokens(text: str, lang: str) -> list[tuple[Decimal, str, int, int]]:
+    """(value, kind: digits | word | scale, start, end) of every number token."""
+    words, scales = number_words(lang)
+    out = []
+    for m in _token_regex(lang).finditer(text):
+        raw = m.group()
+        if m.group("digits"):
+            out.append((Decimal(normalise_number(raw)), "digits", m.start(), m.end()))
+        elif m.group("cjk"):
+            if raw in _CJK_SCALES:
+                out.append((_CJK_SCALES[raw], "scale", m.start(), m.end()))
+            elif raw != "一":  # 一 alone is mostly the article "a"/"one" in running text
+                out.append((Decimal(_cjk_value(raw)), "word", m.start(), m.end()))
+        elif raw.lower() in scales:
+            out.append((scales[raw.lower()], "scale", m.start(), m.end()))
+        else:
+            out.append((words[raw.lower()], "word", m.start(), m.end()))
+    return out
+
+
+def numbers(text: str, lang: str = "en") -> list[tuple[str, int, int]]:
+    """The numbers of `text`, each as its value and where it stands: digits (any script),
+    the number words of `lang` (configs/languages.toml) and Chinese numerals, combined with
+    the scale words after them ("fourteen billion" == "14 Milliarden" == "140亿")."""
     text = text.translate(_DIGITS)
-    found = [(normalise_number(m.group()), m.start(), m.end()) for m in _NUMBER.finditer(text)]
-    found += [(_EN_NUMBERS[m.group().lower()], m.start(), m.end())
-              for m in _EN_WORD.finditer(text)]
-    for m in _CJK_NUMBER.finditer(text):
-        if m.group() not in ("一",):  # 一 is mostly the article "a"/"one" in running text
-            found.append((str(_cjk_value(m.group())), m.start(), m.end()))
-    return sorted(found, key=lambda n: n[1])
+    tokens = _tokens(text, lang)
+    found: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(tokens):
+        value, kind, start, end = tokens[i]
+        total, current = Decimal(0), value
+        j = i + 1
+        while j < len(tokens) and _JOIN.fullmatch(text[end:tokens[j][2]]):
+            v, k, _, e = tokens[j]
+            if k == "scale" and v == 100:
+                current = (current or 1) * v
+            elif k == "scale":
+                total, current = total + (current or 1) * v, Decimal(0)
+            elif k == "word" and kind in ("word", "scale") and (
+                    kind == "scale" or (current % 10 == 0 and v < 10)):
+                current += v
+            else:
+                break
+            kind, end, j = k, e, j + 1
+        found.append((_key(total + current), start, end))
+        i = j
+    return found
+
+
+def _key(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+# Units a translation may convert (feet -> metres, miles -> km, pounds -> kg, inches -> cm,
+# gallons -> litres, acres -> hectares, yards -> metres, ounces -> grams): a number and its
+# conversion are the same quantity, rounded as translators round (within CONVERTED_WITHIN).
+UNIT_FACTORS = (0.3048, 1.609344, 0.45359237, 2.54, 3.785411784, 0.40468564, 0.9144, 28.349523)
+CONVERTED_WITHIN = 0.1
+
+
+def _converted(a: Decimal, b: Decimal) -> bool:
+    """`b` is `a` in another unit (either way round), or a Fahrenheit/Celsius pair."""
+    x, y = float(a), float(b)
+    if x <= 0 or y <= 0:
+        return False
+    ratios = [f for f in UNIT_FACTORS] + [1 / f for f in UNIT_FACTORS]
+    celsius = [(x - 32) * 5 / 9, (y - 32) * 5 / 9]
+    return any(abs(x * r - y) <= CONVERTED_WITHIN * y for r in ratios) or any(
+        abs(c - other) <= max(1.5, CONVERTED_WITHIN * abs(other))
+        for c, other in ((celsius[0], y), (celsius[1], x)))
 
 
 def _unmatched(text: str, nums: list[tuple[str, int, int]],
-               other: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
-    """Spans of `text`'s numbers written in digits that `other` does not have (as often)."""
+               other: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """`text`'s numbers that `other` does not have (as often)."""
     left = Counter(n for n, _, _ in other)
     out = []
     for n, start, end in nums:
         if left[n] > 0:
             left[n] -= 1
-        elif any(c.isdigit() for c in text[start:end]):
-            out.append((start, end))
+        else:
+            out.append((n, start, end))
     return out
 
 
-def number_flags(target: str, source: str) -> list[Flag]:
-    """Numbers in the target that the source lacks, and source numbers the target lacks."""
-    t_nums, s_nums = numbers(target), numbers(source)
-    flags = [Flag(a, b, "Accuracy/Number", "Major",
-                  f"number {target[a:b]} does not appear in the source", signal="rules")
-             for a, b in _unmatched(target, t_nums, s_nums)]
-    flags += [Flag(a, b, "Accuracy/Number", "Major",
-                   f"source number {source[a:b]} is missing from the translation",
-                   side="source", signal="rules")
-              for a, b in _unmatched(source, s_nums, t_nums)]
-    return flags
+def number_flags(target: str, source: str, lang: str = "en", src_lang: str = "en"
+                 ) -> list[Flag]:
+    """Numbers in the target that the source lacks and, when there are such, the source
+    numbers the target lacks (a changed number shows on both sides). Only numbers written
+    with digits are flagged, and a number converted to another unit in the translation is
+    its source's number. A source number with no changed number in the translation is left
+    to the omission checks: translations write numbers as words, fractions and multiples
+    ("tenfold") that no table covers."""
+    t_nums, s_nums = numbers(target, lang), numbers(source, src_lang)
+    t_left, s_left = _unmatched(target, t_nums, s_nums), _unmatched(source, s_nums, t_nums)
+    for t in list(t_left):
+        match = next((s for s in s_left if _converted(Decimal(s[0]), Decimal(t[0]))), None)
+        if match is not None:
+            t_left.remove(t)
+            s_left.remove(match)
+    digits = [(side, text, a, b) for side, text, found in (("target", target, t_left),
+                                                          ("source", source, s_left))
+              for _, a, b in found if any(c.isdigit() for c in text[a:b])]
+    if not any(side == "target" for side, *_ in digits):
+        return []
+    return [Flag(a, b, "Accuracy/Number", "Major",
+                 f"number {text[a:b]} does not appear in the source" if side == "target"
+                 else f"source number {text[a:b]} is missing from the translation",
+                 side=side, signal="rules:numbers")  # type: ignore[arg-type]
+            for side, text, a, b in digits]

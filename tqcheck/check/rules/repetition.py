@@ -1,21 +1,26 @@
-"""Repeated words ("the the"): Fluency/Repetition."""
+"""Repeated words ("the the"): Fluency/Repetition. Doublings a language writes on purpose
+("that that", "es es") are listed in configs/languages.toml and left alone."""
 
 from __future__ import annotations
 
 from itertools import pairwise
 
 from tqcheck.check.align import words
+from tqcheck.check.rules.lexicon import repetition_allowed
 from tqcheck.types import Flag
 
 
-def repetition_flags(target: str) -> list[Flag]:
-    """The same word twice in a row ("the the"): almost always a fluency error."""
+def repetition_flags(target: str, lang: str = "en") -> list[Flag]:
+    """The same word twice in a row ("the the"): almost always a fluency error. Not a
+    doubled name ("Bora Bora", "Tian Tian")."""
     ws = [w for w in words(target) if not w.is_punct]
+    allowed = repetition_allowed(lang)
     flags = []
     for prev, cur in pairwise(ws):
         between = target[prev.end:cur.start]
-        if cur.norm == prev.norm and not cur.text.isdigit() and between.isspace():
+        if cur.norm == prev.norm and not cur.text.isdigit() and between.isspace() \
+                and cur.norm not in allowed and not cur.text[:1].isupper():
             flags.append(Flag(prev.start, cur.end, "Fluency/Repetition", "Minor",
                               f"repeated word {cur.text!r}", suggestion=prev.text,
-                              signal="rules"))
+                              signal="rules:repetition"))
     return flags
