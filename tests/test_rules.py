@@ -42,6 +42,7 @@ def test_numbers_compare_values_across_scripts_words_and_units():
     # A converted unit is the same quantity (200 feet = 61 m, rounded to 60).
     assert number_flags("Die Eisberge waren 60 Meter hoch.", "The icebergs were 200 feet high.",
                         "de", "en") == []
+    assert len(number_flags("He has 7 dogs.", "He has 3 dogs.")) == 2  # no unit, no conversion
     wrong = number_flags("It rose to 115 Fahrenheit.", "Il est monté à 155 degrés.", "en", "fr")
     assert {(f.side, f.message.split()[-1]) for f in wrong} == {("target", "source"),
                                                                  ("source", "translation")}

@@ -117,23 +117,34 @@ def _key(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-# Units a translation may convert (feet -> metres, miles -> km, pounds -> kg, inches -> cm,
-# gallons -> litres, acres -> hectares, yards -> metres, ounces -> grams): a number and its
-# conversion are the same quantity, rounded as translators round (within CONVERTED_WITHIN).
-UNIT_FACTORS = (0.3048, 1.609344, 0.45359237, 2.54, 3.785411784, 0.40468564, 0.9144, 28.349523)
+# Units a translation may convert to metric (feet -> metres, miles -> km, pounds -> kg, ...):
+# a number followed by such a unit and its conversion are the same quantity, rounded as
+# translators round (within CONVERTED_WITHIN). The unit must be there: without it, 3 and 7
+# would pass for inches and centimetres.
+UNITS = {r"feet|foot|ft": 0.3048, r"miles?|mi": 1.609344, r"pounds?|lbs?": 0.45359237,
+         r"inch(?:es)?|in": 2.54, r"gallons?|gal": 3.785411784, r"acres?": 0.40468564,
+         r"yards?|yd": 0.9144, r"ounces?|oz": 28.349523}
+FAHRENHEIT = r"°\s?F|(?:degrees? )?Fahrenheit"
 CONVERTED_WITHIN = 0.1
+_AFTER = r"[\s-]{0,2}(?:"  # a unit right after its number: "200 feet", "15-foot"
 
 
-def _converted(a: Decimal, b: Decimal) -> bool:
-    """`b` is `a` in another unit (either way round), or a Fahrenheit/Celsius pair."""
+def _unit_factor(text: str, end: int) -> float | str | None:
+    """The conversion factor of the unit right after a number ending at `end` ("F" for
+    Fahrenheit), if there is one."""
+    rest = text[end:end + 24]
+    for pattern, factor in UNITS.items():
+        if re.match(_AFTER + pattern + r")\b", rest, re.IGNORECASE):
+            return factor
+    return "F" if re.match(_AFTER + FAHRENHEIT + ")", rest, re.IGNORECASE) else None
+
+
+def _converted(a: Decimal, unit: float | str, b: Decimal) -> bool:
+    """`b` is the quantity `a` (in `unit`) converted, as rounded by a translator."""
     x, y = float(a), float(b)
-    if x <= 0 or y <= 0:
-        return False
-    ratios = [f for f in UNIT_FACTORS] + [1 / f for f in UNIT_FACTORS]
-    celsius = [(x - 32) * 5 / 9, (y - 32) * 5 / 9]
-    return any(abs(x * r - y) <= CONVERTED_WITHIN * y for r in ratios) or any(
-        abs(c - other) <= max(1.5, CONVERTED_WITHIN * abs(other))
-        for c, other in ((celsius[0], y), (celsius[1], x)))
+    if unit == "F":
+        return abs((x - 32) * 5 / 9 - y) <= max(1.5, CONVERTED_WITHIN * abs(y))
+    return y > 0 and abs(x * float(unit) - y) <= CONVERTED_WITHIN * y
 
 
 def _unmatched(text: str, nums: list[tuple[str, int, int]],
@@ -160,7 +171,12 @@ def number_flags(target: str, source: str, lang: str = "en", src_lang: str = "en
     t_nums, s_nums = numbers(target, lang), numbers(source, src_lang)
     t_left, s_left = _unmatched(target, t_nums, s_nums), _unmatched(source, s_nums, t_nums)
     for t in list(t_left):
-        match = next((s for s in s_left if _converted(Decimal(s[0]), Decimal(t[0]))), None)
+        t_unit = _unit_factor(target, t[2])
+        match = next((s for s in s_left if (
+            (unit := _unit_factor(source, s[2])) is not None
+            and _converted(Decimal(s[0]), unit, Decimal(t[0])))
+            or (t_unit is not None and _converted(Decimal(t[0]), t_unit, Decimal(s[0])))),
+            None)
         if match is not None:
             t_left.remove(t)
             s_left.remove(match)
