@@ -11,8 +11,10 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-# Translations cached by the tests stay out of the user's cache.
+# Translations cached by the tests stay out of the user's cache, and the user's
+# configuration (profiles, checklists) neither changes the tests nor is written by them.
 os.environ.setdefault("TQCHECK_CACHE_DIR", tempfile.mkdtemp(prefix="tqcheck-test-cache-"))
+os.environ.setdefault("TQCHECK_CONFIG_DIR", tempfile.mkdtemp(prefix="tqcheck-test-config-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "news" / "donbas-talks-2025-12-15.en.txt"

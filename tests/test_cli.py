@@ -89,9 +89,13 @@ def test_missing_model_exits_2_with_both_fixes(tmp_path):
     res = run("check", str(SEED), "--models-dir", str(tmp_path))
     assert res.exit_code == 2
     err = res.stderr
-    assert "model for en-fr is not available: Helsinki-NLP/opus-mt-en-fr" in err
-    assert "tqcheck models pull en-fr" in err and "--models-dir" in err
-    assert "Traceback" not in err
+    assert "4 models of this run are not available" in err
+    assert "en-fr  Helsinki-NLP/opus-mt-en-fr: not in the Hugging Face cache" in err
+    assert "tqcheck models pull en-fr fr-en en-de de-en" in err and "--models-dir" in err
+    assert "--model-free" in err and "Traceback" not in err
+    one = run("check", str(SEED), "--models-dir", str(tmp_path), "-p", "fr", "--src-lang",
+              "fr", "-s", str(SEED))  # fr is the source: en-fr and fr-en
+    assert "2 models of this run" in one.stderr
 
 
 def test_unsupported_pair_exits_2(tmp_path):

@@ -74,15 +74,18 @@ def test_eval_with_tiny_models(tmp_path, tiny_models_dir):
 
 def test_eval_missing_model_exits_2(tmp_path):
     res = runner.invoke(app, ["eval", str(mqm_file(tmp_path)), "--models-dir", str(tmp_path)])
-    assert res.exit_code == 2 and "model for en-fr is not available" in res.stderr
+    assert res.exit_code == 2 and "en-fr  Helsinki-NLP/opus-mt-en-fr: not in" in res.stderr
 
 
 def test_calibrate_writes_a_profile_that_check_can_use(tmp_path, monkeypatch):
-    configs = tmp_path / "configs"
-    shutil.copytree(ROOT / "configs", configs)
+    """The profile goes to the user's configuration directory (empty here: the shipped
+    files serve the rest), never into the shipped configuration."""
+    configs = tmp_path / "user-config"
     monkeypatch.setenv("TQCHECK_CONFIG_DIR", str(configs))
     from tqcheck.check.profile import load_profile
+    from tqcheck.config import shipped_config_dir
 
+    shipped_before = sorted(p.name for p in shipped_config_dir().rglob("*"))
     load_profile.cache_clear()
     f = mqm_file(tmp_path)
     res = runner.invoke(app, ["calibrate", str(f), "--model-free", "--name", "mine", "-q",
@@ -95,6 +98,12 @@ def test_calibrate_writes_a_profile_that_check_can_use(tmp_path, monkeypatch):
     prof = load_profile("mine")
     assert prof.name == "mine" and prof.spans.awkward_gap == 4.0  # spans kept from base
     assert prof.risk.weights["minor_flags"] == pytest.approx(cal["weights"]["minor_flags"])
+    assert sorted(p.name for p in shipped_config_dir().rglob("*")) == shipped_before
+    # a user's file of a shipped name is used before the shipped one
+    (configs / "profiles" / "default.toml").write_text(
+        profile.read_text().replace('name = "mine"', 'name = "default"'))
+    load_profile.cache_clear()
+    assert load_profile("default").risk.weights == prof.risk.weights
     load_profile.cache_clear()
 
 

@@ -77,15 +77,25 @@ def test_decisions_undo_and_corrected_export(tmp_path: Path) -> None:
         write_corrected(review.db, tmp_path / "again.txt")
 
 
-def test_decide_cli_and_export_with_decisions(tmp_path: Path) -> None:
-    _, db = make_run(tmp_path)
+def test_decide_cli_and_export_with_decisions(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    inp, db = make_run(tmp_path)
     runner = CliRunner()
     res = runner.invoke(app, ["decide", str(db), "1:1", "--confirm", "--reviewer", "bo"])
-    assert res.exit_code == 0 and "1:1: confirm by bo" in res.output
-    res = runner.invoke(app, ["decide", str(db), "1:2", "--edit", "Both sides found them "
-                              "useful.", "--reviewer", "bo"])
-    assert res.exit_code == 0
+    assert res.exit_code == 0 and f"{inp}:3:1: confirm by bo" in res.output
+    # PATH:LINE:COL as check, review and the report show it; the path by another name
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(app, ["decide", str(db), "./article.txt:3:31", "--edit",
+                              "Both sides found them useful.", "--reviewer", "bo"])
+    assert res.exit_code == 0 and f"{inp}:3:31: edit by bo" in res.output
+    res = runner.invoke(app, ["decide", str(db), "article.txt:1", "--accept"])
+    assert res.exit_code == 0 and f"{inp}:1:1: accept" in res.output
+    assert runner.invoke(app, ["decide", str(db), "1:0", "--undo"]).exit_code == 0
+    two = runner.invoke(app, ["decide", str(db), f"{inp}:3", "--accept"])
+    assert two.exit_code == 2 and "holds 2 segments" in two.output
+    assert f"{inp}:3:31" in two.output.replace("\n", "")
     assert runner.invoke(app, ["decide", str(db), "1:9", "--accept"]).exit_code == 2
+    assert runner.invoke(app, ["decide", str(db), f"{inp}:2", "--accept"]).exit_code == 2
     assert runner.invoke(app, ["decide", str(db), "x", "--accept"]).exit_code == 2
     both = runner.invoke(app, ["decide", str(db), "1:1", "--accept", "--confirm"])
     assert both.exit_code == 2 and "exactly one" in both.output

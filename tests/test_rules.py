@@ -43,6 +43,14 @@ def test_numbers_compare_values_across_scripts_words_and_units():
     assert number_flags("Die Eisberge waren 60 Meter hoch.", "The icebergs were 200 feet high.",
                         "de", "en") == []
     assert len(number_flags("He has 7 dogs.", "He has 3 dogs.")) == 2  # no unit, no conversion
+    # A comma is a decimal separator only where the language writes one.
+    assert number_flags("The input [1, 1] gives 0.", "输入[1,1]等于0。", "en", "zh") == []
+    assert number_flags("Der Eingang [1,1] ergibt 0.", "The input [1,1] gives 0.", "de",
+                        "en") == []
+    assert len(number_flags("Der Eingang [1,2] ergibt 0.", "The input [1,1] gives 0.", "de",
+                            "en")) == 3  # 1.2 (or 1 and 2) is not 1 and 1
+    assert number_flags("Prices rose 3.5 percent.", "Die Preise stiegen um 3,5 Prozent.", "en",
+                        "de") == []
     wrong = number_flags("It rose to 115 Fahrenheit.", "Il est monté à 155 degrés.", "en", "fr")
     assert {(f.side, f.message.split()[-1]) for f in wrong} == {("target", "source"),
                                                                  ("source", "translation")}

@@ -1,9 +1,13 @@
-"""Where the TOML files under `configs/` are, and reading them into typed settings.
+"""Where the configuration files are, and reading them into typed settings.
 
-Every value lives in one file under `configs/`; each package owns the typed view of its
-file (the model registry, scoring profiles, batch and report settings, evaluation). A
-setting is read strictly: a missing key, an unknown key or a value of the wrong type is a
-ConfigError naming the file and the key, never a silent default.
+Every value lives in one file under `configs/` (shipped inside the installed package as
+tqcheck/configs); each package owns the typed view of its file (the model registry,
+scoring profiles, batch and report settings, evaluation). The user's configuration
+directory ($TQCHECK_CONFIG_DIR, else the platform's, e.g. ~/.config/tqcheck) comes first:
+a file there replaces the shipped one of the same name, and profiles written by
+`calibrate` go there; nothing is ever written into the installed package. A setting is
+read strictly: a missing key, an unknown key or a value of the wrong type is a ConfigError
+naming the file and the key, never a silent default.
 """
 
 from __future__ import annotations
@@ -22,16 +26,43 @@ from tqcheck.errors import ConfigError
 T = TypeVar("T")
 
 
-def config_dir() -> Path:
-    """`$TQCHECK_CONFIG_DIR`, else the repository's `configs/` beside the package."""
-    env = os.environ.get("TQCHECK_CONFIG_DIR")
-    path = Path(env) if env else Path(__file__).resolve().parent.parent / "configs"
-    if not (path / "models.toml").is_file():
-        raise ConfigError(
-            f"configuration directory {path} has no models.toml; install tqcheck from its "
-            "repository (`pip install -e .`) or set TQCHECK_CONFIG_DIR"
-        )
-    return path
+CONFIG_ENV = "TQCHECK_CONFIG_DIR"
+
+
+def shipped_config_dir() -> Path:
+    """The configuration shipped with tqcheck: inside the installed package (a wheel), or the
+    repository's configs/ (a source checkout, an editable install)."""
+    here = Path(__file__).resolve().parent
+    for path in (here / "configs", here.parent / "configs"):
+        if (path / "models.toml").is_file():
+            return path
+    raise ConfigError(f"tqcheck's configuration files are missing (looked in {here / 'configs'} "
+                      f"and {here.parent / 'configs'}); reinstall tqcheck")
+
+
+def user_config_dir() -> Path:
+    """The user's configuration: `$TQCHECK_CONFIG_DIR`, else the platform's user config
+    directory (created when something is written there)."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    from platformdirs import user_config_dir as platform_dir
+
+    return Path(platform_dir("tqcheck", appauthor=False))
+
+
+def config_path(*parts: str) -> Path:
+    """A configuration file: the user's if there is one, else the shipped one."""
+    user = user_config_dir().joinpath(*parts)
+    return user if user.is_file() else shipped_config_dir().joinpath(*parts)
+
+
+def config_names(folder: str) -> list[str]:
+    """The names (file stems) of the TOML files in a configuration folder, user's and
+    shipped (`profiles`, `checklists`)."""
+    found = {p.stem for base in (user_config_dir(), shipped_config_dir())
+             for p in (base / folder).glob("*.toml")}
+    return sorted(found)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -45,8 +76,8 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def config_file(name: str) -> dict[str, Any]:
-    """A file of the configuration directory, parsed once per process."""
-    return _parsed(config_dir() / name)
+    """A configuration file (user's or shipped), parsed once per process."""
+    return _parsed(config_path(name))
 
 
 @cache
@@ -56,7 +87,7 @@ def _parsed(path: Path) -> dict[str, Any]:
 
 def config_table(cls: type[T], name: str, table: str) -> T:
     """The table `[table]` of the configuration file `name`, read into `cls` (once)."""
-    return _table(cls, config_dir() / name, table)
+    return _table(cls, config_path(name), table)
 
 
 @cache

@@ -20,20 +20,54 @@ class UnsupportedPairError(TqcheckError):
 
 
 class ModelNotFoundError(TqcheckError):
-    """A configured model cannot be loaded (not downloaded, offline, or a bad directory)."""
+    """A configured model cannot be loaded (not downloaded, offline, or a bad directory).
 
-    def __init__(self, pair: str, model_id: str, reason: str = "") -> None:
-        self.pair = pair
-        self.model_id = model_id
+    `fix` says what makes it loadable; `local` is True for a --models-dir directory (its
+    fix is in the directory, not a download).
+    """
+
+    def __init__(self, pair: str, model_id: str, reason: str = "", fix: str | None = None,
+                 local: bool = False) -> None:
+        self.pair, self.model_id, self.reason, self.local = pair, model_id, reason, local
+        self.fix = fix or (f"run `tqcheck models pull {pair}` while online (downloads into "
+                           "the Hugging Face cache)")
         why = f" ({reason})" if reason else ""
         super().__init__(
             f"model for {pair} is not available: {model_id}{why}.\n"
-            f"  Fix: run `tqcheck models pull {pair}` while online (downloads into the "
-            f"Hugging Face cache),\n"
+            f"  Fix: {self.fix},\n"
             f"  or pass --models-dir DIR (or set TQCHECK_MODELS_DIR) where DIR/{pair}/ holds "
-            f"a saved transformers Marian model."
+            f"a saved transformers Marian model; --model-free runs the checks that need none."
         )
+
+
+class ModelsMissingError(TqcheckError):
+    """Several models of a run cannot be loaded: all are named at once, each with its fix,
+    so that one round of downloads is enough."""
+
+    def __init__(self, missing: list[ModelNotFoundError]) -> None:
+        self.missing = missing
+        lines = [f"{len(missing)} models of this run are not available:"]
+        for m in missing:
+            why = f": {m.reason}" if m.reason else ""
+            lines += [f"  {m.pair}  {m.model_id}{why}", f"      fix: {m.fix}"]
+        pairs = " ".join(m.pair for m in missing if not m.local)
+        if pairs:
+            lines.append(f"Download them at once with `tqcheck models pull {pairs}` while "
+                         "online,")
+        lines.append("or pass --models-dir DIR (or set TQCHECK_MODELS_DIR) where DIR/<pair>/ "
+                     "holds a saved transformers Marian model; --model-free runs the checks "
+                     "that need no model.")
+        super().__init__("\n".join(lines))
 
 
 class DeviceError(TqcheckError):
     """A requested device (e.g. CUDA) is not present."""
+
+
+def describe(exc: BaseException, limit: int = 600) -> str:
+    """An exception's message on one line, whole up to `limit` characters and otherwise cut
+    at a word boundary (a library's advice is kept readable, never cut mid-word)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"

@@ -40,6 +40,16 @@ class Segment:
     line: int  # 1-based line of the input where the segment starts
     source: str | None = None
     notes: tuple[str, ...] = ()  # e.g. "split: sentence longer than 1500 characters"
+    # 1-based column (in characters) of the segment's first character in its input line,
+    # so that `line:column + flag.start` points at a flag; 0 when unknown (escaped JSON)
+    column: int = 0
+
+    def location(self, path: str, offset: int = 0) -> str:
+        """`path:line:column` of the character `offset` into the segment (as compilers
+        print it), or `path:line` when the column is unknown."""
+        if self.column <= 0:
+            return f"{path}:{self.line}"
+        return f"{path}:{self.line}:{self.column + offset}"
 
     def text_on(self, side: Side) -> str:
         """The text a flag on `side` points into: the segment's, or its source's."""
@@ -144,6 +154,7 @@ class SegmentResult:
             "start": seg.start,
             "end": seg.end,
             "line": seg.line,
+            "column": seg.column,
             "source": seg.source,
             "notes": list(seg.notes),
             "backtranslations": dict(self.backtranslations),

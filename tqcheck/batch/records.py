@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tqcheck.errors import InputError
 from tqcheck.types import SegmentResult
 
 ACTIONS = ("accept", "confirm", "edit")  # review decisions; "undo" cancels one
@@ -22,12 +21,10 @@ class SegmentKey:
         return f"{self.file_id}:{self.ordinal}"
 
     @classmethod
-    def parse(cls, text: str) -> SegmentKey:
+    def parse(cls, text: str) -> SegmentKey | None:
+        """The key written as FILE_ID:ORDINAL (field `key` of `tqcheck export`), or None."""
         m = re.fullmatch(r"\s*(\d+):(\d+)\s*", text)
-        if not m:
-            raise InputError(f"segment id {text!r}: use FILE:N as shown by `tqcheck review`, "
-                             "the report and `tqcheck export` (field `key`)")
-        return cls(int(m.group(1)), int(m.group(2)))
+        return cls(int(m.group(1)), int(m.group(2))) if m else None
 
 
 @dataclass(frozen=True)
@@ -54,6 +51,11 @@ class StoredSegment:
     seg_id: str  # the input's id column, else the ordinal
     result: SegmentResult
 
+    @property
+    def location(self) -> str:
+        """PATH:LINE:COL, as the report, the review app and `tqcheck decide` show it."""
+        return self.result.segment.location(self.path)
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -72,10 +74,16 @@ class QueueEntry:
 
     key: SegmentKey
     path: str
+    line: int
+    column: int  # 0: unknown
     risk: float
     severity: str | None
     text: str
     decision: Decision | None
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" + (f":{self.column}" if self.column > 0 else "")
 
 
 @dataclass(frozen=True)

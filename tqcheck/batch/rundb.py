@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -59,6 +60,7 @@ CREATE TABLE IF NOT EXISTS segments (
     risk REAL NOT NULL,
     severity TEXT,                -- worst flag severity, NULL when unflagged
     n_flags INTEGER NOT NULL,
+    col INTEGER NOT NULL DEFAULT 0,  -- 1-based column in its line; 0: unknown
     PRIMARY KEY (file_id, ordinal)
 );
 CREATE INDEX IF NOT EXISTS segments_risk ON segments(risk DESC);
@@ -94,6 +96,21 @@ CREATE TABLE IF NOT EXISTS problems (
 );
 """
 
+
+def _same_path(stored: str, given: str) -> bool:
+    """True when `given` names the scored file `stored`: the same string, the same file on
+    disk, or (the file being gone) the same absolute path."""
+    if stored == given:
+        return True
+    a, b = Path(stored), Path(given)
+    try:
+        if a.exists() and b.exists():
+            return a.samefile(b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
 # One pass over the segments chosen (`{chosen}`: file_id, ordinal in the order asked, at
 # most as many as asked, so nothing is gathered for segments a LIMIT drops): the database
 # gathers each segment's back-translations, metrics and flags as JSON arrays, each row led
@@ -101,7 +118,7 @@ CREATE TABLE IF NOT EXISTS problems (
 # double (JSON's own number formatting keeps 15 digits only).
 _RESULTS = """
 SELECT s.file_id, s.ordinal, f.path, s.doc, s.seg_id, s.text, s.source, s.start, s."end",
-       s.line, s.notes, s.risk,
+       s.line, s.col, s.notes, s.risk,
        (SELECT json_group_array(json_array(b.rowid, b.kind, b.text)) FROM backtranslations b
         WHERE b.file_id = s.file_id AND b.ordinal = s.ordinal),
        (SELECT json_group_array(json_array(m.rowid, m.name, quote(m.value))) FROM metrics m
@@ -169,6 +186,11 @@ class RunDB:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.executescript(_SCHEMA)
+            columns = {row[1] for row in self.conn.execute("PRAGMA table_info(segments)")}
+            if "col" not in columns:  # a database of tqcheck 0.1 before columns were kept
+                with self.conn:
+                    self.conn.execute("ALTER TABLE segments ADD COLUMN col INTEGER NOT NULL "
+                                      "DEFAULT 0")
         except sqlite3.DatabaseError as exc:
             raise InputError(f"{self.path}: not a tqcheck run database ({exc})") from None
 
@@ -236,10 +258,10 @@ class RunDB:
             c = self.conn
             for file_id, ordinal, doc, seg_id, r in rows:
                 s = r.segment
-                c.execute("INSERT INTO segments VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+                c.execute("INSERT INTO segments VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
                     file_id, ordinal, doc, seg_id, s.text, s.source, s.start, s.end, s.line,
                     json.dumps(list(s.notes), ensure_ascii=False), r.risk,
-                    r.worst_severity(), len(r.flags)))
+                    r.worst_severity(), len(r.flags), s.column))
                 c.executemany("INSERT INTO backtranslations VALUES (?,?,?,?)",
                               [(file_id, ordinal, k, v) for k, v in r.backtranslations.items()])
                 c.executemany("INSERT INTO metrics VALUES (?,?,?,?)",
@@ -279,10 +301,10 @@ class RunDB:
             params.append(limit)
         query = _RESULTS.format(chosen=chosen, order=order.replace("s.", "c."))
         for row in self.conn.cursor().execute(query, params):
-            (file_id, ordinal, path, doc, seg_id, text, source, start, end, line, notes, risk,
-             bts, mets, flags) = row
+            (file_id, ordinal, path, doc, seg_id, text, source, start, end, line, col, notes,
+             risk, bts, mets, flags) = row
             seg = Segment(id=ordinal, text=text, start=start, end=end, line=line, source=source,
-                          notes=tuple(json.loads(notes)))
+                          notes=tuple(json.loads(notes)), column=col)
             result = SegmentResult(
                 segment=seg, risk=risk,
                 backtranslations={kind: t for _, kind, t in _gathered(bts)},
@@ -291,6 +313,37 @@ class RunDB:
                             suggestion=sug, side=side, signal=sig)
                        for _, a, b, cat, sev, msg, sug, side, sig in _gathered(flags)])
             yield StoredSegment(SegmentKey(file_id, ordinal), path, doc, seg_id, result)
+
+    def locate(self, ref: str) -> SegmentKey:
+        """The segment a user names: PATH:LINE:COL or PATH:LINE (as the report, the review
+        app and `check` print it; PATH as scored, or the same file by another name), or the
+        export's `key` FILE_ID:ORDINAL."""
+        m = re.fullmatch(r"(.+?):(\d+)(?::(\d+))?", ref.strip())
+        files = self.conn.execute("SELECT id, path FROM files ORDER BY id").fetchall()
+        matched = [] if m is None else [fid for fid, path in files
+                                        if _same_path(path, m.group(1))]
+        if m is not None and matched:
+            line, col = int(m.group(2)), m.group(3)
+            query = ("SELECT file_id, ordinal, col FROM segments WHERE file_id IN "
+                     f"({','.join('?' * len(matched))}) AND line = ?")
+            rows = self.conn.execute(query, (*matched, line)).fetchall()
+            if col is not None:
+                rows = [r for r in rows if r[2] == int(col)]
+            if len(rows) == 1:
+                return SegmentKey(rows[0][0], rows[0][1])
+            if not rows:
+                raise InputError(f"{self.path}: no segment starts at {ref}")
+            cols = ", ".join(f"{m.group(1)}:{line}:{r[2]}" for r in rows)
+            raise InputError(f"{ref}: line {line} holds {len(rows)} segments; name one by "
+                             f"its column: {cols}")
+        key = SegmentKey.parse(ref)
+        if key is not None and self.conn.execute(
+                "SELECT 1 FROM segments WHERE file_id = ? AND ordinal = ?",
+                (key.file_id, key.ordinal)).fetchone():
+            return key
+        raise InputError(f"{ref}: no such segment in {self.path}; name it as PATH:LINE:COL "
+                         "(as `tqcheck review`, the report and `tqcheck check` show it) or by "
+                         "the `key` of `tqcheck export`")
 
     def segment_text(self, key: SegmentKey) -> str:
         row = self.conn.execute("SELECT text FROM segments WHERE file_id = ? AND ordinal = ?",
@@ -417,10 +470,10 @@ class RunDB:
             conds.append("(s.text LIKE ? OR coalesce(s.source, '') LIKE ?)")
             params += [f"%{where.search}%", f"%{where.search}%"]
         rows = self.conn.execute(
-            "SELECT s.file_id, s.ordinal, f.path, s.risk, s.severity, s.text FROM segments s "
-            f"JOIN files f ON f.id = s.file_id WHERE {' AND '.join(conds)} "
+            "SELECT s.file_id, s.ordinal, f.path, s.line, s.col, s.risk, s.severity, s.text "
+            f"FROM segments s JOIN files f ON f.id = s.file_id WHERE {' AND '.join(conds)} "
             "ORDER BY s.risk DESC, s.file_id, s.ordinal", params).fetchall()
         decided = self.current_decisions()
-        return [QueueEntry(key, path, risk, sev, text, decided.get(key))
-                for key, path, risk, sev, text in (
-                    (SegmentKey(f, o), p, r, sv, t) for f, o, p, r, sv, t in rows)]
+        return [QueueEntry(key, path, line, col, risk, sev, text, decided.get(key))
+                for key, path, line, col, risk, sev, text in (
+                    (SegmentKey(f, o), *rest) for f, o, *rest in rows)]

@@ -65,6 +65,10 @@ class Progress(Protocol):
 
     def advance(self, nbytes: int, nsegments: int) -> None: ...
 
+    def working(self, nbytes: float, nsegments: float) -> None:
+        """Work done so far on the chunk being checked (after each pass of the models over
+        it), provisional until the chunk's `advance`."""
+
     def file_done(self, path: str, n_segments: int, seconds: float) -> None: ...
 
     def problem(self, problem: Problem) -> None: ...
@@ -76,6 +80,8 @@ class QuietProgress:
     def start(self, files: list[InputFile], total_bytes: int) -> None: ...
 
     def advance(self, nbytes: int, nsegments: int) -> None: ...
+
+    def working(self, nbytes: float, nsegments: float) -> None: ...
 
     def file_done(self, path: str, n_segments: int, seconds: float) -> None: ...
 
@@ -132,7 +138,15 @@ class _Run:
             return
         t0 = time.perf_counter()
         segments = [item.segment for _, item in self.buffer]
-        results = self.checker.check(segments).segments if segments else []
+        ends: dict[int, int] = {}
+        for fid, it in self.buffer:
+            ends[fid] = max(ends.get(fid, 0), it.byte_end)
+        ahead = sum(max(0, end - self.reported_bytes.get(fid, 0)) for fid, end in ends.items())
+
+        def working(fraction: float) -> None:
+            self.progress.working(fraction * ahead, fraction * len(segments))
+
+        results = self.checker.check(segments, on_progress=working).segments if segments else []
         rows = [(fid, it.ordinal, it.doc, it.seg_id, r)
                 for (fid, it), r in zip(self.buffer, results, strict=True)]
         self.db.write_chunk(rows, time.perf_counter() - t0, self.finished,

@@ -21,7 +21,7 @@ from tqcheck.check.rules import RuleContext, rule_flags
 from tqcheck.check.rules.grammar import document_names
 from tqcheck.check.rules.language import untranslated_flags
 from tqcheck.check.spans import roundtrip_flags, source_flags
-from tqcheck.errors import InputError
+from tqcheck.errors import InputError, ModelNotFoundError, ModelsMissingError
 from tqcheck.inputs.segment import clean_for_model
 from tqcheck.metrics.agreement import agreement_metrics
 from tqcheck.metrics.likelihood import surprisal
@@ -75,13 +75,22 @@ class Checker:
         return self._used[pair]
 
     def load_models(self, with_source: bool) -> None:
-        """Resolve and load every model up front, so a missing one fails before any work."""
+        """Resolve and load every model up front, so that a missing one fails before any
+        work; when several are missing, one error names them all."""
         lang = self.options.lang
-        for p in self.pivots():
-            self.backend(f"{lang}-{p}")
-            self.backend(f"{p}-{lang}")
+        pairs = [x for p in self.pivots() for x in (f"{lang}-{p}", f"{p}-{lang}")]
         if with_source and self.options.src_lang and not self.options.model_free:
-            self.backend(f"{self.options.src_lang}-{lang}")
+            pairs.append(f"{self.options.src_lang}-{lang}")
+        missing: list[ModelNotFoundError] = []
+        for pair in dict.fromkeys(pairs):
+            try:
+                self.backend(pair)
+            except ModelNotFoundError as exc:
+                missing.append(exc)
+        if len(missing) == 1:
+            raise missing[0]
+        if missing:
+            raise ModelsMissingError(missing)
 
     def signature(self) -> Signature:
         """What produced the results so far: every part contributes its own fields."""
@@ -131,13 +140,36 @@ class Checker:
             out.append(seg)
         return out
 
-    def check(self, segments: list[Segment], input_name: str = "-") -> CheckResult:
+    def _passes(self, with_source: bool) -> int:
+        """How many passes over the segments `check` makes: model passes, similarity, spans."""
+        o = self.options
+        n = 3 * len(self.pivots()) + 1
+        if with_source and o.similarity:
+            n += 1
+        if with_source and o.src_lang and not o.model_free:
+            n += 3
+        return n
+
+    def check(self, segments: list[Segment], input_name: str = "-",
+              on_progress: Callable[[float], None] | None = None) -> CheckResult:
+        """Check `segments` together (batched, deduplicated); `on_progress` hears the
+        fraction done after each pass over them (a translation, a forced decoding...)."""
         o = self.options
         with_source = any(s.source is not None for s in segments)
         if with_source and not o.src_lang:
             raise InputError("segments carry a source but no source language was given "
                              "(--src-lang)")
         self.load_models(with_source)
+        total, passes = self._passes(with_source), 0
+
+        def stage(message: str) -> None:
+            """Announce a pass; the previous one is done."""
+            nonlocal passes
+            if passes and on_progress is not None:
+                on_progress(passes / total)
+            passes += 1
+            self.on_stage(message)
+
         texts = [clean_for_model(s.text) for s in segments]
         if not o.model_free:
             segments = self._truncation_notes(segments, texts)
@@ -145,7 +177,7 @@ class Checker:
         if with_source and o.similarity:
             from tqcheck.metrics.similarity import similarities
 
-            self.on_stage(f"sentence similarity of {len(segments)} segments")
+            stage(f"sentence similarity of {len(segments)} segments")
             idx = [i for i, s in enumerate(segments) if s.source is not None]
             sims = similarities([segments[i].source or "" for i in idx], [texts[i] for i in idx])
             for i, sim in zip(idx, sims, strict=True):
@@ -155,11 +187,11 @@ class Checker:
         pivot_texts: dict[str, list[str]] = {}
         scores: dict[str, list[TokenScores]] = {}
         for p in self.pivots():
-            self.on_stage(f"translating {len(texts)} segments {o.lang}→{p}")
+            stage(f"translating {len(texts)} segments {o.lang}→{p}")
             pivot_texts[p] = self._translate(f"{o.lang}-{p}", texts)
-            self.on_stage(f"round trip {p}→{o.lang}")
+            stage(f"round trip {p}→{o.lang}")
             back = self._translate(f"{p}-{o.lang}", pivot_texts[p])
-            self.on_stage(f"forced decoding {p}→{o.lang}")
+            stage(f"forced decoding {p}→{o.lang}")
             scores[p] = self.backend(f"{p}-{o.lang}").score(pivot_texts[p], texts)
             for r, rt, sc in zip(results, back, scores[p], strict=True):
                 r.backtranslations[f"roundtrip:{p}"] = rt
@@ -173,11 +205,11 @@ class Checker:
             src = o.src_lang
             idx = [i for i, s in enumerate(segments) if s.source is not None]
             sources = [clean_for_model(segments[i].source or "") for i in idx]
-            self.on_stage(f"translating {len(idx)} sources {src}→{o.lang}")
+            stage(f"translating {len(idx)} sources {src}→{o.lang}")
             refs = self._translate(f"{src}-{o.lang}", sources)
-            self.on_stage(f"forced decoding {src}→{o.lang}")
+            stage(f"forced decoding {src}→{o.lang}")
             sc = self.backend(f"{src}-{o.lang}").score(sources, [texts[i] for i in idx])
-            self.on_stage(f"forced decoding {o.lang}→{src}")
+            stage(f"forced decoding {o.lang}→{src}")
             rev = self.backend(f"{o.lang}-{src}").score([texts[i] for i in idx], sources)
             for k, i in enumerate(idx):
                 r, seg = results[i], segments[i]
@@ -190,12 +222,14 @@ class Checker:
                 r.signals.source_surprisal = surprisal(sc[k])
             self._source_used = True
 
-        self.on_stage("finding spans")
+        stage("finding spans")
         names = document_names(s.text for s in segments)
         for i, r in enumerate(results):
             r.flags = self._flags(r, pivot_texts, scores, i, pseudo_refs[i], src_scores[i],
                                   rev_scores[i], names)
             r.risk = risk(r.signals, r.flags, self.profile.risk, len(r.segment.text.split()))
+        if on_progress is not None:
+            on_progress(1.0)
         return CheckResult(signature=self.signature(), segments=results,
                            tqcheck_version=__version__, input_name=input_name)
 

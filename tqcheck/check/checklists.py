@@ -30,7 +30,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from tqcheck.config import config_dir
+from tqcheck.config import config_names, config_path
 from tqcheck.errors import ConfigError
 from tqcheck.types import CATEGORIES, SEVERITY_RANK, Flag
 
@@ -89,7 +89,7 @@ def checklist_path(ref: str) -> Path:
     """A checklist by name (configs/checklists/NAME.toml) or by path."""
     if ref.endswith(".toml") or "/" in ref:
         return Path(ref)
-    return config_dir() / "checklists" / f"{ref}.toml"
+    return config_path("checklists", f"{ref}.toml")
 
 
 @cache
@@ -98,7 +98,7 @@ def load_checklist(ref: str) -> Checklist:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        known = sorted(p.stem for p in (config_dir() / "checklists").glob("*.toml"))
+        known = config_names("checklists")
         raise ConfigError(f"{path}: cannot read checklist ({exc.strerror or exc}); shipped "
                           f"checklists: {', '.join(known) or 'none'}") from None
     try:

@@ -1,6 +1,7 @@
-"""Scoring profiles (`configs/profiles/NAME.toml`): the thresholds that turn signals into
-flags and the weights that turn them into risk. Read strictly: every setting present and of
-its type, and the risk weights fitted on the feature set this version computes."""
+"""Scoring profiles (`profiles/NAME.toml`, the user's before the shipped): the thresholds
+that turn signals into flags and the weights that turn them into risk. Read strictly:
+every setting present and of its type, and the risk weights fitted on the feature set
+this version computes."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tqcheck.check.risk import RiskModel
-from tqcheck.config import config_dir, read_toml, typed_table
+from tqcheck.config import config_names, config_path, read_toml, typed_table
 from tqcheck.errors import ConfigError
 
 
@@ -72,15 +73,16 @@ class Profile:
 
 
 def profile_path(name: str) -> Path:
-    """A profile by name (`configs/profiles/NAME.toml`) or a path to a TOML file."""
-    return Path(name) if name.endswith(".toml") else config_dir() / "profiles" / f"{name}.toml"
+    """A profile by name (profiles/NAME.toml of the user's configuration directory, else the
+    shipped one) or a path to a TOML file."""
+    return Path(name) if name.endswith(".toml") else config_path("profiles", f"{name}.toml")
 
 
 @cache
 def load_profile(name: str = "default") -> Profile:
     path = profile_path(name)
     if not path.is_file():
-        known = sorted(p.stem for p in (config_dir() / "profiles").glob("*.toml"))
+        known = config_names("profiles")
         raise ConfigError(f"no profile {name!r} (looked for {path}); known: {', '.join(known)}")
     return parse_profile(read_toml(path), path)
 

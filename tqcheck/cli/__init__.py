@@ -2,7 +2,8 @@
 
 Library code raises TqcheckError subclasses; only here (`common.exit_on_error`) do they
 become exit code 2 and one line on stderr. Heavy imports happen inside the commands, so
-`tqcheck --help` stays fast.
+`tqcheck --help` stays fast. A closed pipe (`tqcheck check … | head`) ends quietly: click
+stops at the first write that fails.
 """
 
 from __future__ import annotations
@@ -14,21 +15,22 @@ import typer
 from tqcheck import __version__
 from tqcheck.cli import batch, check, evaluation, review
 from tqcheck.cli.checklist import checklist_app
+from tqcheck.cli.common import command, typer_app
 from tqcheck.cli.models import models_app
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Find awkward and lossy sentences in machine translation.")
+app = typer_app(no_args_is_help=True,
+                help="Find awkward and lossy sentences in machine translation.")
 app.add_typer(models_app, name="models")
 app.add_typer(checklist_app, name="checklist")
-app.command("check")(check.check_command)
-app.command("score")(batch.score_command)
-app.command("summary")(batch.summary_command)
-app.command("export")(batch.export_command)
-app.command("report")(batch.report_command)
-app.command("review")(review.review_command)
-app.command("decide")(review.decide_command)
-app.command("eval")(evaluation.eval_command)
-app.command("calibrate")(evaluation.calibrate_command)
+command(app, "check")(check.check_command)
+command(app, "score")(batch.score_command)
+command(app, "summary")(batch.summary_command)
+command(app, "export")(batch.export_command)
+command(app, "report")(batch.report_command)
+command(app, "review")(review.review_command)
+command(app, "decide")(review.decide_command)
+command(app, "eval")(evaluation.eval_command)
+command(app, "calibrate")(evaluation.calibrate_command)
 
 
 def _version(value: bool) -> None:

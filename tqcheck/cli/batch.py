@@ -9,50 +9,60 @@ import typer
 
 from tqcheck.check.options import CheckOptions
 from tqcheck.cli.common import (
+    DEFAULT_BACKEND,
+    DEFAULT_COMPUTE_TYPE,
+    BackendKind,
     Checklists,
+    ComputeType,
     Device,
     Dialect,
     Dictionaries,
+    ExportFormat,
+    InputFormat,
     Lang,
     ModelFree,
     ModelsDir,
     Pivots,
     Profile,
+    Quiet,
     RunArg,
     SrcLang,
+    dialect_value,
     exit_on_error,
     fail,
+    writing,
 )
-from tqcheck.inputs.files import AUTO
 from tqcheck.translate.base import BackendSettings
 
 
 def score_command(
     inputs: Annotated[list[str], typer.Argument(
-        help="Files or directories (recursive) to score; - for stdin.")],
-    db: Annotated[str, typer.Option("--db", help="Run database (SQLite); resumed if it "
-                                    "exists.")] = "tqcheck-run.sqlite",
+        metavar="INPUT", help="Files or directories (recursive) to score; - for stdin.")],
+    db: Annotated[str, typer.Option("--db", metavar="FILE", help="Run database (SQLite); "
+                                    "resumed if it exists.")] = "tqcheck-run.sqlite",
     source: Annotated[str | None, typer.Option(
-        "--source", "-s", help="Line-aligned original of a text input (a file), or a "
-        "directory mirroring input directories.")] = None,
+        "--source", "-s", metavar="PATH", help="Line-aligned original of a text input (a "
+        "file), or a directory mirroring input directories.")] = None,
     lang: Lang = CheckOptions.lang,
     src_lang: SrcLang = None,
     pivot: Pivots = None,
-    input_format: Annotated[str, typer.Option(
-        "--input-format", help="auto (by extension: .tsv, .jsonl, else text), text, tsv, "
-        "jsonl.")] = AUTO,
+    input_format: Annotated[InputFormat, typer.Option(
+        "--input-format", case_sensitive=False,
+        help="auto: by extension (.tsv, .jsonl, else text).")] = InputFormat.auto,
     glob: Annotated[str | None, typer.Option(
-        "--glob", help="Only files in directories matching this pattern, e.g. '*.txt'.")
-    ] = None,
-    backend: Annotated[str, typer.Option(help="torch or ct2 (CTranslate2).")
-                       ] = BackendSettings.kind,
-    compute_type: Annotated[str, typer.Option(
-        "--compute-type", help="ct2: int8 (CPU default), int8_float16 (GPU default), "
-        "float16, float32.")] = BackendSettings.compute_type,
-    threads: Annotated[int, typer.Option(help="CPU threads; 0 = all cores.")
+        "--glob", metavar="PATTERN",
+        help="Only files in directories matching this pattern, e.g. '*.txt'.")] = None,
+    backend: Annotated[BackendKind, typer.Option(
+        case_sensitive=False, help="torch (transformers) or ct2 (CTranslate2).")
+    ] = DEFAULT_BACKEND,
+    compute_type: Annotated[ComputeType, typer.Option(
+        "--compute-type", case_sensitive=False, help="ct2: int8 (CPU default), "
+        "int8_float16 (GPU default), float16, float32; torch: float32 only.")
+    ] = DEFAULT_COMPUTE_TYPE,
+    threads: Annotated[int, typer.Option(min=0, help="CPU threads; 0 = all cores.")
                        ] = BackendSettings.threads,
     cache_dir: Annotated[str | None, typer.Option(
-        "--cache-dir", envvar="TQCHECK_CACHE_DIR",
+        "--cache-dir", envvar="TQCHECK_CACHE_DIR", metavar="DIR",
         help="Translation cache directory (default: the user cache directory).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")
                         ] = False,
@@ -63,24 +73,26 @@ def score_command(
     dialect: Dialect = None,
     dictionary: Dictionaries = None,
     checklist: Checklists = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q",
-                                        help="Plain log lines instead of a progress bar.")
-                     ] = False,
+    quiet: Quiet = False,
 ) -> None:
-    """Score a corpus into a run database; rerun the same command to resume."""
+    """Score a corpus into a run database; rerun the same command to resume.
+
+    Exits 2 when no input could be scored (every file skipped: see the warnings).
+    """
     from tqcheck.batch.runner import ScoreOptions, score_corpus
     from tqcheck.cli.progress import ScoreProgress
 
     opts = ScoreOptions(
         check=CheckOptions(lang=lang, src_lang=src_lang, pivots=tuple(pivot or ()),
                            profile=profile, models_dir=models_dir, model_free=model_free,
-                           backend=BackendSettings(kind=backend, device=device,
-                                                   compute_type=compute_type,
+                           backend=BackendSettings(kind=backend.value, device=device,
+                                                   compute_type=compute_type.value,
                                                    cache=not no_cache, cache_dir=cache_dir,
                                                    threads=threads),
-                           dialect=dialect, dictionaries=tuple(dictionary or ()),
+                           dialect=dialect_value(dialect),
+                           dictionaries=tuple(dictionary or ()),
                            checklists=tuple(checklist or ())),
-        fmt=input_format, glob=glob, source=source)
+        fmt=input_format.value, glob=glob, source=source)
     with ScoreProgress(quiet) as progress:
         try:
             with exit_on_error():
@@ -93,6 +105,9 @@ def score_command(
     typer.echo(f"{stats.segments_scored} segments scored ({rate:.1f}/s), "
                f"{stats.segments_resumed} already in {db}, {stats.problems} input problems; "
                f"cache {stats.cache_hits} hits / {stats.cache_misses} misses", err=True)
+    if stats.segments_scored == 0 and stats.segments_resumed == 0:
+        raise fail(f"nothing was scored: every input was skipped ({stats.problems} "
+                   "problems, listed above)")
     typer.echo(f"next: tqcheck summary {db}  |  tqcheck export {db} --format jsonl", err=True)
 
 
@@ -117,41 +132,45 @@ def summary_command(
 
 def export_command(
     run: RunArg,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or tsv.")] = "jsonl",
-    out: Annotated[str | None, typer.Option("--out", "-o", help="Output file (default "
-                                            "stdout).")] = None,
+    fmt: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="json (one document, as `check -f json`), jsonl, csv or tsv.")
+    ] = ExportFormat.jsonl,
+    out: Annotated[str | None, typer.Option(
+        "--out", "-o", metavar="FILE", help="Output file (default stdout).")] = None,
     min_risk: Annotated[float | None, typer.Option(
-        "--min-risk", help="Only segments with at least this risk.")] = None,
+        "--min-risk", min=0.0, max=1.0, help="Only segments with at least this risk.")] = None,
     corrected: Annotated[str | None, typer.Option(
-        "--corrected", help="Write the input text with the review's edits applied to this "
-        "file (a directory when the run has several files).")] = None,
+        "--corrected", metavar="PATH", help="Write the input text with the review's edits "
+        "applied to this file (a directory when the run has several files).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Let --corrected replace an input file of the run.")] = False,
 ) -> None:
     """Write a run's segments, one row each (with decisions), or the corrected text."""
     from tqcheck.batch.rundb import RunDB
     from tqcheck.output.corrected import write_corrected
-    from tqcheck.output.export import EXPORT_FORMATS, export_run
+    from tqcheck.output.export import export_run
 
-    if fmt not in EXPORT_FORMATS:
-        raise fail(f"unknown format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
     with exit_on_error(), RunDB(run, create=False) as rundb:
         if corrected:
-            for path in write_corrected(rundb, corrected):
+            for path in write_corrected(rundb, corrected, force=force):
                 typer.echo(f"wrote {path}", err=True)
         elif out:
-            with open(out, "w", encoding="utf-8", newline="") as fh:
-                n = export_run(rundb, fmt, fh, min_risk)
+            with writing(out), open(out, "w", encoding="utf-8", newline="") as fh:
+                n = export_run(rundb, fmt.value, fh, min_risk)
             typer.echo(f"wrote {n} segments to {out}", err=True)
         else:
-            export_run(rundb, fmt, sys.stdout, min_risk)
+            with writing("standard output"):
+                export_run(rundb, fmt.value, sys.stdout, min_risk)
 
 
 def report_command(
     run: RunArg,
-    out: Annotated[str, typer.Option("--out", "-o", help="HTML file to write.")
-                   ] = "tqcheck-report.html",
+    out: Annotated[str, typer.Option("--out", "-o", metavar="FILE",
+                                     help="HTML file to write.")] = "tqcheck-report.html",
     limit: Annotated[int | None, typer.Option(
-        help="At most this many flagged segments, worst first (default: [report] "
-        "max_segments in configs/score.toml).")] = None,
+        metavar="N", min=1, help="At most this many flagged segments, worst first "
+        "(default: [report] max_segments in configs/score.toml).")] = None,
 ) -> None:
     """Write one self-contained HTML page: figures, risk histogram, flagged segments."""
     from tqcheck.batch.rundb import RunDB

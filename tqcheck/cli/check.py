@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -11,10 +10,12 @@ import typer
 from tqcheck.check.options import CheckOptions
 from tqcheck.cli.common import (
     EXIT_FLAGGED,
+    CheckFormat,
     Checklists,
     Device,
     Dialect,
     Dictionaries,
+    FailOn,
     Lang,
     ModelFree,
     ModelsDir,
@@ -22,37 +23,29 @@ from tqcheck.cli.common import (
     Profile,
     Quiet,
     SrcLang,
+    dialect_value,
     exit_on_error,
     fail,
+    writing,
 )
 from tqcheck.translate.base import BackendSettings
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    jsonl = "jsonl"
-    tsv = "tsv"
-
-
-class FailOn(StrEnum):
-    major = "Major"
-    minor = "Minor"
-    never = "never"
-
-
 def check_command(
-    file: Annotated[str, typer.Argument(help="UTF-8 text to check, or - for stdin.")],
+    file: Annotated[str, typer.Argument(metavar="FILE",
+                                        help="UTF-8 text to check, or - for stdin.")],
     source: Annotated[str | None, typer.Option(
-        "--source", "-s", help="Original text, line-aligned with FILE (same non-empty lines).")
-    ] = None,
+        "--source", "-s", metavar="FILE",
+        help="Original text, line-aligned with FILE (same non-empty lines).")] = None,
     lang: Lang = CheckOptions.lang,
     src_lang: SrcLang = None,
     pivot: Pivots = None,
     models_dir: ModelsDir = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fmt: Annotated[CheckFormat, typer.Option(
+        "--format", "-f", case_sensitive=False, help="Output format.")] = CheckFormat.text,
     fail_on: Annotated[FailOn, typer.Option(
-        "--fail-on", help="Exit 1 when a flag is at least this severe.")] = FailOn.major,
+        "--fail-on", case_sensitive=False, help="Exit 1 when a flag is at least this severe.")
+    ] = FailOn.major,
     profile: Profile = CheckOptions.profile,
     device: Device = BackendSettings.device,
     model_free: ModelFree = False,
@@ -64,7 +57,8 @@ def check_command(
         "--review", help="Save the results in a run database (--db) and open the review "
         "app on them.")] = False,
     db: Annotated[str | None, typer.Option(
-        "--db", help="Run database for --review (default: FILE.tqcheck.sqlite).")] = None,
+        "--db", metavar="FILE",
+        help="Run database for --review (default: FILE.tqcheck.sqlite).")] = None,
 ) -> None:
     """Check one file: which sentences are awkward or lossy, and where.
 
@@ -80,7 +74,7 @@ def check_command(
     opts = CheckOptions(lang=lang, src_lang=src_lang, pivots=tuple(pivot or ()),
                         profile=profile, models_dir=models_dir,
                         backend=BackendSettings(device=device), model_free=model_free,
-                        dialect=dialect, dictionaries=tuple(dictionary or ()),
+                        dialect=dialect_value(dialect), dictionaries=tuple(dictionary or ()),
                         checklists=tuple(checklist or ()))
     if review:
         _check_and_review(file, source, opts, db or f"{file}.tqcheck.sqlite", quiet)
@@ -90,7 +84,8 @@ def check_command(
             file, opts, source,
             on_stage=None if quiet else lambda msg: typer.echo(f"tqcheck: {msg}", err=True),
             report=lambda problem: typer.echo(f"tqcheck: warning: {problem}", err=True))
-    render(result, fmt.value, sys.stdout)
+    with writing("standard output"):
+        render(result, fmt.value, sys.stdout)
     flags = [f for r in result.segments for f in r.flags]
     if fail_on is not FailOn.never and at_or_above(flags, fail_on.value):
         raise typer.Exit(EXIT_FLAGGED)

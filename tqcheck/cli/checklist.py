@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from tqcheck.cli.common import EXIT_FLAGGED, exit_on_error
+from tqcheck.cli.common import EXIT_FLAGGED, command, exit_on_error, typer_app
 
-checklist_app = typer.Typer(no_args_is_help=True, help="Checklists of known style problems.")
+checklist_app = typer_app(no_args_is_help=True, help="Checklists of known style problems.")
 
 
-@checklist_app.command("test")
+@command(checklist_app, "test")
 def checklist_test_command(
     files: Annotated[list[str], typer.Argument(
         help="Checklist files, or names of shipped ones (configs/checklists/NAME.toml).")],

@@ -1,15 +1,20 @@
-"""What every command shares: exit codes, the one place library errors become exit code 2,
-and the options several commands take."""
+"""What every command shares: exit codes, the one place errors become exit code 2, the
+choices that are checked before any work starts, and the options several commands take."""
 
 from __future__ import annotations
 
+import errno
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from tqcheck.errors import TqcheckError
+from tqcheck.translate.base import BackendSettings
 
 EXIT_OK, EXIT_FLAGGED, EXIT_ERROR = 0, 1, 2
 
@@ -19,39 +24,213 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_ERROR)
 
 
+def os_error_message(exc: OSError) -> str:
+    """'PATH: reason' for an OSError, in the words a user can act on."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.errno == errno.ENOSPC:
+        reason = "no space left on the device; the output is incomplete"
+    return f"{exc.filename}: {reason}" if exc.filename is not None else reason
+
+
+@contextmanager
+def writing(name: str) -> Iterator[None]:
+    """Name `name` in an OSError raised while writing to it (writes carry no file name)."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = name
+        raise
+
+
 @contextmanager
 def exit_on_error() -> Iterator[None]:
-    """Library errors become one line on stderr and exit code 2, never a traceback."""
+    """Library and OS errors become one line on stderr and exit code 2, never a traceback
+    (exit code 1 means "flags found" to CI)."""
     try:
         yield
     except TqcheckError as exc:
         raise fail(str(exc)) from None
+    except BrokenPipeError:
+        raise  # a closed pipe is handled once, in tqcheck.cli.main
+    except OSError as exc:
+        raise fail(os_error_message(exc)) from None
 
+
+# -- help texts: real types, click-style usage ----------------------------------------------
+
+_TYPE_WORDS = {"str": "TEXT", "int": "INTEGER", "float": "FLOAT", "Path": "PATH"}
+
+
+def _type_label(param: TyperOption) -> str | None:
+    """What the help shows for an option's value: its metavar, its choices, or a type word
+    (TEXT, INTEGER, FLOAT); nothing for a flag."""
+    if param.metavar is not None:
+        return param.metavar or None
+    if param.is_flag:
+        return None
+    desc = param.type_descriptor
+    if desc.is_choice and desc.choices:
+        return "[" + "|".join(str(getattr(c, "value", c)) for c in desc.choices) + "]"
+    word = param.bare_type().removeprefix("list[").removesuffix("]")
+    return _TYPE_WORDS.get(word, word.upper())
+
+
+class _Argument(TyperArgument):
+    @property
+    def display_name_raw(self) -> str:
+        return self.metavar or (self.name or "").upper()
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None  # the argument's name (its metavar) says what it is
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw + ("..." if self.nargs != 1 else "")
+        return name if self.required else f"[{name}]"
+
+
+class _Option(TyperOption):
+    def display_type_rich(self, ctx: Any) -> str | None:
+        label = _type_label(self)
+        return f"{label}..." if label and self.nargs != 1 else label
+
+
+def _relabel(params: list[Any]) -> list[Any]:
+    for p in params:
+        if type(p) is TyperArgument:
+            p.__class__ = _Argument
+        elif type(p) is TyperOption:
+            p.__class__ = _Option
+    return params
+
+
+class Command(TyperCommand):
+    """A typer command whose errors, wherever they arise (writing the output included),
+    become exit code 2 and one line (`exit_on_error`), and whose help shows value types as
+    click does (FILE, LANG, [a|b]), not typer's <str>, <bool> and {file}."""
+
+    def invoke(self, ctx: Any) -> Any:
+        with exit_on_error():
+            return super().invoke(ctx)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _relabel(super().get_params(ctx))
+
+
+class Group(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _relabel(super().get_params(ctx))
+
+
+def typer_app(**kwargs: Any) -> typer.Typer:
+    """A typer app whose commands and groups use the help labels above."""
+    return typer.Typer(cls=Group, **kwargs)
+
+
+def command(app: typer.Typer, name: str) -> Any:
+    return app.command(name, cls=Command)
+
+
+# -- choices, validated (case-insensitively) before any work ---------------------------------
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    tsv = "tsv"
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+
+
+class FailOn(StrEnum):
+    major = "Major"
+    minor = "Minor"
+    never = "never"
+
+
+class BackendKind(StrEnum):
+    torch = "torch"
+    ct2 = "ct2"
+
+
+class ComputeType(StrEnum):
+    auto = "auto"
+    int8 = "int8"
+    int8_float32 = "int8_float32"
+    int8_float16 = "int8_float16"
+    float16 = "float16"
+    float32 = "float32"
+
+
+class InputFormat(StrEnum):
+    auto = "auto"
+    text = "text"
+    tsv = "tsv"
+    jsonl = "jsonl"
+
+
+class DialectChoice(StrEnum):
+    any = "any"
+    us = "us"
+    gb = "gb"
+    au = "au"
+    ca = "ca"
+    in_ = "in"
+
+
+DEFAULT_BACKEND = BackendKind(BackendSettings.kind)
+DEFAULT_COMPUTE_TYPE = ComputeType(BackendSettings.compute_type)
+
+_DEVICE = re.compile(r"auto|cpu|cuda(:\d+)?", re.IGNORECASE)
+
+
+def _device(value: str) -> str:
+    if not _DEVICE.fullmatch(value.strip()):
+        raise typer.BadParameter(f"{value!r} is not a device; use auto, cpu, cuda or cuda:N")
+    return value.strip().lower()
+
+
+# -- options several commands take ---------------------------------------------------------
 
 ModelsDir = Annotated[str | None, typer.Option(
-    "--models-dir", envvar="TQCHECK_MODELS_DIR",
+    "--models-dir", envvar="TQCHECK_MODELS_DIR", metavar="DIR",
     help="Directory with DIR/<src>-<tgt>/ saved Marian models; used before the hub.")]
 ModelFree = Annotated[bool, typer.Option(
     "--model-free", help="Only signals that need no translation model (rules, similarity).")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
-Device = Annotated[str, typer.Option(help="auto, cpu, cuda or cuda:N.")]
-Profile = Annotated[str, typer.Option(help="Scoring profile in configs/profiles/ (or a "
-                                           "path to one).")]
-Lang = Annotated[str, typer.Option("--lang", "-l", help="Language of the text to check.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q",
+                                     help="No progress display on stderr (log lines only).")]
+Device = Annotated[str, typer.Option(parser=_device, metavar="DEVICE",
+                                     help="auto, cpu, cuda or cuda:N.")]
+Profile = Annotated[str, typer.Option(metavar="NAME|FILE", help="Scoring profile: a name "
+                                      "(the user's profiles, then the shipped ones) or a path.")]
+Lang = Annotated[str, typer.Option("--lang", "-l", metavar="LANG",
+                                   help="Language of the text to check.")]
 SrcLang = Annotated[str | None, typer.Option(
-    "--src-lang", help="Language of the source (needed with --source).")]
+    "--src-lang", metavar="LANG", help="Language of the source (needed with --source).")]
 Pivots = Annotated[list[str] | None, typer.Option(
-    "--pivot", "-p", help="Pivot language for round trips; repeatable.")]
-RunArg = Annotated[str, typer.Argument(help="Run database written by `tqcheck score`.")]
+    "--pivot", "-p", metavar="LANG", help="Pivot language for round trips; repeatable.")]
+RunArg = Annotated[str, typer.Argument(metavar="RUN_DB",
+                                       help="Run database written by `tqcheck score`.")]
 Reviewer = Annotated[str | None, typer.Option(
-    "--reviewer", envvar="TQCHECK_REVIEWER", help="Name stored with each decision "
-    "(default: $TQCHECK_REVIEWER or the login name).")]
-Dialect = Annotated[str | None, typer.Option(
-    "--dialect", help="English spelling accepted: any (American and British), us, gb, au, "
-    "ca, in (default: the profile's).")]
+    "--reviewer", envvar="TQCHECK_REVIEWER", metavar="NAME", help="Name stored with each "
+    "decision (default: $TQCHECK_REVIEWER or the login name).")]
+Dialect = Annotated[DialectChoice | None, typer.Option(
+    "--dialect", case_sensitive=False, help="English spelling accepted: any (American and "
+    "British), us, gb, au, ca, in (default: the profile's).")]
 Dictionaries = Annotated[list[str] | None, typer.Option(
-    "--dictionary", help="Word file (one word per line) added to the spelling dictionary; "
-    "repeatable.")]
+    "--dictionary", metavar="FILE", help="Word file (one word per line) added to the "
+    "spelling dictionary; repeatable.")]
 Checklists = Annotated[list[str] | None, typer.Option(
-    "--checklist", help="Checklist (TOML file, or a name in configs/checklists/) added to "
-    "the profile's; repeatable.")]
+    "--checklist", metavar="NAME|FILE", help="Checklist (TOML file, or the name of a "
+    "shipped one) added to the profile's; repeatable.")]
+
+
+def dialect_value(dialect: DialectChoice | None) -> str | None:
+    return None if dialect is None else dialect.value

@@ -15,20 +15,26 @@ from tqcheck.cli.common import (
     Dictionaries,
     ModelFree,
     ModelsDir,
+    Profile,
     Quiet,
+    dialect_value,
     exit_on_error,
     fail,
 )
 from tqcheck.translate.base import BackendSettings
 
-MQMFile = Annotated[str, typer.Argument(help="MQM TSV (WMT format).")]
+MQMFile = Annotated[str, typer.Argument(metavar="MQM_TSV", help="MQM TSV (WMT format).")]
 LangPair = Annotated[str | None, typer.Option(
-    "--lang-pair", help="SRC-TGT, e.g. zh-en; guessed from names like mqm_ted_zhen.tsv.")]
-Limit = Annotated[int | None, typer.Option("--limit", help="Use the first N system-segments.")]
-Systems = Annotated[list[str] | None, typer.Option("--systems", help="Only these systems.")]
+    "--lang-pair", metavar="SRC-TGT",
+    help="e.g. zh-en; guessed from names like mqm_ted_zhen.tsv.")]
+Limit = Annotated[int | None, typer.Option("--limit", metavar="N", min=1,
+                                           help="Use the first N system-segments.")]
+Systems = Annotated[list[str] | None, typer.Option("--systems", metavar="NAME",
+                                                  help="Only these systems; repeatable.")]
 TargetOnly = Annotated[bool, typer.Option("--target-only",
                                           help="Ignore the sources: round trips only.")]
-OutJson = Annotated[str | None, typer.Option("--out", "-o", help="Write figures as JSON.")]
+OutJson = Annotated[str | None, typer.Option("--out", "-o", metavar="FILE",
+                                             help="Write figures as JSON.")]
 
 
 def _load_mqm(path: str, lang_pair: str | None, limit: int | None,
@@ -59,14 +65,14 @@ def eval_command(
     lang_pair: LangPair = None, limit: Limit = None, systems: Systems = None,
     target_only: TargetOnly = False, model_free: ModelFree = False,
     models_dir: ModelsDir = None,
-    profile: Annotated[str, typer.Option(help="Scoring profile.")] = CheckOptions.profile,
+    profile: Profile = CheckOptions.profile,
     device: Device = BackendSettings.device,
     dialect: Dialect = None,
     dictionary: Dictionaries = None,
     checklist: Checklists = None,
     clean: Annotated[str | None, typer.Option(
-        "--clean", help="Human-written text in the target language, taken to be free of "
-        "errors: its flags per 100 segments are the false-alarm rate.")] = None,
+        "--clean", metavar="FILE", help="Human-written text in the target language, taken "
+        "to be free of errors: its flags per 100 segments are the false-alarm rate.")] = None,
     out: OutJson = None,
     quiet: Quiet = False,
 ) -> None:
@@ -81,7 +87,7 @@ def eval_command(
     with exit_on_error():
         mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only=target_only,
                               model_free=model_free, profile=profile, models_dir=models_dir,
-                              device=device, dialect=dialect,
+                              device=device, dialect=dialect_value(dialect),
                               dictionaries=tuple(dictionary or ()),
                               checklists=tuple(checklist or ()))
         bar, advance = counting_bar(quiet, len(mqm), f"checking {len(mqm)} segments")
@@ -101,12 +107,17 @@ def eval_command(
 
 def calibrate_command(
     mqm_file: MQMFile,
-    name: Annotated[str, typer.Option("--name", help="Profile to write in configs/profiles/.")],
+    name: Annotated[str, typer.Option(
+        "--name", metavar="NAME", help="Profile to write: profiles/NAME.toml in the user "
+        "configuration directory ($TQCHECK_CONFIG_DIR or e.g. ~/.config/tqcheck); "
+        "--profile NAME uses it.")],
     lang_pair: LangPair = None, limit: Limit = None, systems: Systems = None,
     target_only: TargetOnly = False, model_free: ModelFree = False,
     models_dir: ModelsDir = None,
-    base: Annotated[str, typer.Option(help="Profile to start from.")] = CheckOptions.profile,
-    folds: Annotated[int, typer.Option(help="Cross-validation folds (by document).")] = 5,
+    base: Annotated[str, typer.Option(metavar="NAME|FILE", help="Profile to start from.")
+                    ] = CheckOptions.profile,
+    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds (by document).")
+                     ] = 5,
     device: Device = BackendSettings.device,
     dialect: Dialect = None,
     dictionary: Dictionaries = None,
@@ -131,7 +142,7 @@ def calibrate_command(
     with exit_on_error():
         mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only=target_only,
                               model_free=model_free, profile=base, models_dir=models_dir,
-                              device=device, dialect=dialect,
+                              device=device, dialect=dialect_value(dialect),
                               dictionaries=tuple(dictionary or ()),
                               checklists=tuple(checklist or ()))
         note = (f"Fitted on {Path(mqm_file).name}, {len(mqm)} segments, "

@@ -6,15 +6,15 @@ from typing import Annotated
 
 import typer
 
-from tqcheck.cli.common import ModelsDir, exit_on_error
+from tqcheck.cli.common import ModelsDir, command, exit_on_error, typer_app
 
-models_app = typer.Typer(no_args_is_help=True, help="List and download translation models.")
+models_app = typer_app(no_args_is_help=True, help="List and download translation models.")
 
 
-@models_app.command("list")
+@command(models_app, "list")
 def models_list_command(models_dir: ModelsDir = None) -> None:
     """Show each configured pair, its model, and whether it is available locally."""
-    from tqcheck.translate.hub import is_available
+    from tqcheck.translate.hub import is_available, model_dir_problem
     from tqcheck.translate.registry import load_registry, models_dir_from_env, resolve
 
     with exit_on_error():
@@ -24,11 +24,13 @@ def models_list_command(models_dir: ModelsDir = None) -> None:
             pairs |= {p.name for p in base.iterdir() if p.is_dir() and "-" in p.name}
         for pair in sorted(pairs):
             spec = resolve(pair, models_dir)
-            state = "available" if is_available(spec) else "missing"
+            problem = model_dir_problem(spec.local_dir) if spec.local_dir else None
+            state = ("available" if is_available(spec) else
+                     f"unusable ({problem})" if problem else "missing")
             typer.echo(f"{pair}\t{state}\t{spec.model_id}")
 
 
-@models_app.command("pull")
+@command(models_app, "pull")
 def models_pull_command(
     pairs: Annotated[list[str], typer.Argument(help="Pairs such as en-fr fr-en.")],
 ) -> None:

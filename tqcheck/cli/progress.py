@@ -12,7 +12,8 @@ from tqcheck.types import Problem
 
 
 class ScoreProgress:
-    """A tqcheck.batch.runner.Progress drawn with rich; `quiet` keeps only the log lines."""
+    """A tqcheck.batch.runner.Progress drawn with rich; `quiet` (-q in every command) keeps
+    warnings and drops the bar and the per-file lines."""
 
     def __init__(self, quiet: bool) -> None:
         from rich.console import Console
@@ -21,7 +22,8 @@ class ScoreProgress:
         self.console = Console(stderr=True, highlight=False)
         self.bar: Any = None
         self.task: Any = None
-        self.segments = 0
+        self.segments = 0  # committed
+        self.nbytes = 0  # committed
         self.t0 = time.perf_counter()
 
     def __enter__(self) -> ScoreProgress:
@@ -48,27 +50,39 @@ class ScoreProgress:
             self.bar.__exit__(None, None, None)
 
     def log(self, message: str) -> None:
-        self.console.print(message, markup=False)
+        self.console.print(message, markup=False, soft_wrap=True)  # a log line: never wrapped
 
     def start(self, files: list[InputFile], total_bytes: int) -> None:
         self.t0 = time.perf_counter()
-        self.log(f"tqcheck: {len(files)} files, {total_bytes:,} bytes")
+        if not self.quiet:
+            self.log(f"tqcheck: {len(files)} files, {total_bytes:,} bytes")
         if self.bar is not None:
             self.task = self.bar.add_task("score", total=total_bytes or None, segments=0,
                                           rate="0.0")
 
     def advance(self, nbytes: int, nsegments: int) -> None:
         self.segments += nsegments
-        if self.bar is not None and self.task is not None:
-            rate = self.segments / max(time.perf_counter() - self.t0, 1e-9)
-            self.bar.update(self.task, advance=nbytes, segments=self.segments,
-                            rate=f"{rate:.1f}")
+        self.nbytes += nbytes
+        self._draw(0.0, 0.0)
+
+    def working(self, nbytes: float, nsegments: float) -> None:
+        self._draw(nbytes, nsegments)
+
+    def _draw(self, extra_bytes: float, extra_segments: float) -> None:
+        """Committed work plus the provisional part of the chunk being checked."""
+        if self.bar is None or self.task is None:
+            return
+        segments = self.segments + extra_segments
+        rate = segments / max(time.perf_counter() - self.t0, 1e-9)
+        self.bar.update(self.task, completed=self.nbytes + extra_bytes,
+                        segments=f"{segments:,.0f}", rate=f"{rate:.1f}")
 
     def file_done(self, path: str, n_segments: int, seconds: float) -> None:
-        self.log(f"done {path}: {n_segments} segments, {seconds:.1f} s")
+        if not self.quiet:
+            self.log(f"done {path}: {n_segments} segments, {seconds:.1f} s")
 
     def problem(self, problem: Problem) -> None:
-        self.log(f"warning: {problem}")
+        self.log(f"tqcheck: warning: {problem}")
 
 
 def counting_bar(quiet: bool, total: int, what: str) -> tuple[Any, Callable[[int], None]]:

@@ -23,19 +23,20 @@ def review_command(run: RunArg, reviewer: Reviewer = None) -> None:
 
 def decide_command(
     run: RunArg,
-    segment: Annotated[str, typer.Argument(help="Segment as FILE:N (field `key` of export).")],
+    segment: Annotated[str, typer.Argument(
+        metavar="SEGMENT", help="PATH:LINE:COL (or PATH:LINE) as review, report and check "
+        "show it, or the `key` field of `tqcheck export`.")],
     accept: Annotated[bool, typer.Option("--accept", help="The flags are false alarms.")
                       ] = False,
     confirm: Annotated[bool, typer.Option("--confirm", help="The flags are real problems.")
                        ] = False,
-    edit: Annotated[str | None, typer.Option("--edit", help="The corrected segment text.")
-                    ] = None,
+    edit: Annotated[str | None, typer.Option("--edit", metavar="TEXT",
+                                             help="The corrected segment text.")] = None,
     undo: Annotated[bool, typer.Option("--undo", help="Cancel the latest decision on "
                                        "this segment.")] = False,
     reviewer: Reviewer = None,
 ) -> None:
     """Record one review decision (the review app's keys, for scripts)."""
-    from tqcheck.batch.records import SegmentKey
     from tqcheck.batch.rundb import RunDB
     from tqcheck.review.decisions import Review
 
@@ -45,13 +46,15 @@ def decide_command(
         raise fail("give exactly one of --accept, --confirm, --edit TEXT, --undo")
     with exit_on_error(), RunDB(run, create=False) as db:
         review = Review(db, reviewer)
-        key = SegmentKey.parse(segment)
+        key = db.locate(segment)
+        stored = db.get(key)
+        where = stored.location if stored is not None else str(key)
         if undo:
             current = review.current(key)
             if current is None:
-                raise fail(f"segment {key} has no decision to undo")
+                raise fail(f"segment {where} has no decision to undo")
             review.undo(current.id)
-            typer.echo(f"{key}: undid {current.action}")
+            typer.echo(f"{where}: undid {current.action}")
             return
         d = review.decide(key, chosen[0], edit)
-    typer.echo(f"{d.key}: {d.action} by {d.reviewer} at {d.at}")
+    typer.echo(f"{where}: {d.action} by {d.reviewer} at {d.at}")

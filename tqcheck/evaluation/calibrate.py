@@ -17,7 +17,7 @@ from tqcheck import __version__
 from tqcheck.check.checker import Checker
 from tqcheck.check.profile import Profile, SpanThresholds, load_profile
 from tqcheck.check.risk import FEATURE_SET, FEATURES, RiskModel, features
-from tqcheck.config import config_dir, config_file
+from tqcheck.config import config_file, config_path, user_config_dir
 from tqcheck.errors import ConfigError, InputError
 from tqcheck.evaluation.figures import EvalOptions, figures, run_checker, span_prf
 from tqcheck.evaluation.mqm import MQMSegment, mqm_settings
@@ -78,7 +78,7 @@ def span_grid() -> list[dict[str, float]]:
     grid = config_file("evaluation.toml").get("span_grid", {})
     known = {f.name for f in fields(SpanThresholds)}
     if not isinstance(grid, dict) or set(grid) - known:
-        raise ConfigError(f"{config_dir() / 'evaluation.toml'}: [span_grid] keys must be "
+        raise ConfigError(f"{config_path('evaluation.toml')}: [span_grid] keys must be "
                           f"[spans] settings ({', '.join(sorted(known))})")
     keys = sorted(grid)
     return [dict(zip(keys, values, strict=True)) for values in product(*(grid[k] for k in keys))]
@@ -183,11 +183,13 @@ def calibrated_profile(cal: Calibration, name: str, base: str = "default",
 
 
 def write_profile(profile: Profile) -> Path:
-    """Write `profile` as configs/profiles/NAME.toml (a TOML writer: any name or note is
+    """Write `profile` as profiles/NAME.toml in the user's configuration directory (never
+    into the installed package), with a TOML writer (any name or note is
     escaped as TOML requires)."""
     import tomli_w
 
-    path = config_dir() / "profiles" / f"{profile.name}.toml"
+    path = user_config_dir() / "profiles" / f"{profile.name}.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tomli_w.dumps(profile.to_toml()), "utf-8")
     load_profile.cache_clear()
     return path

@@ -165,6 +165,10 @@ def read_mqm(path: str | Path, systems: Iterable[str] | None = None,
     wanted = set(systems) if systems else None
     segments: dict[tuple[str, str, str], MQMSegment] = {}
     csv.field_size_limit(sys.maxsize)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not an MQM TSV file")
     try:
         fh = path.open(encoding="utf-8", newline="")
     except OSError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import io
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,14 +38,20 @@ class InputFile:
 
     @property
     def size(self) -> int:
+        """Bytes to read; 0 for a stream (unknown)."""
         if self.data is not None:
             return len(self.data)
-        return 0 if self.path == STDIN else Path(self.path).stat().st_size
+        return Path(self.path).stat().st_size if self.rereadable else 0
 
     @property
     def rereadable(self) -> bool:
-        """False for standard input: it can be read once."""
-        return self.data is not None or self.path != STDIN
+        """False for standard input and other streams (a pipe, `<(cmd)`): read once."""
+        return self.data is not None or not is_stream(self.path)
+
+    @property
+    def source_rereadable(self) -> bool:
+        return self.source_data is not None or (self.source is not None
+                                                and not is_stream(self.source))
 
     def open(self) -> BinaryIO:
         if self.data is not None:
@@ -67,6 +74,34 @@ class InputFile:
                    data=raw(text), source_data=raw(source) if source is not None else None)
 
 
+def is_stream(path: str) -> bool:
+    """True for `-` and for an existing path that is neither a file nor a directory (a
+    pipe, `<(cmd)`, /dev/stdin): something that can be read only once."""
+    if path == STDIN:
+        return True
+    try:
+        mode = Path(path).stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def kind_of(path: Path) -> str | None:
+    """What a path that is neither a regular file nor a directory is ('a FIFO'...), or None
+    when it does not exist."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
+    for test, what in ((stat.S_ISFIFO, "a pipe"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return what
+    return "not a regular file"
+
+
 def format_of(path: str, fmt: str) -> str:
     if fmt != AUTO:
         return fmt
@@ -79,7 +114,8 @@ def discover(inputs: list[str], glob: str | None = None, fmt: str = AUTO,
     """The files to read, in a stable order: files as given, directories recursively.
 
     With `source`, a plain-text input file is paired with that file, and an input directory
-    with the file at the same relative path under the source directory.
+    with the file at the same relative path under the source directory. A pipe or character
+    device named as such (`<(cmd)`, a FIFO, /dev/stdin) is read once as a stream, like `-`.
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown input format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -107,7 +143,12 @@ def discover(inputs: list[str], glob: str | None = None, fmt: str = AUTO,
                 seen.add(str(p))
                 found.append(InputFile(str(p), format_of(str(p), fmt), str(src) if src else None))
         else:
-            raise InputError(f"{name}: no such file or directory")
+            what = kind_of(p)
+            if what is None:
+                raise InputError(f"{name}: no such file or directory")
+            if what not in ("a pipe", "a character device"):
+                raise InputError(f"{name}: is {what}, not a text file")
+            found.append(InputFile(name, format_of(name, fmt), str(src) if src else None))
     if src is not None and any(f.format != "text" for f in found):
         raise InputError("--source pairs plain-text files only; TSV and JSONL inputs carry "
                          "their source in a `source` column")

@@ -128,8 +128,10 @@ def _nonempty_lines(fh: BinaryIO) -> int:
 
 
 def _source_aligned(f: InputFile, report: Report) -> bool:
-    """True when the source can be read and has as many non-empty lines (stdin: not
-    countable, checked line by line instead)."""
+    """True when the source can be read and has as many non-empty lines (a stream, such as
+    stdin or `<(cmd)`, is not countable: checked line by line instead)."""
+    if not f.source_rereadable:
+        return True
     try:
         n_s = _nonempty_lines(f.open_source())
     except OSError as exc:
@@ -152,7 +154,7 @@ def _text_items(f: InputFile, opts: ReadOptions, report: Report) -> Iterator[Ite
     for number, offset, byte_end, segs in _line_segments(f, opts, report):
         for seg in segs:
             seg = replace(seg, id=ordinal, start=seg.start + offset, end=seg.end + offset,
-                          line=number)
+                          line=number, column=seg.start + 1)
             yield Item(f.path, ordinal, f.path, str(ordinal), seg, byte_end)
             ordinal += 1
 
@@ -185,6 +187,18 @@ def _line_segments(f: InputFile, opts: ReadOptions, report: Report
             yield number, offset, byte_end, segs
 
 
+def _text_column(line: str, text: str, cells: list[str] | None,
+                 header: list[str] | None) -> int:
+    """1-based column of a row's target text in its line: after the cells before it (TSV),
+    or where the JSON string holds it verbatim (JSONL without escapes); 0 if unknown."""
+    if cells is not None and header is not None:
+        i = header.index("target")
+        cell = cells[i]
+        return sum(len(c) + 1 for c in cells[:i]) + len(cell) - len(cell.lstrip()) + 1
+    pos = line.find(json.dumps(text, ensure_ascii=False))
+    return pos + 2 if pos >= 0 else 0
+
+
 def _row_items(f: InputFile, opts: ReadOptions, report: Report) -> Iterator[Item]:
     """TSV (header row with named columns) or JSONL: one row is one segment."""
     header: list[str] | None = None
@@ -194,6 +208,7 @@ def _row_items(f: InputFile, opts: ReadOptions, report: Report) -> Iterator[Item
                 fh, f.path, opts.limits.max_line_chars, report):
             if not body.strip():
                 continue
+            cells: list[str] | None = None
             if f.format == "tsv":
                 cells = body.split("\t")
                 if header is None:
@@ -236,7 +251,8 @@ def _row_items(f: InputFile, opts: ReadOptions, report: Report) -> Iterator[Item
             if len(text) > opts.limits.max_segment_chars:
                 notes = (f"long: row of {len(text)} characters checked as one segment",)
             seg = Segment(id=ordinal, text=text, start=0, end=len(text), line=number,
-                          source=source.strip() if source else None, notes=notes)
+                          source=source.strip() if source else None, notes=notes,
+                          column=_text_column(body, text, cells, header))
             seg_id = row.get("id")
             yield Item(f.path, ordinal, str(row.get("doc") or f.path),
                        str(seg_id) if seg_id not in (None, "") else str(ordinal), seg, byte_end)

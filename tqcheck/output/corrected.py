@@ -72,9 +72,20 @@ def _row_file(path: Path, fmt: str, by_line: dict[int, str]) -> bytes:
     return b"".join(out)
 
 
-def write_corrected(db: RunDB, out: str | Path) -> list[Path]:
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+def write_corrected(db: RunDB, out: str | Path, force: bool = False) -> list[Path]:
     """Write every file of the run with its edits to `out` (a file when the run has one
-    input file, else a directory mirroring the inputs); returns the files written."""
+    input file, else a directory mirroring the inputs); returns the files written.
+
+    Every file is prepared before any is written, so a refusal leaves nothing half done;
+    an input of the run is overwritten only with `force` (the run's offsets refer to it).
+    """
     files = db.scored_files()
     if not files:
         raise InputError(f"{db.path}: no scored segments to export")
@@ -83,7 +94,7 @@ def write_corrected(db: RunDB, out: str | Path) -> list[Path]:
     single = len(files) == 1
     if not single:
         common = Path(os.path.commonpath([str(Path(p).resolve().parent) for _, p, _ in files]))
-    written: list[Path] = []
+    planned: list[tuple[Path, bytes]] = []
     for file_id, path, fmt in files:
         if path == "-":
             raise InputError("the run read standard input, which cannot be read again; "
@@ -99,7 +110,21 @@ def write_corrected(db: RunDB, out: str | Path) -> list[Path]:
         else:
             data = _text_file(src, spans, mine)
         dest = out if single else out / src.resolve().relative_to(common)
+        if not force:
+            for _, other, _ in files:
+                if other != "-" and _same_file(dest, Path(other)):
+                    raise InputError(f"{dest} is an input of the run ({other}); writing the "
+                                     "corrected text there would replace it: choose another "
+                                     "path, or pass --force")
+        planned.append((dest, data))
+    if single and out.is_dir():
+        raise InputError(f"{out} is a directory; the run has one file, so give a file name")
+    for dest, data in planned:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(data)
-        written.append(dest)
-    return written
+        tmp = dest.with_name(f".{dest.name}.tqcheck-tmp")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, dest)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return [dest for dest, _ in planned]

@@ -1,4 +1,5 @@
-"""Writing a run database out: one row per segment, as JSONL, CSV or TSV.
+"""Writing a run database out: one row per segment, as JSONL, CSV or TSV, or one JSON
+document (the run's signature once, then the segments), as `tqcheck check -f json` writes.
 
 Rows carry the segment fields of docs/output.md plus the file and document they came from,
 `key` (FILE:N, what `tqcheck decide` takes) and the segment's current review decision;
@@ -11,10 +12,11 @@ import csv
 import json
 from typing import IO
 
+from tqcheck import __version__
 from tqcheck.batch.rundb import RunDB
 from tqcheck.output.text import tsv_cell
 
-EXPORT_FORMATS = ("jsonl", "csv", "tsv")
+EXPORT_FORMATS = ("json", "jsonl", "csv", "tsv")
 FLAT_COLUMNS = ("key", "file", "doc", "id", "line", "start", "end", "risk", "severity",
                 "categories", "n_flags", "text", "source", "flags", "decision", "corrected")
 
@@ -25,7 +27,10 @@ def export_run(db: RunDB, fmt: str, out: IO[str], min_risk: float | None = None)
         raise ValueError(f"unknown export format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
     signature = db.meta("signature")
     writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
-    if fmt != "jsonl":
+    if fmt == "json":  # streamed: the rows are not held in memory
+        out.write("{\n" + f'  "tqcheck_version": {json.dumps(__version__)},\n'
+                  f'  "signature": {json.dumps(signature)},\n  "segments": [')
+    elif fmt != "jsonl":
         header = list(FLAT_COLUMNS)
         if writer:
             writer.writerow(header)
@@ -39,10 +44,15 @@ def export_run(db: RunDB, fmt: str, out: IO[str], min_risk: float | None = None)
         d = decisions.get(stored.key)
         decision = None if d is None else {"action": d.action, "reviewer": d.reviewer,
                                            "at": d.at, "before": d.before, "after": d.after}
-        if fmt == "jsonl":
+        if fmt in ("json", "jsonl"):
             row = {"key": key, "file": stored.path, "doc": stored.doc, **r.to_dict(),
-                   "id": stored.seg_id, "decision": decision, "signature": signature}
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                   "id": stored.seg_id, "decision": decision}
+            if fmt == "jsonl":
+                out.write(json.dumps({**row, "signature": signature}, ensure_ascii=False)
+                          + "\n")
+            else:
+                out.write(("\n    " if n == 1 else ",\n    ")
+                          + json.dumps(row, ensure_ascii=False))
             continue
         seg = r.segment
         values = [key, stored.path, stored.doc, stored.seg_id, seg.line, seg.start,
@@ -55,4 +65,6 @@ def export_run(db: RunDB, fmt: str, out: IO[str], min_risk: float | None = None)
             writer.writerow(values)
         else:
             out.write("\t".join(tsv_cell(v) for v in values) + "\n")
+    if fmt == "json":
+        out.write("\n  ]\n}\n" if n else "]\n}\n")
     return n

@@ -40,15 +40,25 @@ def to_tsv(result: CheckResult) -> str:
     return "\n".join(rows) + "\n"
 
 
+def display_path(input_name: str) -> str:
+    return "<stdin>" if input_name == "-" else input_name
+
+
 def print_text(result: CheckResult, file: IO[str] | None = None) -> None:
-    """The human report: flagged segments, worst spans highlighted, round trips below."""
+    """The human report: flagged segments, worst spans highlighted, round trips below.
+
+    Each segment and each flag starts with `FILE:LINE:COL` (1-based, in characters), as
+    compilers, Vale and LanguageTool print it, so editors and CI annotations can jump to it.
+    A flag in the source points at its segment.
+    """
     from rich.console import Console
     from rich.text import Text
 
     console = Console(file=file, highlight=False, soft_wrap=True)
+    path = display_path(result.input_name)
     for r in (r for r in result.segments if r.flags or r.segment.notes):
         seg = r.segment
-        head = Text(f"#{seg.id} line {seg.line}  risk {r.risk:.2f}", style="bold")
+        head = Text(f"{seg.location(path)}: #{seg.id}  risk {r.risk:.2f}", style="bold")
         if r.worst_severity():
             head.append(f"  {r.worst_severity()}", style=SPAN_STYLE[r.worst_severity() or "Minor"])
         console.print(head)
@@ -58,8 +68,10 @@ def print_text(result: CheckResult, file: IO[str] | None = None) -> None:
         for name, bt in r.backtranslations.items():
             console.print(Text(f"  {name}: ", style="dim").append(Text(bt, style="italic")))
         for f in r.flags:
-            line = Text(f"  - {f.severity} {f.category}", style="bold")
-            line.append(f" [{f.side} {f.start}:{f.end}] {r.excerpt(f)!r}: {f.message}")
+            where = seg.location(path, f.start if f.side == "target" else 0)
+            line = Text(f"{where}: {f.severity} {f.category}", style="bold")
+            side = " in the source" if f.side == "source" else ""
+            line.append(f"{side} {r.excerpt(f)!r}: {f.message}")
             if f.suggestion:
                 line.append(f" → {f.suggestion!r}", style="green")
             console.print(line)

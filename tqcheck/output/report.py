@@ -145,8 +145,7 @@ def render_report(db: RunDB, limit: int | None = None) -> str:
         rows.append(
             f'<tr data-risk="{r.risk:.4f}" data-key="{e(str(x.key))}" data-file="{e(x.path)}" '
             f'data-sev="{e(r.worst_severity() or "")}" data-cats="{e(row_cats)}" '
-            f'data-dec="{e(dec)}"><td class=num>{r.risk:.3f}</td><td>{e(str(x.key))}<br>'
-            f'<span class=bt>{e(Path(x.path).name)}:{seg.line}</span></td>'
+            f'data-dec="{e(dec)}"><td class=num>{r.risk:.3f}</td><td>{e(x.location)}</td>'
             f"<td>{''.join(detail)}</td><td>{flags}</td><td>{e(dec)}</td></tr>")
     script = _JS
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()

@@ -7,6 +7,7 @@ at the first undecided segment.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -177,7 +178,7 @@ class ReviewApp(App[None]):
     @staticmethod
     def _cells(e: QueueEntry) -> tuple[str, ...]:
         text = e.text if len(e.text) <= 60 else e.text[:57] + "…"
-        return (f"{e.risk:.2f}", str(e.key), e.severity or "",
+        return (f"{e.risk:.2f}", e.location, e.severity or "",
                 e.decision.action if e.decision else "", text)
 
     # -- state -----------------------------------------------------------------------------
@@ -213,14 +214,14 @@ class ReviewApp(App[None]):
             return
         stored = self.db.get(e.key)
         if stored is None:
-            detail.update(f"segment {e.key} is missing from the database")
+            detail.update(f"segment {e.location} is missing from the database")
             return
         detail.update(self.render_detail(stored, e))
 
     def render_detail(self, stored: StoredSegment, e: QueueEntry) -> Text:
         r, seg = stored.result, stored.result.segment
         out = Text()
-        out.append(f"{e.key}  {Path(stored.path).name}:{seg.line}  risk {r.risk:.2f}",
+        out.append(f"{stored.location}  risk {r.risk:.2f}",
                    style="bold")
         d = self.review.current(e.key)
         if d:
@@ -256,7 +257,7 @@ class ReviewApp(App[None]):
 
     def _refresh_row(self, idx: int) -> None:
         e = self.entries[idx]
-        e = QueueEntry(e.key, e.path, e.risk, e.severity, e.text, self.review.current(e.key))
+        e = replace(e, decision=self.review.current(e.key))
         self.entries[idx] = e
         table = self.query_one(DataTable)
         for col, value in enumerate(self._cells(e)):
@@ -270,7 +271,7 @@ class ReviewApp(App[None]):
             return
         idx = self.index
         self.review.decide(e.key, action, text)
-        self.message = f"{action} {e.key}"
+        self.message = f"{action} {e.location}"
         self._refresh_row(idx)
         self.goto(idx + 1)
 
@@ -313,8 +314,9 @@ class ReviewApp(App[None]):
             self.message = "nothing to undo"
             self.show()
             return
-        self.message = f"undid {undone.action} of {undone.key}"
         idx = next((i for i, e in enumerate(self.entries) if e.key == undone.key), None)
+        where = self.entries[idx].location if idx is not None else str(undone.key)
+        self.message = f"undid {undone.action} of {where}"
         if idx is not None:
             self._refresh_row(idx)
             self.goto(idx)

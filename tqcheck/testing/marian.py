@@ -118,3 +118,24 @@ def build_random_pair(out_dir: Path, sentences: list[str], src: str, tgt: str,
     model = MarianMTModel(marian_config(len(vocab), vocab["<pad>"], **config))
     model.save_pretrained(out_dir)
     return out_dir
+
+
+def build_real_layout(files: Path, out_dir: Path, dtype: str = "float32", seed: int = 0) -> Path:
+    """A model directory as a user downloads it: the real tokenizer, vocabulary and config
+    files of a published opus-mt model (`files`, e.g. fixtures/opus-mt/opus-mt-en-mg) and
+    random weights of the real shape, saved in `dtype` (tc-big models ship float16)."""
+    import shutil
+
+    import torch
+    import transformers
+    from transformers import MarianConfig, MarianMTModel
+
+    transformers.utils.logging.disable_progress_bar()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for f in files.iterdir():
+        if f.is_file() and f.name != "README.md":
+            shutil.copyfile(f, out_dir / f.name)
+    torch.manual_seed(seed)
+    model = MarianMTModel(MarianConfig.from_pretrained(files)).to(getattr(torch, dtype))
+    model.save_pretrained(out_dir)
+    return out_dir

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from tqcheck.config import config_dir, config_file, typed_table
+from tqcheck.config import config_file, config_path, typed_table
 from tqcheck.errors import ConfigError, UnsupportedPairError
 from tqcheck.signature import Signature
 
@@ -75,7 +75,7 @@ class Registry:
 
 @cache
 def load_registry() -> Registry:
-    path = config_dir() / "models.toml"
+    path = config_path("models.toml")
     data = config_file("models.toml")
     pairs = data.get("pairs", {})
     for pair, entry in pairs.items():

@@ -1,12 +1,12 @@
 """Per-language word lists the rules use, read from configs/languages.toml: number and scale
-words, and the words a language may write twice in a row."""
+words, decimal separators, and the words a language may write twice in a row."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
 
-from tqcheck.config import config_dir, config_file
+from tqcheck.config import config_file, config_path
 from tqcheck.errors import ConfigError
 
 
@@ -15,7 +15,7 @@ def _table(*keys: str) -> dict:
     for key in keys:
         node = node.get(key, {}) if isinstance(node, dict) else None
         if not isinstance(node, dict):
-            raise ConfigError(f"{config_dir() / 'languages.toml'}: [{'.'.join(keys)}] must be "
+            raise ConfigError(f"{config_path('languages.toml')}: [{'.'.join(keys)}] must be "
                               "a table")
     return node
 
@@ -28,7 +28,7 @@ def number_words(lang: str) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
         try:
             return {w.lower(): Decimal(str(v)) for w, v in table.items()}
         except ArithmeticError as exc:
-            raise ConfigError(f"{config_dir() / 'languages.toml'}: [numbers.{lang}.{kind}]: "
+            raise ConfigError(f"{config_path('languages.toml')}: [numbers.{lang}.{kind}]: "
                               f"values must be numbers ({exc})") from None
 
     return values("words"), values("scales")
@@ -38,6 +38,15 @@ def number_words(lang: str) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
 def repetition_allowed(lang: str) -> frozenset[str]:
     words = _table("repetition", "allowed").get(lang, [])
     if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-        raise ConfigError(f"{config_dir() / 'languages.toml'}: [repetition.allowed] {lang} "
+        raise ConfigError(f"{config_path('languages.toml')}: [repetition.allowed] {lang} "
                           "must be a list of words")
     return frozenset(w.lower() for w in words)
+
+
+@cache
+def decimal_comma(lang: str) -> bool:
+    """Whether `lang` writes "3,5" for three and a half."""
+    langs = config_file("languages.toml").get("decimal_comma", [])
+    if not isinstance(langs, list):
+        raise ConfigError(f"{config_path('languages.toml')}: decimal_comma must be a list")
+    return lang in langs

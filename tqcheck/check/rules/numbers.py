@@ -9,7 +9,7 @@ from collections import Counter
 from decimal import Decimal
 from functools import cache
 
-from tqcheck.check.rules.lexicon import number_words
+from tqcheck.check.rules.lexicon import decimal_comma, number_words
 from tqcheck.types import Flag
 
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
@@ -64,14 +64,29 @@ def _cjk_value(raw: str) -> int:
     return total + section + current
 
 
+def _digit_tokens(raw: str, start: int, comma_decimal: bool
+                  ) -> list[tuple[Decimal, str, int, int]]:
+    """One number, or, where a comma is neither a decimal nor a thousands separator in the
+    language ("[1,1]" in English or Chinese), one number per part."""
+    parts = raw.split(",")
+    if comma_decimal or len(parts) == 1 or all(len(p) == 3 for p in parts[1:]):
+        return [(Decimal(normalise_number(raw)), "digits", start, start + len(raw))]
+    out, pos = [], start
+    for part in parts:
+        out.append((Decimal(normalise_number(part)), "digits", pos, pos + len(part)))
+        pos += len(part) + 1
+    return out
+
+
 def _tokens(text: str, lang: str) -> list[tuple[Decimal, str, int, int]]:
     """(value, kind: digits | word | scale, start, end) of every number token."""
     words, scales = number_words(lang)
-    out = []
+    comma_decimal = decimal_comma(lang)
+    out: list[tuple[Decimal, str, int, int]] = []
     for m in _token_regex(lang).finditer(text):
         raw = m.group()
         if m.group("digits"):
-            out.append((Decimal(normalise_number(raw)), "digits", m.start(), m.end()))
+            out += _digit_tokens(raw, m.start(), comma_decimal)
         elif m.group("cjk"):
             if raw in _CJK_SCALES:
                 out.append((_CJK_SCALES[raw], "scale", m.start(), m.end()))
@@ -160,6 +175,37 @@ def _unmatched(text: str, nums: list[tuple[str, int, int]],
     return out
 
 
+def _as_list(text: str, num: tuple[str, int, int], lang: str) -> list[str] | None:
+    """The two numbers "1,1" also stands for where the language reads it as a decimal: in
+    "[1,1]" a German translation keeps an English list as it was."""
+    m = re.fullmatch(r"(\d+),(\d+)", text[num[1]:num[2]])
+    if not (m and decimal_comma(lang)):
+        return None
+    return [_key(Decimal(m.group(1))), _key(Decimal(m.group(2)))]
+
+
+def _match_lists(text: str, left: list[tuple[str, int, int]], lang: str,
+                 other_left: list[tuple[str, int, int]]) -> None:
+    """Match (remove) `text`'s "a,b" numbers read as decimals whose list reading the other
+    side has: a and b both among its unmatched numbers."""
+    for num in list(left):
+        parts = _as_list(text, num, lang)
+        if parts is None:
+            continue
+        pool = list(other_left)
+        found = []
+        for p in parts:
+            hit = next((o for o in pool if o[0] == p), None)
+            if hit is None:
+                break
+            pool.remove(hit)
+            found.append(hit)
+        if len(found) == len(parts):
+            left.remove(num)
+            for hit in found:
+                other_left.remove(hit)
+
+
 def number_flags(target: str, source: str, lang: str = "en", src_lang: str = "en"
                  ) -> list[Flag]:
     """Numbers in the target that the source lacks and, when there are such, the source
@@ -170,6 +216,8 @@ def number_flags(target: str, source: str, lang: str = "en", src_lang: str = "en
     ("tenfold") that no table covers."""
     t_nums, s_nums = numbers(target, lang), numbers(source, src_lang)
     t_left, s_left = _unmatched(target, t_nums, s_nums), _unmatched(source, s_nums, t_nums)
+    _match_lists(target, t_left, lang, s_left)
+    _match_lists(source, s_left, src_lang, t_left)
     for t in list(t_left):
         t_unit = _unit_factor(target, t[2])
         match = next((s for s in s_left if (

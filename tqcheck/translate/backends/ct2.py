@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tqcheck.errors import ModelNotFoundError, TqcheckError
+from tqcheck.errors import ModelNotFoundError, TqcheckError, describe
 from tqcheck.translate.backends.devices import resolve_device
 from tqcheck.translate.base import BackendSettings, complete, piece_offsets
 from tqcheck.translate.registry import Decoding, ModelSpec
@@ -213,8 +213,10 @@ class CT2MarianBackend:
         except TqcheckError:
             raise
         except Exception as exc:
-            reason = f"cannot convert {model_dir} for CTranslate2: {str(exc).splitlines()[0]}"
-            raise ModelNotFoundError(spec.pair, spec.model_id, reason[:300]) from exc
+            raise ModelNotFoundError(spec.pair, spec.model_id,
+                                     f"cannot convert {model_dir} for CTranslate2: "
+                                     f"{describe(exc)}",
+                                     local=spec.local_dir is not None) from exc
         config = json.loads((model_dir / "config.json").read_text("utf-8"))
         # Cross-attention keys and values per source token of one forced-decoding row.
         self._state_per_token = 2 * 4 * config.get("d_model", 512) * config.get(

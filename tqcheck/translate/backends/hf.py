@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tqcheck.errors import ModelNotFoundError, TqcheckError
+from tqcheck.errors import ModelNotFoundError, TqcheckError, describe
 from tqcheck.translate.backends.devices import resolve_device
 from tqcheck.translate.base import BackendSettings, complete, length_batches, piece_offsets
 from tqcheck.translate.registry import Decoding, ModelSpec
@@ -67,10 +67,13 @@ class HFMarianBackend:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 tokenizer = MarianTokenizer.from_pretrained(str(path))
-                net = MarianMTModel.from_pretrained(str(path))
+                # float32 whatever the config's dtype says: tc-big models name float16, which
+                # transformers 5 would load (2.5x slower on CPU, and lossy to upcast later)
+                net = MarianMTModel.from_pretrained(str(path), dtype=torch.float32)
         except Exception as exc:  # any failure here means the directory is not a Marian model
-            reason = f"cannot load {path}: {str(exc).splitlines()[0] if str(exc) else exc!r}"
-            raise ModelNotFoundError(self.spec.pair, self.spec.model_id, reason[:300]) from exc
+            raise ModelNotFoundError(self.spec.pair, self.spec.model_id,
+                                     f"cannot load {path}: {describe(exc)}",
+                                     local=self.spec.local_dir is not None) from exc
         net.eval().to(device=self.device, dtype=torch.float32)
         return tokenizer, net
 
