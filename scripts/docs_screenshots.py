@@ -54,7 +54,7 @@ def main() -> None:
     opts = ScoreOptions(check=CheckOptions(lang="en", src_lang="toy", models_dir=str(
         ROOT / "fixtures" / "models")), source=str(tmp / "article.toy.txt"))
     score_corpus([str(tmp / "article.en.txt")], db, opts)
-    review = Review(RunDB(db, create=False), reviewer="ana")
+    review = Review(RunDB(db, mode="write"), reviewer="ana")
     review.decide(SegmentKey(1, 2), "edit", MT[2].replace("ten", "nine"))
     review.decide(SegmentKey(1, 1), "accept")
 
@@ -65,7 +65,7 @@ def main() -> None:
             app.save_screenshot("review-app.svg", str(DOCS))
 
     asyncio.run(shoot())
-    page = write_report(RunDB(db, create=False), tmp / "report.html")
+    page = write_report(RunDB(db, mode="write"), tmp / "report.html")
     chromium = shutil.which("chromium")
     if chromium is None:
         raise SystemExit("install Debian's chromium for the report screenshot")

@@ -240,7 +240,7 @@ def test_report_and_review_queue_show_file_names(tmp_path: Path) -> None:
     html = tmp_path / "r.html"
     assert run("report", str(db), "-o", str(html)).exit_code == 0
     assert re.search(rf"<td>{re.escape(str(SEED))}:\d+:\d+</td>", html.read_text())
-    with RunDB(db, create=False) as rundb:
+    with RunDB(db, mode="write") as rundb:
         entry = Review(rundb).queue()[0]
         assert entry.location.startswith(f"{SEED}:")
         assert rundb.locate(entry.location) == entry.key

@@ -32,8 +32,8 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_report_in_chromium(tmp_path: Path) -> None:
     _, db = make_run(tmp_path)
-    Review(RunDB(db, create=False), reviewer="ana").decide(SegmentKey(1, 0), "confirm")
-    page = write_report(RunDB(db, create=False), tmp_path / "report.html")
+    Review(RunDB(db, mode="write"), reviewer="ana").decide(SegmentKey(1, 0), "confirm")
+    page = write_report(RunDB(db, mode="write"), tmp_path / "report.html")
     url = page.resolve().as_uri()
     res = chromium(tmp_path, "--dump-dom", url)
     dom = res.stdout

@@ -52,7 +52,7 @@ def make_run(tmp_path: Path, name: str = "run.sqlite") -> tuple[Path, Path]:
 
 def test_decisions_undo_and_corrected_export(tmp_path: Path) -> None:
     inp, db = make_run(tmp_path)
-    review = Review(RunDB(db, create=False), reviewer="ana")
+    review = Review(RunDB(db, mode="write"), reviewer="ana")
     queue = review.queue()
     assert len(queue) >= 3 and [e.risk for e in queue] == sorted((e.risk for e in queue),
                                                                    reverse=True)
@@ -117,7 +117,7 @@ from tqcheck.batch.records import SegmentKey
 from tqcheck.batch.rundb import RunDB
 from tqcheck.review.decisions import Review
 db, who, start_at = sys.argv[1], sys.argv[2], float(sys.argv[3])
-review = Review(RunDB(db, create=False), reviewer=who)
+review = Review(RunDB(db, mode="write"), reviewer=who)
 while time.time() < start_at:
     time.sleep(0.001)
 for round_ in range(25):
@@ -148,7 +148,7 @@ def test_review_app_with_pilot(tmp_path: Path) -> None:
     from tqcheck.review.app import EditScreen, HelpScreen, ReviewApp
 
     _, db = make_run(tmp_path)
-    first_key = Review(RunDB(db, create=False)).queue()[0].key
+    first_key = Review(RunDB(db, mode="write")).queue()[0].key
 
     async def session_one() -> list[str]:
         app_ = ReviewApp(db, reviewer="pilot")
@@ -173,7 +173,7 @@ def test_review_app_with_pilot(tmp_path: Path) -> None:
         return [str(first_key), str(second), str(third)]
 
     keys = asyncio.run(session_one())
-    review = Review(RunDB(db, create=False))
+    review = Review(RunDB(db, mode="write"))
     decided = {str(k): d.action for k, d in review.all_current().items()}
     assert decided == {keys[0]: "accept", keys[1]: "confirm"}
     actions = [a for (a,) in sqlite3.connect(db).execute(
@@ -195,14 +195,14 @@ def test_review_app_with_pilot(tmp_path: Path) -> None:
         return resumed
 
     resumed = asyncio.run(session_two())
-    applied = Review(RunDB(db, create=False)).current(SegmentKey(1, 2))
+    applied = Review(RunDB(db, mode="write")).current(SegmentKey(1, 2))
     assert (applied.action, applied.after) == ("edit", "Both sides called them useless things.")
     assert resumed == keys[2]
 
 
 def test_html_report_escapes_everything(tmp_path: Path) -> None:
     _, db = make_run(tmp_path)
-    Review(RunDB(db, create=False), reviewer="ana").decide(SegmentKey(1, 0), "confirm")
+    Review(RunDB(db, mode="write"), reviewer="ana").decide(SegmentKey(1, 0), "confirm")
     out = tmp_path / "report.html"
     res = CliRunner().invoke(app, ["report", str(db), "-o", str(out)])
     assert res.exit_code == 0, res.output
@@ -245,7 +245,7 @@ def test_corrected_export_of_tsv_and_jsonl(tmp_path: Path) -> None:
     db = tmp_path / "run.sqlite"
     score_corpus([str(tmp_path / "in")], db, ScoreOptions(check=CheckOptions(
         lang="en", pivots=("fr",), language_id=False)), factory=FakeFactory())
-    review = Review(RunDB(db, create=False), reviewer="ana")
+    review = Review(RunDB(db, mode="write"), reviewer="ana")
     keys = {t: SegmentKey(f, o) for f, o, t in sqlite3.connect(db).execute(
         "SELECT file_id, ordinal, text FROM segments")}
     review.decide(keys["They met."], "edit", "They met again.")

@@ -66,13 +66,19 @@ def config_names(folder: str) -> list[str]:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file, or a ConfigError naming it: every configuration read comes here."""
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: no such configuration file") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 (byte {exc.start}); TOML files are UTF-8") \
+            from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from exc
 
 
 def config_file(name: str) -> dict[str, Any]:

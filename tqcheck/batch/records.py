@@ -32,6 +32,7 @@ class FileState:
     id: int
     status: str  # pending | done
     n_segments: int
+    digest: str | None  # sha256 of the content, recorded when the file was done
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,10 @@ earlier one, so two reviewers on the same database lose nothing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import re
 import sqlite3
 import time
@@ -32,19 +34,22 @@ from tqcheck.batch.records import (
 )
 from tqcheck.check.signals import Signals
 from tqcheck.errors import InputError
+from tqcheck.storage import Mode, connect, guarded
 from tqcheck.types import Flag, Problem, Segment, SegmentResult
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     id INTEGER PRIMARY KEY,
-    path TEXT UNIQUE NOT NULL,
+    path TEXT UNIQUE NOT NULL,                -- as first named
     format TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'pending',   -- pending | done
     n_segments INTEGER NOT NULL DEFAULT 0,    -- stored so far
-    seconds REAL NOT NULL DEFAULT 0
+    seconds REAL NOT NULL DEFAULT 0,
+    real TEXT,                                -- the resolved path: one file, however named
+    digest TEXT                               -- sha256 of the content once done
 );
 CREATE TABLE IF NOT EXISTS segments (
     file_id INTEGER NOT NULL REFERENCES files(id),
@@ -118,7 +123,7 @@ def _same_path(stored: str, given: str) -> bool:
 # double (JSON's own number formatting keeps 15 digits only).
 _RESULTS = """
 SELECT s.file_id, s.ordinal, f.path, s.doc, s.seg_id, s.text, s.source, s.start, s."end",
-       s.line, s.col, s.notes, s.risk,
+       s.line, {col}, s.notes, s.risk,
        (SELECT json_group_array(json_array(b.rowid, b.kind, b.text)) FROM backtranslations b
         WHERE b.file_id = s.file_id AND b.ordinal = s.ordinal),
        (SELECT json_group_array(json_array(m.rowid, m.name, quote(m.value))) FROM metrics m
@@ -172,29 +177,62 @@ class QueueFilter:
     search: str | None = None  # substring of the text or the source
 
 
-class RunDB:
-    """A run database, created on first use."""
+# Columns added since the first run databases: added to an old one opened for writing (and
+# read as unknown from one opened read-only).
+_ADDED_COLUMNS = [("segments", "col INTEGER NOT NULL DEFAULT 0"), ("files", "real TEXT"),
+                  ("files", "digest TEXT")]
+_TABLES = {"meta", "files", "segments", "backtranslations", "metrics", "flags", "decisions",
+           "problems"}
 
-    def __init__(self, path: str | Path, create: bool = True) -> None:
-        self.path = Path(path)
-        if not create and not self.path.is_file():
-            raise InputError(f"{self.path}: no such run database")
-        if self.path.parent and not self.path.parent.exists():
+
+@guarded("run database")
+class RunDB:
+    """A run database. `score` creates it (mode `create`); review and decide write their
+    decisions into an existing one (`write`); summary, export and report only read it
+    (`read`: opened read-only, the file is never changed)."""
+
+    def __init__(self, path: str | Path, mode: Mode = "create") -> None:
+        self.path, self.mode = Path(path), mode
+        if mode != "create":
+            if self.path.is_dir():
+                raise InputError(f"{self.path}: is a directory, not a run database")
+            if not self.path.is_file():
+                raise InputError(f"{self.path}: no such run database")
+        elif self.path.is_dir():
+            raise InputError(f"{self.path}: is a directory; give a file name for the run "
+                             "database")
+        elif not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.conn = sqlite3.connect(self.path, timeout=60)
+        self.conn = connect(self.path, mode, "run database", timeout=60)
+        if mode == "create":
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.executescript(_SCHEMA)
-            columns = {row[1] for row in self.conn.execute("PRAGMA table_info(segments)")}
-            if "col" not in columns:  # a database of tqcheck 0.1 before columns were kept
-                with self.conn:
-                    self.conn.execute("ALTER TABLE segments ADD COLUMN col INTEGER NOT NULL "
-                                      "DEFAULT 0")
-        except sqlite3.DatabaseError as exc:
-            raise InputError(f"{self.path}: not a tqcheck run database ({exc})") from None
+        tables = {name for (name,) in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if mode == "create" and tables <= _TABLES | {"sqlite_sequence"}:
+            self.conn.executescript(f"BEGIN;\n{_SCHEMA}\nCOMMIT;")  # all tables, or none
+        elif not tables >= _TABLES:
+            self.conn.close()
+            raise InputError(f"{self.path}: not a tqcheck run database (it has "
+                             f"{', '.join(sorted(tables)) or 'no'} tables); nothing was "
+                             "changed in it")
+        missing = [(table, ddl) for table, ddl in _ADDED_COLUMNS
+                   if ddl.split()[0] not in {row[1] for row in self.conn.execute(
+                       f"PRAGMA table_info({table})")}]
+        self._col = "0" if ("segments", _ADDED_COLUMNS[0][1]) in missing else "s.col"
+        if missing and mode != "read":  # a database of an earlier tqcheck 0.1
+            with self.conn:
+                for table, ddl in missing:
+                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {ddl}")
+            self._col = "s.col"
 
     def close(self) -> None:
+        """Close; a run that wrote in WAL mode goes back to a plain journal when no one else
+        has the file open, so that later read-only opens need no -wal/-shm files."""
+        if self.mode == "create":
+            # with a reviewer on it, it stays in WAL mode, which is fine
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA journal_mode=DELETE")
         self.conn.close()
 
     def __enter__(self) -> RunDB:
@@ -228,12 +266,23 @@ class RunDB:
     # -- progress --------------------------------------------------------------------------
 
     def file_state(self, path: str, fmt: str) -> FileState:
-        with self.conn:
-            self.conn.execute("INSERT OR IGNORE INTO files (path, format) VALUES (?, ?)",
-                              (path, fmt))
-        row = self.conn.execute("SELECT id, status, n_segments FROM files WHERE path = ?",
-                                (path,)).fetchone()
+        """The file's row, found by its resolved path (so `a.txt`, `./a.txt` and its
+        absolute path are one file), made when it is new."""
+        real = path if path == "-" else os.path.realpath(path)
+        query = ("SELECT id, status, n_segments, digest FROM files WHERE real = ? "
+                 "OR (real IS NULL AND path = ?) ORDER BY id LIMIT 1")
+        row = self.conn.execute(query, (real, path)).fetchone()
+        if row is None:
+            taken = self.conn.execute("SELECT 1 FROM files WHERE path = ?", (path,)).fetchone()
+            with self.conn:  # another file by the same name (run from elsewhere): its full path
+                self.conn.execute("INSERT INTO files (path, format, real) VALUES (?, ?, ?)",
+                                  (real if taken else path, fmt, real))
+            row = self.conn.execute(query, (real, path)).fetchone()
         return FileState(*row)
+
+    def set_digest(self, file_id: int, digest: str) -> None:
+        with self.conn:
+            self.conn.execute("UPDATE files SET digest = ? WHERE id = ?", (digest, file_id))
 
     def file_progress(self, file_id: int) -> FileProgress:
         return FileProgress(*self.conn.execute(
@@ -299,7 +348,7 @@ class RunDB:
         if limit is not None:
             chosen += " LIMIT ?"
             params.append(limit)
-        query = _RESULTS.format(chosen=chosen, order=order.replace("s.", "c."))
+        query = _RESULTS.format(chosen=chosen, order=order.replace("s.", "c."), col=self._col)
         for row in self.conn.cursor().execute(query, params):
             (file_id, ordinal, path, doc, seg_id, text, source, start, end, line, col, notes,
              risk, bts, mets, flags) = row
@@ -324,7 +373,7 @@ class RunDB:
                                         if _same_path(path, m.group(1))]
         if m is not None and matched:
             line, col = int(m.group(2)), m.group(3)
-            query = ("SELECT file_id, ordinal, col FROM segments WHERE file_id IN "
+            query = (f"SELECT file_id, ordinal, {self._col} FROM segments s WHERE file_id IN "
                      f"({','.join('?' * len(matched))}) AND line = ?")
             rows = self.conn.execute(query, (*matched, line)).fetchall()
             if col is not None:
@@ -470,7 +519,8 @@ class RunDB:
             conds.append("(s.text LIKE ? OR coalesce(s.source, '') LIKE ?)")
             params += [f"%{where.search}%", f"%{where.search}%"]
         rows = self.conn.execute(
-            "SELECT s.file_id, s.ordinal, f.path, s.line, s.col, s.risk, s.severity, s.text "
+            f"SELECT s.file_id, s.ordinal, f.path, s.line, {self._col}, s.risk, s.severity, "
+            "s.text "
             f"FROM segments s JOIN files f ON f.id = s.file_id WHERE {' AND '.join(conds)} "
             "ORDER BY s.risk DESC, s.file_id, s.ordinal", params).fetchall()
         decided = self.current_decisions()

@@ -9,7 +9,10 @@ the same.
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,7 +22,7 @@ from tqcheck.check.checker import Checker
 from tqcheck.check.options import CheckOptions
 from tqcheck.config import config_table
 from tqcheck.errors import InputError
-from tqcheck.inputs.files import AUTO, InputFile, discover
+from tqcheck.inputs.files import AUTO, InputFile, discover, file_digest
 from tqcheck.inputs.reader import Item, ReadOptions, input_settings, read_items
 from tqcheck.translate.base import BackendFactory
 from tqcheck.types import Problem
@@ -46,15 +49,17 @@ class ScoreOptions:
     source: str | None = None  # line-aligned original(s) of plain-text inputs
     chunk_segments: int | None = None  # default from configs/score.toml
 
-    def record(self, backend_id: str, rules: dict[str, str]) -> dict[str, Any]:
+    def record(self, backend_id: str, rules: dict[str, str],
+               models: dict[str, str]) -> dict[str, Any]:
         """The settings a resumed run must share (those that change results); `rules`: the
-        rules' signature fields (dialect, dictionary, checklists)."""
+        rules' signature fields (dialect, dictionary, checklists); `models`: each pair's
+        weights (hub id and commit, or a content hash of a local model)."""
         c = self.check
         return {
             "lang": c.lang, "src_lang": c.src_lang, "pivots": list(c.pivots),
             "profile": c.profile, "model_free": c.model_free, "language_id": c.language_id,
             "similarity": c.similarity, "engine": "none" if c.model_free else backend_id,
-            "rules": rules,
+            "rules": rules, "models": models,
         }
 
 
@@ -169,19 +174,59 @@ def score_corpus(inputs: list[str], db_path: str | Path, options: ScoreOptions,
     check = options.check
     if options.source and not check.src_lang:
         raise InputError("--source needs --src-lang (the language of the source text)")
-    files = discover(inputs, options.glob, options.fmt, options.source)
+    db_path = Path(db_path)
+    skipped: list[Problem] = []
+    files = discover(inputs, options.glob, options.fmt, options.source,
+                     exclude=run_files(db_path), skipped=skipped)
     if not files:
         raise InputError(f"no input files found in {', '.join(inputs)}"
                          + (f" matching {options.glob!r}" if options.glob else ""))
     progress = progress or QuietProgress()
     checker = Checker(check, factory)  # checks the settings before the database is touched
+    checker.load_models(with_source=check.src_lang is not None)  # every model, found first
+    with run_lock(db_path):
+        return _score_into(db_path, files, skipped, options, checker, progress, chunk)
+
+
+def run_files(db_path: Path) -> set[str]:
+    """The files a run database consists of (never inputs, even in an input directory)."""
+    return {os.path.realpath(f"{db_path}{suffix}")
+            for suffix in ("", "-wal", "-shm", "-journal", ".lock")}
+
+
+@contextmanager
+def run_lock(db_path: Path) -> Iterator[None]:
+    """One `score` at a time per run database: a second is refused, clearly."""
+    from filelock import FileLock, Timeout
+
+    if not db_path.parent.exists():
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(f"{db_path}.lock", timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise InputError(f"{db_path}: another `tqcheck score` is writing to this run "
+                         "database; wait until it ends, or score into another --db") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _score_into(db_path: Path, files: list[InputFile], skipped: list[Problem],
+                options: ScoreOptions, checker: Checker, progress: Progress,
+                chunk: int) -> RunStats:
+    check = options.check
     db = RunDB(db_path)
-    stats = RunStats(database=str(db_path))
+    stats = RunStats(database=str(db_path), problems=len(skipped))
     t_start = time.perf_counter()
     try:
         backend_id = checker.factory.backend_id if checker.factory is not None else "none"
-        db.bind_settings(options.record(backend_id, checker.rules.signature()))
-        checker.load_models(with_source=check.src_lang is not None)  # fail before any work
+        db.bind_settings(options.record(backend_id, checker.rules.signature(),
+                                        checker.models()))
+        for problem in skipped:
+            db.add_problem(problem)
+            progress.problem(problem)
         reading = ReadOptions(check.lang, check.src_lang, input_settings())
         progress.start(files, sum(f.size for f in files))
         run = _Run(db, checker, progress, chunk, stats)
@@ -203,6 +248,10 @@ def _score_file(f: InputFile, reading: ReadOptions, run: _Run) -> None:
     state = db.file_state(f.path, f.format)
     stats.files += 1
     if state.status == "done":
+        digest = file_digest(f)
+        if state.digest and digest and digest != state.digest:
+            raise InputError(f"{f.path} changed since it was scored into {db.path}: its "
+                             "stored results no longer describe it; score it into a new --db")
         stats.files_skipped_done += 1
         stats.segments_resumed += state.n_segments
         progress.advance(f.size, 0)
@@ -239,6 +288,9 @@ def _score_file(f: InputFile, reading: ReadOptions, run: _Run) -> None:
                          f"{done} from it: the file changed; score it into a new --db")
     if n == 0 and not problems:
         report(Problem(f.path, 0, "no text to score (empty or only whitespace)"))
+    digest = file_digest(f)
+    if digest:
+        db.set_digest(state.id, digest)
     run.sizes[state.id] = f.size
     run.finished.append(state.id)
     if not run.buffer:

@@ -92,6 +92,10 @@ class Checker:
         if missing:
             raise ModelsMissingError(missing)
 
+    def models(self) -> dict[str, str]:
+        """The weights of each model loaded so far, by pair (what `signature` names)."""
+        return {pair: b.model for pair, b in sorted(self._used.items())}
+
     def signature(self) -> Signature:
         """What produced the results so far: every part contributes its own fields."""
         o = self.options

@@ -58,8 +58,11 @@ def check_file(path: str, options: CheckOptions, source: str | None = None,
     if path != STDIN and Path(path).is_dir():
         raise InputError(f"{path}: is a directory; check takes one file (`tqcheck score` "
                          "reads directories)")
-    (f,) = discover([path], fmt=fmt, source=source)
-    return check_input(replace(f, path=path), options, factory, on_stage, report)
+    skipped: list[Problem] = []
+    found = discover([path], fmt=fmt, source=source, skipped=skipped)
+    if not found:
+        raise InputError(f"{skipped[0].path}: {skipped[0].message.removesuffix('; skipped')}")
+    return check_input(replace(found[0], path=path), options, factory, on_stage, report)
 
 
 def check_text(text: str, options: CheckOptions, source: str | None = None,

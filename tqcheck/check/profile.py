@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -91,9 +92,15 @@ def parse_profile(data: dict[str, Any], path: Path) -> Profile:
     extra = sorted(set(data) - {"name", "description", "spans", "rules", "risk"})
     if extra:
         raise ConfigError(f"{path}: unknown table(s) or key(s) {', '.join(extra)}")
+    name, description = data.get("name", path.stem), data.get("description", "")
+    if not isinstance(name, str) or not re.fullmatch(r"[\w.-]+", name):
+        raise ConfigError(f"{path}: name must be a word (letters, digits, - _ .), found "
+                          f"{name!r}")
+    if not isinstance(description, str):
+        raise ConfigError(f"{path}: description must be text, found {description!r}")
     return Profile(
-        name=str(data.get("name", path.stem)),
-        description=str(data.get("description", "")),
+        name=name,
+        description=description,
         spans=typed_table(SpanThresholds, data.get("spans"), f"{path}: [spans]"),
         rules=typed_table(RuleSettings, data.get("rules"), f"{path}: [rules]"),
         risk=RiskModel.from_table(data.get("risk"), f"{path}: [risk]"),

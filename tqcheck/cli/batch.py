@@ -122,7 +122,7 @@ def summary_command(
     from tqcheck.batch.rundb import RunDB
     from tqcheck.output.tables import print_summary
 
-    with exit_on_error(), RunDB(run, create=False) as rundb:
+    with exit_on_error(), RunDB(run, mode="read") as rundb:
         summary = rundb.summary()
     if as_json:
         typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
@@ -151,7 +151,7 @@ def export_command(
     from tqcheck.output.corrected import write_corrected
     from tqcheck.output.export import export_run
 
-    with exit_on_error(), RunDB(run, create=False) as rundb:
+    with exit_on_error(), RunDB(run, mode="read") as rundb:
         if corrected:
             for path in write_corrected(rundb, corrected, force=force):
                 typer.echo(f"wrote {path}", err=True)
@@ -176,6 +176,6 @@ def report_command(
     from tqcheck.batch.rundb import RunDB
     from tqcheck.output.report import write_report
 
-    with exit_on_error(), RunDB(run, create=False) as rundb:
+    with exit_on_error(), RunDB(run, mode="read") as rundb:
         path = write_report(rundb, out, limit)
     typer.echo(f"wrote {path}")

@@ -188,6 +188,17 @@ class DialectChoice(StrEnum):
 DEFAULT_BACKEND = BackendKind(BackendSettings.kind)
 DEFAULT_COMPUTE_TYPE = ComputeType(BackendSettings.compute_type)
 
+_LANG = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?")
+
+
+def _lang(value: str) -> str:
+    """A language code (ISO 639-1 or -3, optionally with a script or region: zh, toy,
+    pt-BR); anything else is refused before any work."""
+    if not _LANG.fullmatch(value.strip()):
+        raise typer.BadParameter(f"{value!r} is not a language code (e.g. en, fr, zh)")
+    return value.strip()
+
+
 _DEVICE = re.compile(r"auto|cpu|cuda(:\d+)?", re.IGNORECASE)
 
 
@@ -210,12 +221,14 @@ Device = Annotated[str, typer.Option(parser=_device, metavar="DEVICE",
                                      help="auto, cpu, cuda or cuda:N.")]
 Profile = Annotated[str, typer.Option(metavar="NAME|FILE", help="Scoring profile: a name "
                                       "(the user's profiles, then the shipped ones) or a path.")]
-Lang = Annotated[str, typer.Option("--lang", "-l", metavar="LANG",
+Lang = Annotated[str, typer.Option("--lang", "-l", metavar="LANG", parser=_lang,
                                    help="Language of the text to check.")]
 SrcLang = Annotated[str | None, typer.Option(
-    "--src-lang", metavar="LANG", help="Language of the source (needed with --source).")]
+    "--src-lang", metavar="LANG", parser=_lang,
+    help="Language of the source (needed with --source).")]
 Pivots = Annotated[list[str] | None, typer.Option(
-    "--pivot", "-p", metavar="LANG", help="Pivot language for round trips; repeatable.")]
+    "--pivot", "-p", metavar="LANG", parser=_lang,
+    help="Pivot language for round trips; repeatable.")]
 RunArg = Annotated[str, typer.Argument(metavar="RUN_DB",
                                        help="Run database written by `tqcheck score`.")]
 Reviewer = Annotated[str | None, typer.Option(

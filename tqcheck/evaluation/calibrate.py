@@ -55,6 +55,8 @@ def predict(x: np.ndarray, bias: float, weights: np.ndarray) -> np.ndarray:
 
 def doc_folds(mqm: Sequence[MQMSegment], k: int = 5) -> list[np.ndarray]:
     """Indices of k folds with whole documents in each (no document in two folds)."""
+    if k < 2:
+        raise InputError(f"{k} folds: cross-validation needs at least 2")
     docs = sorted({m.doc for m in mqm})
     if len(docs) < 2:
         raise InputError("calibration needs at least two documents to cross-validate")
@@ -80,6 +82,11 @@ def span_grid() -> list[dict[str, float]]:
     if not isinstance(grid, dict) or set(grid) - known:
         raise ConfigError(f"{config_path('evaluation.toml')}: [span_grid] keys must be "
                           f"[spans] settings ({', '.join(sorted(known))})")
+    for key, values in grid.items():
+        if not isinstance(values, list) or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            raise ConfigError(f"{config_path('evaluation.toml')}: [span_grid] {key} must be a "
+                              "list of numbers")
     keys = sorted(grid)
     return [dict(zip(keys, values, strict=True)) for values in product(*(grid[k] for k in keys))]
 

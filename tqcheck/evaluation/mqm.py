@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import IO, Any
 
 from tqcheck.config import config_table
 from tqcheck.errors import InputError
@@ -163,50 +164,68 @@ def read_mqm(path: str | Path, systems: Iterable[str] | None = None,
     """Parse an MQM TSV into segments (in first-seen order), at most `limit` of them."""
     path = Path(path)
     wanted = set(systems) if systems else None
-    segments: dict[tuple[str, str, str], MQMSegment] = {}
     csv.field_size_limit(sys.maxsize)
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
         raise InputError(f"{path}: is a directory, not an MQM TSV file")
     try:
-        fh = path.open(encoding="utf-8", newline="")
+        fh = path.open("rb")
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
     with fh:
-        reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        lines = _utf8_lines(path, fh)
+        return _read_rows(path, csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE),
+                          wanted, limit)
+
+
+def _utf8_lines(path: Path, fh: IO[bytes]) -> Iterator[str]:
+    """The file's lines, decoded; a line that is not UTF-8 stops the reading, named."""
+    for number, raw in enumerate(fh, start=1):
         try:
-            header = next(reader)
-        except StopIteration:
-            raise InputError(f"{path}: empty file, expected an MQM TSV header") from None
-        col = {name: i for i, name in enumerate(header)}
-        missing = [c for c in REQUIRED if c not in col]
-        seg_col = next((c for c in SEG_ID_COLUMNS if c in col), None)
-        if missing or seg_col is None:
-            need = ", ".join(missing + ([] if seg_col else ["seg_id|globalSegId|docSegId"]))
-            raise InputError(f"{path}:1: not an MQM TSV header, missing column(s) {need}")
-        for lineno, row in enumerate(reader, start=2):
-            if not row or row == [""]:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}:{number}: not UTF-8 (byte 0x{raw[exc.start]:02x}); MQM "
+                             "files are UTF-8") from None
+
+
+def _read_rows(path: Path, reader: Any, wanted: set[str] | None, limit: int | None
+               ) -> list[MQMSegment]:
+    segments: dict[tuple[str, str, str], MQMSegment] = {}
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(f"{path}: empty file, expected an MQM TSV header") from None
+    col = {name: i for i, name in enumerate(header)}
+    missing = [c for c in REQUIRED if c not in col]
+    seg_col = next((c for c in SEG_ID_COLUMNS if c in col), None)
+    if missing or seg_col is None:
+        need = ", ".join(missing + ([] if seg_col else ["seg_id|globalSegId|docSegId"]))
+        raise InputError(f"{path}:1: not an MQM TSV header, missing column(s) {need}")
+    for lineno, row in enumerate(reader, start=2):
+        if not row or row == [""]:
+            continue
+        if len(row) > len(header) or (len(row) < len(header)
+                                      and len(row) <= max(col[c] for c in REQUIRED)):
+            raise InputError(f"{path}:{lineno}: {len(row)} tab-separated fields, the header "
+                             f"has {len(header)} (a tab inside a field?)")
+        system = row[col["system"]]
+        if wanted is not None and system not in wanted:
+            continue
+        key = (system, row[col["doc"]], row[col[seg_col]])
+        source, s_spans = unmark(row[col["source"]])
+        target, t_spans = unmark(row[col["target"]])
+        seg = segments.get(key)
+        if seg is None:
+            if limit is not None and len(segments) >= limit:
                 continue
-            if len(row) < len(header) and len(row) <= max(col[c] for c in REQUIRED):
-                raise InputError(f"{path}:{lineno}: {len(row)} fields, expected {len(header)}")
-            system = row[col["system"]]
-            if wanted is not None and system not in wanted:
-                continue
-            key = (system, row[col["doc"]], row[col[seg_col]])
-            source, s_spans = unmark(row[col["source"]])
-            target, t_spans = unmark(row[col["target"]])
-            seg = segments.get(key)
-            if seg is None:
-                if limit is not None and len(segments) >= limit:
-                    continue
-                seg = segments[key] = MQMSegment(system, key[1], key[2], source, target)
-            rater = row[col["rater"]]
-            seg.raters.add(rater)
-            category, severity = row[col["category"]], row[col["severity"]]
-            if category.lower() in ("no-error", "no error") or severity.lower() == "no-error":
-                continue
-            span = (Span(*t_spans[0]) if t_spans else
-                    Span(*s_spans[0], side="source") if s_spans else None)
-            seg.errors.append(MQMError(rater, category, severity, span))
+            seg = segments[key] = MQMSegment(system, key[1], key[2], source, target)
+        rater = row[col["rater"]]
+        seg.raters.add(rater)
+        category, severity = row[col["category"]], row[col["severity"]]
+        if category.lower() in ("no-error", "no error") or severity.lower() == "no-error":
+            continue
+        span = (Span(*t_spans[0]) if t_spans else
+                Span(*s_spans[0], side="source") if s_spans else None)
+        seg.errors.append(MQMError(rater, category, severity, span))
     return list(segments.values())

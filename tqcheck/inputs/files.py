@@ -4,14 +4,18 @@ or text already in memory), their formats, and the line-aligned sources paired w
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import io
+import os
 import stat
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from tqcheck.errors import InputError
+from tqcheck.types import Problem
 
 AUTO = "auto"  # the format by the file's extension: .tsv, .jsonl/.ndjson, else text
 FORMATS = (AUTO, "text", "tsv", "jsonl")
@@ -74,6 +78,21 @@ class InputFile:
                    data=raw(text), source_data=raw(source) if source is not None else None)
 
 
+def file_digest(f: InputFile) -> str | None:
+    """sha256 of the input's bytes (None for a stream, which cannot be read again, or a file
+    that cannot be read: the reader has reported it)."""
+    if not f.rereadable:
+        return None
+    h = hashlib.sha256()
+    try:
+        with f.open() as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
 def is_stream(path: str) -> bool:
     """True for `-` and for an existing path that is neither a file nor a directory (a
     pipe, `<(cmd)`, /dev/stdin): something that can be read only once."""
@@ -109,13 +128,32 @@ def format_of(path: str, fmt: str) -> str:
     return {".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}.get(suffix, "text")
 
 
+def printable(path: str) -> str:
+    """A file name as text that can be printed and stored: bytes that are not UTF-8 (kept
+    by Python as surrogates) shown as \\xNN."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _not_utf8_name(path: str, skipped: list[Problem] | None) -> bool:
+    """True (and the file added to `skipped`) when its name cannot be stored or printed."""
+    if printable(path) == path:
+        return False
+    if skipped is not None:
+        skipped.append(Problem(printable(path), 0, "the file name is not UTF-8; rename the "
+                                                   "file to check it; skipped"))
+    return True
+
+
 def discover(inputs: list[str], glob: str | None = None, fmt: str = AUTO,
-             source: str | None = None) -> list[InputFile]:
+             source: str | None = None, exclude: Collection[str] = (),
+             skipped: list[Problem] | None = None) -> list[InputFile]:
     """The files to read, in a stable order: files as given, directories recursively.
 
     With `source`, a plain-text input file is paired with that file, and an input directory
     with the file at the same relative path under the source directory. A pipe or character
     device named as such (`<(cmd)`, a FIFO, /dev/stdin) is read once as a stream, like `-`.
+    Files whose resolved path is in `exclude` (the run database's) are left out; a file in
+    a directory whose name is not UTF-8 is left out and added to `skipped`.
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown input format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -130,6 +168,10 @@ def discover(inputs: list[str], glob: str | None = None, fmt: str = AUTO,
         p = Path(name)
         if p.is_dir():
             for f in sorted(x for x in p.rglob("*") if x.is_file()):
+                if os.path.realpath(f) in exclude:
+                    continue
+                if _not_utf8_name(str(f), skipped):
+                    continue
                 rel = f.relative_to(p)
                 if glob and not fnmatch.fnmatch(rel.as_posix(), glob) \
                         and not fnmatch.fnmatch(f.name, glob):
@@ -139,6 +181,8 @@ def discover(inputs: list[str], glob: str | None = None, fmt: str = AUTO,
                     found.append(InputFile(str(f), format_of(str(f), fmt),
                                            str(src / rel) if src else None))
         elif p.is_file():
+            if _not_utf8_name(str(p), skipped):
+                continue
             if str(p) not in seen:
                 seen.add(str(p))
                 found.append(InputFile(str(p), format_of(str(p), fmt), str(src) if src else None))

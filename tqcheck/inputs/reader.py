@@ -218,6 +218,12 @@ def _row_items(f: InputFile, opts: ReadOptions, report: Report) -> Iterator[Item
                                                        f"(columns: {', '.join(header)}); "
                                                        "file skipped"))
                         return
+                    twice = sorted({c for c in header if header.count(c) > 1})
+                    if twice:
+                        report(Problem(f.path, number, "the header row names "
+                                                       f"{', '.join(twice)} more than once; "
+                                                       "file skipped"))
+                        return
                     continue
                 if len(cells) != len(header):
                     report(Problem(f.path, number, f"{len(cells)} columns, the header has "
@@ -229,6 +235,10 @@ def _row_items(f: InputFile, opts: ReadOptions, report: Report) -> Iterator[Item
                     row = json.loads(body)
                 except json.JSONDecodeError as exc:
                     report(Problem(f.path, number, f"invalid JSON ({exc.msg}); row skipped"))
+                    continue
+                except (ValueError, RecursionError) as exc:  # a huge number, deep nesting
+                    why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+                    report(Problem(f.path, number, f"unreadable JSON ({why}); row skipped"))
                     continue
                 if not isinstance(row, dict):
                     report(Problem(f.path, number, "not a JSON object; row skipped"))
@@ -253,7 +263,12 @@ def _row_items(f: InputFile, opts: ReadOptions, report: Report) -> Iterator[Item
             seg = Segment(id=ordinal, text=text, start=0, end=len(text), line=number,
                           source=source.strip() if source else None, notes=notes,
                           column=_text_column(body, text, cells, header))
-            seg_id = row.get("id")
-            yield Item(f.path, ordinal, str(row.get("doc") or f.path),
+            seg_id, doc = row.get("id"), row.get("doc")
+            if any(v is not None and not isinstance(v, str | int) for v in (seg_id, doc)) or \
+                    any(isinstance(v, bool) for v in (seg_id, doc)):
+                report(Problem(f.path, number, "`id` and `doc` must be text or whole numbers; "
+                                               "row skipped"))
+                continue
+            yield Item(f.path, ordinal, str(doc or f.path),
                        str(seg_id) if seg_id not in (None, "") else str(ordinal), seg, byte_end)
             ordinal += 1

@@ -2,7 +2,8 @@
 
 Plain text is rewritten in place by character offsets, so paragraphs, blank lines, line
 ends and every unedited byte stay as they were (undecodable bytes included, through
-surrogateescape). TSV and JSONL rows get their `target` replaced; other rows are copied
+surrogateescape). TSV and JSONL rows get their `target` replaced (in TSV, tabs and line
+breaks of an edit become spaces, so that the row stays one row); other rows are copied
 verbatim. Before replacing, the file's text at each offset is compared with the stored
 segment: a file changed since scoring is refused, not silently patched.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from tqcheck.batch.records import ScoredSpan
@@ -45,6 +47,12 @@ def _text_file(path: Path, spans: list[ScoredSpan], edits: dict[int, str]) -> by
     return (("\ufeff" if bom else "") + "".join(pieces)).encode("utf-8", "surrogateescape")
 
 
+def tsv_field(text: str) -> str:
+    """An edit as one TSV cell of the input's own format (raw cells, one row per line): tabs
+    and line breaks, which would cut the row, become spaces."""
+    return " ".join(re.split(r"\r\n|[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]", text))
+
+
 def _row_file(path: Path, fmt: str, by_line: dict[int, str]) -> bytes:
     out: list[bytes] = []
     header: list[str] | None = None
@@ -62,7 +70,7 @@ def _row_file(path: Path, fmt: str, by_line: dict[int, str]) -> bytes:
             if fmt == "tsv":
                 cells = body.split("\t")
                 assert header is not None
-                cells[header.index("target")] = by_line[number].replace("\t", " ")
+                cells[header.index("target")] = tsv_field(by_line[number])
                 body = "\t".join(cells)
             else:
                 obj = json.loads(body)

@@ -2,7 +2,8 @@
 
 Everything is inline (CSS, an SVG histogram, a small script for sorting and filtering), so
 the file opens anywhere with no network. Every piece of input text goes through
-`html.escape`; the page's Content-Security-Policy allows no network and only the page's
+`html.escape`, with bidi controls shown as markers (they cannot reorder what a reader sees);
+the page's Content-Security-Policy allows no network and only the page's
 own script (by hash), so even text that slipped past escaping could not run.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 from tqcheck import __version__
 from tqcheck.batch.rundb import RunDB
 from tqcheck.config import config_table
-from tqcheck.output.text import severity_runs, word_diff
+from tqcheck.output.text import severity_runs, visible, word_diff
 from tqcheck.review.decisions import Review
 from tqcheck.types import SegmentResult, Side
 
@@ -69,19 +70,24 @@ class ReportSettings:
     max_segments: int  # flagged segments shown, worst first
 
 
+def _esc(text: str) -> str:
+    """Text for the page: HTML-escaped, and bidi controls shown, not obeyed."""
+    return html.escape(visible(text))
+
+
 def report_settings() -> ReportSettings:
     return config_table(ReportSettings, "score.toml", "report")
 
 
 def _highlight(r: SegmentResult, side: Side = "target") -> str:
     """Escaped text with flagged spans in <mark class=severity> (worst severity wins)."""
-    return "".join(f'<mark class="{sev}">{html.escape(piece)}</mark>' if sev
-                   else html.escape(piece) for piece, sev in severity_runs(r, side))
+    return "".join(f'<mark class="{sev}">{_esc(piece)}</mark>' if sev
+                   else _esc(piece) for piece, sev in severity_runs(r, side))
 
 
 def _diff(original: str, other: str) -> str:
     """`other` escaped, with words that are not in `original` marked <ins>."""
-    return " ".join(f"<ins>{html.escape(w)}</ins>" if changed else html.escape(w)
+    return " ".join(f"<ins>{_esc(w)}</ins>" if changed else _esc(w)
                     for w, changed in word_diff(original, other))
 
 
@@ -94,9 +100,9 @@ def _histogram(hist: dict[str, int]) -> str:
         h = round(height * n / top)
         x = 5 + k * (bar + 3)
         parts.append(f'<rect x="{x}" y="{height - h}" width="{bar}" height="{h}" '
-                     f'fill="#6b8fd6"><title>{html.escape(band)}: {n}</title></rect>')
+                     f'fill="#6b8fd6"><title>{_esc(band)}: {n}</title></rect>')
         parts.append(f'<text x="{x + bar / 2}" y="{height + 12}" font-size="9" '
-                     f'text-anchor="middle">{html.escape(band)}</text>')
+                     f'text-anchor="middle">{_esc(band)}</text>')
         parts.append(f'<text x="{x + bar / 2}" y="{max(10, height - h - 2)}" font-size="9" '
                      f'text-anchor="middle">{n}</text>')
     parts.append("</svg>")
@@ -111,7 +117,7 @@ def render_report(db: RunDB, limit: int | None = None) -> str:
     review = Review(db, reviewer="report")
     decisions = review.all_current()
     counts = review.counts()
-    e = html.escape
+    e = _esc
     cards = [("segments", s["segments"]), ("flagged", s["flagged_segments"]),
              ("files", f"{s['files']['done']}/{s['files']['total']}"),
              ("mean risk", s["risk"]["mean"]), ("p90 risk", s["risk"]["p90"]),

@@ -1,15 +1,26 @@
 """Pieces of text every output shares: flagged spans by severity, word differences between
-two wordings, TSV cells."""
+two wordings, TSV cells, and text made safe to display."""
 
 from __future__ import annotations
 
 import difflib
+import re
 from typing import TYPE_CHECKING
 
 from tqcheck.types import SEVERITY_RANK, SegmentResult, Side
 
 if TYPE_CHECKING:
     from rich.text import Text
+
+# Characters that reorder or hide text when it is displayed (bidi embeddings, overrides and
+# isolates, as in "Trojan Source" attacks): people see them as markers instead.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def visible(text: str) -> str:
+    """`text` with every bidi control shown as a marker such as ⟨U+202E⟩."""
+    return _BIDI.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
+
 
 SPAN_STYLE = {"Major": "bold white on red", "Minor": "black on yellow"}  # terminal styles
 _SEVERITY_OF_RANK = {rank: name for name, rank in SEVERITY_RANK.items()}
@@ -40,7 +51,7 @@ def highlighted(r: SegmentResult, side: Side = "target") -> Text:
 
     out = Text()
     for piece, severity in severity_runs(r, side):
-        out.append(piece, style=SPAN_STYLE[severity] if severity else "")
+        out.append(visible(piece), style=SPAN_STYLE[severity] if severity else "")
     return out
 
 

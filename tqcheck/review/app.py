@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Input, Static, TextArea
 
 from tqcheck.batch.records import QueueEntry, SegmentKey, StoredSegment
 from tqcheck.batch.rundb import RunDB
+from tqcheck.errors import TqcheckError
 from tqcheck.output.text import SPAN_STYLE, highlighted, word_diff
 from tqcheck.review.decisions import STATES, Review
 
@@ -136,7 +137,7 @@ class ReviewApp(App[None]):
 
     def __init__(self, db_path: str | Path, reviewer: str | None = None) -> None:
         super().__init__()
-        self.db = RunDB(db_path, create=False)
+        self.db = RunDB(db_path, mode="write")
         self.review = Review(self.db, reviewer)
         self.entries: list[QueueEntry] = []
         self.category: str | None = None
@@ -264,6 +265,17 @@ class ReviewApp(App[None]):
             table.update_cell_at((idx, col), value)
 
     # -- actions ---------------------------------------------------------------------------
+
+    async def run_action(self, action: str, default_namespace: Any = None) -> bool:
+        """Every key's action; a tqcheck error (the database became unwritable, the disk is
+        full) is shown in the status line and the app stays open: decisions already made
+        are saved."""
+        try:
+            return await super().run_action(action, default_namespace)
+        except TqcheckError as exc:
+            self.message = f"error: {exc}"
+            self.show()
+            return False
 
     def action_decide(self, action: str, text: str | None = None) -> None:
         e = self.current

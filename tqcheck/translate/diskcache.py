@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from tqcheck.storage import CACHE_HINT, StorageError, connect, guarded
 from tqcheck.translate.base import Backend, BackendSettings, CacheStats
 from tqcheck.types import TokenScores
 
@@ -50,13 +50,21 @@ def scores_from_json(text: str) -> TokenScores:
                        offsets=tuple((int(a), int(b)) for a, b in offsets))
 
 
+CACHE = "translation cache"
+
+
+@guarded(CACHE)
 class TranslationCache:
     """A key-value table in SQLite (WAL: concurrent readers and writers in many processes)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._conn = sqlite3.connect(path, timeout=60, check_same_thread=False)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"{path.parent}: cannot make the {CACHE} directory "
+                               f"({exc.strerror or exc}){CACHE_HINT}") from None
+        self._conn = connect(path, "create", CACHE, timeout=60, check_same_thread=False)
         self._lock = threading.Lock()
         with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL")

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from tqcheck.config import config_file, config_path, typed_table
-from tqcheck.errors import ConfigError, UnsupportedPairError
+from tqcheck.errors import ConfigError, InputError, UnsupportedPairError
 from tqcheck.signature import Signature
 
 MODELS_DIR_ENV = "TQCHECK_MODELS_DIR"
@@ -77,17 +77,31 @@ class Registry:
 def load_registry() -> Registry:
     path = config_path("models.toml")
     data = config_file("models.toml")
-    pairs = data.get("pairs", {})
+    pairs, pivots = data.get("pairs", {}), data.get("pivots", {})
+    if not isinstance(pairs, dict):
+        raise ConfigError(f"{path}: [pairs] must be a table of src-tgt = {{ model = ... }}")
+    if not isinstance(pivots, dict) or not all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in pivots.values()):
+        raise ConfigError(f"{path}: [pivots] must map languages to lists of languages")
     for pair, entry in pairs.items():
         if "-" not in pair or not isinstance(entry, dict) or "model" not in entry:
             raise ConfigError(f"{path}: pair {pair!r} needs the form src-tgt and a `model` key")
     decoding = typed_table(Decoding, data.get("decoding"), f"{path}: [decoding]")
-    return Registry(pairs=pairs, pivots=data.get("pivots", {}), decoding=decoding)
+    return Registry(pairs=pairs, pivots=pivots, decoding=decoding)
 
 
 def models_dir_from_env(models_dir: str | Path | None) -> Path | None:
+    """--models-dir, else $TQCHECK_MODELS_DIR; one that is not a directory is an error (a
+    typo must not quietly send tqcheck to the hub)."""
     value = models_dir if models_dir is not None else os.environ.get(MODELS_DIR_ENV)
-    return Path(value) if value else None
+    if not value:
+        return None
+    path = Path(value)
+    if not path.is_dir():
+        where = "--models-dir" if models_dir is not None else f"${MODELS_DIR_ENV}"
+        what = "not a directory" if path.exists() else "no such directory"
+        raise InputError(f"{where} {path}: {what}")
+    return path
 
 
 def resolve(pair: str, models_dir: str | Path | None = None) -> ModelSpec:
