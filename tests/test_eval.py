@@ -58,6 +58,54 @@ def test_eval_model_free_writes_figures(tmp_path):
     assert data["segment"]["pearson"] > 0.3  # 3 of the 4 error types need no model
     assert data["system"]["pairwise_accuracy"] == 1.0
     assert "segment Pearson" in res.stdout
+    # every figure states its definition and has a bootstrap interval around it
+    assert "avg_by=item" in data["definitions"]["segment.acc_t"]
+    assert data["bootstrap"] == {"resamples": 1000, "unit": "item", "seed": 12345,
+                                 "definition": data["bootstrap"]["definition"]}
+    for group, name in [("segment", "pearson"), ("segment", "acc_t"),
+                        ("segment", "acc_t_pooled"), ("segment", "kendall_tau_b"),
+                        ("system", "pairwise_accuracy"), ("binary", "auroc")]:
+        lo, hi = data["ci95"][group][name]
+        assert -1 <= lo <= hi <= 1  # (a percentile interval need not hold the estimate:
+        # acc-t re-chooses eps in every replicate, which biases it upwards on 8 items)
+    again = runner.invoke(app, ["eval", str(f), "--model-free", "-q", "-o",
+                                str(tmp_path / "again.json")])
+    assert again.exit_code == 0, again.output
+    assert json.loads((tmp_path / "again.json").read_text())["ci95"] == data["ci95"]  # seeded
+
+
+def test_eval_compare_two_profiles(tmp_path, monkeypatch):
+    """A profile that ranks by the flags against one that gives every segment the same risk:
+    the first is better, significantly; a profile against itself differs by nothing."""
+    import tomllib
+
+    import tomli_w
+
+    from tqcheck.check.profile import load_profile
+    from tqcheck.config import shipped_config_dir
+
+    user = tmp_path / "config"
+    (user / "profiles").mkdir(parents=True)
+    flat = tomllib.loads((shipped_config_dir() / "profiles" / "default.toml").read_text())
+    flat["name"] = "flat"
+    flat["risk"]["weights"] = dict.fromkeys(flat["risk"]["weights"], 0.0)
+    (user / "profiles" / "flat.toml").write_text(tomli_w.dumps(flat))
+    monkeypatch.setenv("TQCHECK_CONFIG_DIR", str(user))
+    load_profile.cache_clear()
+    f = mqm_file(tmp_path)
+    out = tmp_path / "cmp.json"
+    res = runner.invoke(app, ["eval", str(f), "--model-free", "-q", "--compare", "default",
+                              "flat", "--bootstrap", "200", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    table = json.loads(out.read_text())["compare"]
+    assert table["binary.auroc"]["b"] == pytest.approx(0.5)  # every risk the same
+    assert table["binary.auroc"]["difference"] > 0.3 and table["binary.auroc"]["p_value"] < 0.05
+    same = runner.invoke(app, ["eval", str(f), "--model-free", "-q", "--compare", "default",
+                               "default", "--bootstrap", "50", "-o", str(out)])
+    assert same.exit_code == 0
+    table = json.loads(out.read_text())["compare"]
+    assert all(row["difference"] == 0 and row["p_value"] == 1.0 for row in table.values())
+    load_profile.cache_clear()
 
 
 def test_eval_with_tiny_models(tmp_path, tiny_models_dir):

@@ -73,16 +73,29 @@ def eval_command(
     clean: Annotated[str | None, typer.Option(
         "--clean", metavar="FILE", help="Human-written text in the target language, taken "
         "to be free of errors: its flags per 100 segments are the false-alarm rate.")] = None,
+    bootstrap: Annotated[int, typer.Option(
+        "--bootstrap", metavar="N", min=0, help="Resamples (by item) for the 95 % intervals, "
+        "and permutations for --compare; 0: none.")] = 1000,
+    compare: Annotated[tuple[str, str] | None, typer.Option(
+        "--compare", metavar="PROFILE_A PROFILE_B", help="Score with both profiles and test "
+        "whether their figures differ (paired permutation test).")] = None,
     out: OutJson = None,
     quiet: Quiet = False,
 ) -> None:
-    """Measure how far tqcheck agrees with human MQM annotations."""
+    """Measure how far tqcheck agrees with human MQM annotations, with 95 % intervals."""
     from dataclasses import replace
 
     from tqcheck.check.document import check_file
     from tqcheck.cli.progress import counting_bar
     from tqcheck.evaluation.figures import false_alarms, figures, finite, run_checker
     from tqcheck.output.tables import print_figures
+
+    if compare is not None:
+        _compare(mqm_file, compare, bootstrap, out, quiet, lang_pair=lang_pair, limit=limit,
+                 systems=systems, target_only=target_only, model_free=model_free,
+                 models_dir=models_dir, device=device, dialect=dialect_value(dialect),
+                 dictionaries=tuple(dictionary or ()), checklists=tuple(checklist or ()))
+        return
 
     with exit_on_error():
         mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only=target_only,
@@ -93,7 +106,9 @@ def eval_command(
         bar, advance = counting_bar(quiet, len(mqm), f"checking {len(mqm)} segments")
         with bar:
             results, signature = run_checker(mqm, opts, advance)
-        fig = figures(mqm, [r.risk for r in results], results)
+        bar, advance = counting_bar(quiet, bootstrap, f"{bootstrap} bootstrap resamples")
+        with bar:
+            fig = figures(mqm, [r.risk for r in results], results, bootstrap, advance)
         if clean:
             human = check_file(clean, replace(opts.check_options(), src_lang=None,
                                               similarity=False))
@@ -103,6 +118,34 @@ def eval_command(
     typer.echo(str(signature))
     if out:
         _write_json(out, signature, mqm_file, fig)
+
+
+def _compare(mqm_file: str, profiles: tuple[str, str], permutations: int, out: str | None,
+             quiet: bool, lang_pair: str | None, limit: int | None,
+             systems: list[str] | None, **options: Any) -> None:
+    """`eval --compare A B`: both profiles on the same segments, and whether they differ."""
+    from tqcheck.cli.progress import counting_bar
+    from tqcheck.evaluation.figures import DEFINITIONS, Agreement, compare, finite, run_checker
+    from tqcheck.output.tables import print_comparison
+
+    runs = []
+    for profile in profiles:
+        mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, profile=profile, **options)
+        bar, advance = counting_bar(quiet, len(mqm), f"profile {profile}: {len(mqm)} segments")
+        with bar:
+            results, signature = run_checker(mqm, opts, advance)
+        runs.append((Agreement.of(mqm, [r.risk for r in results]), signature))
+    bar, advance = counting_bar(quiet, permutations, f"{permutations} permutations")
+    with bar:
+        table = finite(compare(runs[0][0], runs[1][0], permutations, progress=advance))
+    print_comparison(f"tqcheck eval {mqm_file}: {profiles[0]} (a) vs {profiles[1]} (b)", table)
+    for (_, signature), profile in zip(runs, profiles, strict=True):
+        typer.echo(f"{profile}: {signature}")
+    if out:
+        _write_json(out, runs[0][1], mqm_file, {
+            "profiles": list(profiles), "signature_b": str(runs[1][1]),
+            "permutations": permutations, "definition": DEFINITIONS["compare"],
+            "compare": table})
 
 
 def calibrate_command(

@@ -1,17 +1,17 @@
 """How far tqcheck agrees with human MQM judgments.
 
-Segment-level correlations (Pearson, Spearman, Kendall tau-b, tie-calibrated pairwise
-accuracy grouped by source segment, as in the WMT23 metrics task), system-level pairwise
-accuracy, good/bad detection (the line and the risk threshold are in
-configs/evaluation.toml), and character-level span precision/recall/F1 overall and per
-category.
+Segment-level correlations (Pearson, Spearman, Kendall tau-b; acc-t as WMT23 defines it,
+and pooled), system-level pairwise accuracy, good/bad detection (the line and the risk
+threshold are in configs/evaluation.toml), and character-level span precision/recall/F1
+overall and per category; each figure with its definition, a bootstrap interval by item,
+and a paired permutation test between two profiles (`compare`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -22,13 +22,18 @@ from tqcheck.check.options import CheckOptions
 from tqcheck.config import config_table
 from tqcheck.evaluation.mqm import MQMSegment, mqm_settings, tqcheck_category
 from tqcheck.evaluation.stats import (
-    auroc,
+    ItemResampler,
+    TiePairs,
+    acc_t_curve,
     char_prf,
+    item_index,
     kendall_tau_b,
-    pairwise_accuracy_tie_calibrated,
-    pearson,
-    spearman,
-    system_pairwise_accuracy,
+    percentile_interval,
+    value_ids,
+    weighted_auroc,
+    weighted_pearson,
+    weighted_ranks,
+    weighted_system_accuracy,
 )
 from tqcheck.signature import Signature
 from tqcheck.translate.base import BackendSettings
@@ -117,35 +122,158 @@ def span_prf(mqm: Sequence[MQMSegment], results: Sequence[SegmentResult],
     return out
 
 
+# What each agreement figure is, as the JSON output and docs/evaluation.md state it.
+DEFINITIONS = {
+    "segment.pearson": "Pearson r of MQM score and -risk over all system-segments (no "
+                       "grouping)",
+    "segment.spearman": "Spearman rho (average ranks for ties) over all system-segments",
+    "segment.kendall_tau_b": "Kendall tau-b over all system-segments",
+    "segment.acc_t": "WMT23 segment-level acc-t: pairwise accuracy with tie calibration "
+                     "(acc23: a pair agrees if ordered the same, or tied by both; the metric "
+                     "ties pairs within eps) within each item (the translations of one source "
+                     "segment), averaged over items with at least one pair; one eps for all "
+                     "items, chosen to maximise the average (mt-metrics-eval "
+                     "KendallWithTiesOpt, variant acc23, avg_by=item)",
+    "segment.acc_t_pooled": "acc-t over the within-item pairs of all items pooled (every "
+                            "pair weighs the same), eps chosen likewise",
+    "system.pairwise_accuracy": "share of system pairs that mean MQM and mean -risk order "
+                                "the same way (a tie agrees only with a tie)",
+    "binary.auroc": "AUROC of risk for bad segments (MQM below the good/bad line)",
+    "ci95": "95 % percentile bootstrap interval: items (source segments, with all their "
+            "system translations) drawn with replacement, every figure recomputed (acc-t's "
+            "eps re-chosen)",
+    "compare": "paired permutation test: in each permutation every item swaps the two "
+               "profiles' scores with probability 1/2; p = (1 + permutations whose absolute "
+               "difference is at least the observed one) / (1 + permutations)",
+}
+RESAMPLED = ("segment.pearson", "segment.spearman", "segment.kendall_tau_b", "segment.acc_t",
+             "segment.acc_t_pooled", "system.pairwise_accuracy", "binary.auroc")
+
+
+@dataclass
+class Agreement:
+    """Human MQM scores against a metric (-risk) over the same system-segments, with the
+    items (source segments) resampling works on."""
+
+    human: np.ndarray
+    metric: np.ndarray
+    items: np.ndarray
+    systems: np.ndarray  # system number of each segment
+    bad: np.ndarray
+
+    @classmethod
+    def of(cls, mqm: Sequence[MQMSegment], risks: Sequence[float]) -> Agreement:
+        human = np.array([m.score for m in mqm], float)
+        return cls(human=human, metric=-np.asarray(risks, float),
+                   items=item_index([(m.doc, m.seg_id) for m in mqm]),
+                   systems=item_index([m.system for m in mqm]),
+                   bad=human < mqm_settings().bad_below)
+
+    def with_metric(self, metric: np.ndarray) -> Agreement:
+        return replace(self, metric=metric)
+
+    def pairs(self) -> TiePairs:
+        return TiePairs.build(self.human, self.metric, self.items)
+
+    def values(self, pairs: TiePairs, counts: np.ndarray | None = None,
+               order: np.ndarray | None = None) -> dict[str, float]:
+        """Every resampled figure, over all segments or over a bootstrap replicate that drew
+        each item `counts[i]` times (each segment weighing as often as its item was drawn,
+        which is what repeating it would give)."""
+        w = np.ones(len(self.human)) if counts is None else counts[self.items].astype(float)
+        h, m = self.human, self.metric
+        h_ids, m_ids = value_ids(h), value_ids(m)
+        rh, rm = weighted_ranks(h_ids, w), weighted_ranks(m_ids, w)
+        idx = np.repeat(np.arange(len(h)), w.astype(np.int64))
+        out = {"segment.pearson": weighted_pearson(h, m, w),
+               "segment.spearman": weighted_pearson(rh, rm, w),
+               "segment.kendall_tau_b": kendall_tau_b(h[idx], m[idx]),
+               "system.pairwise_accuracy": weighted_system_accuracy(self.systems, h, m, w),
+               "binary.auroc": weighted_auroc(value_ids(-m), self.bad, w)}
+        for name, average in (("segment.acc_t", "item"), ("segment.acc_t_pooled", "pair")):
+            thresholds, curve = acc_t_curve(pairs, counts, average, order)
+            k = int(np.nanargmax(curve)) if not np.isnan(curve).all() else 0
+            out[name], out[f"{name}_epsilon"] = float(curve[k]), float(thresholds[k])
+        return out
+
+
+def bootstrap(agreement: Agreement, n: int, seed: int = 12345,
+              progress: Callable[[int], None] | None = None) -> dict[str, list[float]]:
+    """95 % intervals of every resampled figure from `n` replicates by item."""
+    pairs = agreement.pairs()
+    order = np.argsort(pairs.gap, kind="stable")
+    draws: dict[str, list[float]] = {k: [] for k in RESAMPLED}
+    for counts in ItemResampler(agreement.items, seed).replicates(n):
+        values = agreement.values(pairs, counts, order)
+        for k in RESAMPLED:
+            draws[k].append(values[k])
+        if progress:
+            progress(1)
+    return {k: percentile_interval(v) for k, v in draws.items()}
+
+
+def compare(a: Agreement, b: Agreement, n: int, seed: int = 12345,
+            progress: Callable[[int], None] | None = None) -> dict[str, dict[str, float]]:
+    """Each figure for metrics a and b, their difference, and its paired permutation p."""
+    pa, pb = a.pairs(), b.pairs()
+    va, vb = a.values(pa), b.values(pb)
+    observed = {k: va[k] - vb[k] for k in RESAMPLED}
+    extreme = dict.fromkeys(RESAMPLED, 0)
+    for swap in ItemResampler(a.items, seed).swaps(n):
+        take = swap[a.items]
+        ma = np.where(take, b.metric, a.metric)
+        mb = np.where(take, a.metric, b.metric)
+        ra = a.with_metric(ma).values(pa.swapped(pb, swap))
+        rb = b.with_metric(mb).values(pb.swapped(pa, swap))
+        for k in RESAMPLED:
+            if abs(ra[k] - rb[k]) >= abs(observed[k]) - 1e-12:
+                extreme[k] += 1
+        if progress:
+            progress(1)
+    return {k: {"a": va[k], "b": vb[k], "difference": observed[k],
+                "p_value": (1 + extreme[k]) / (1 + n)} for k in RESAMPLED}
+
+
 def figures(mqm: Sequence[MQMSegment], risks: Sequence[float],
-            results: Sequence[SegmentResult] | None = None) -> dict[str, Any]:
-    """Every agreement figure between human MQM scores and tqcheck (metric = -risk)."""
+            results: Sequence[SegmentResult] | None = None, resamples: int = 0,
+            progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Every agreement figure between human MQM scores and tqcheck (metric = -risk), with
+    95 % bootstrap intervals when `resamples` > 0."""
     bad_below = mqm_settings().bad_below
     threshold = detection_settings().risk_threshold
-    human = [m.score for m in mqm]
-    metric = [-r for r in risks]
-    bad = [h < bad_below for h in human]
+    agreement = Agreement.of(mqm, risks)
+    v = agreement.values(agreement.pairs())
+    bad = agreement.bad.tolist()
     pred_bad = [r >= threshold for r in risks]
     tp = sum(b and p for b, p in zip(bad, pred_bad, strict=True))
     prec = tp / sum(pred_bad) if any(pred_bad) else 0.0
     rec = tp / sum(bad) if any(bad) else 0.0
-    acc_t, eps = pairwise_accuracy_tie_calibrated(human, metric,
-                                                  groups=[(m.doc, m.seg_id) for m in mqm])
     out: dict[str, Any] = {
         "n_segments": len(mqm),
-        "mean_mqm": float(np.mean(human)) if human else float("nan"),
-        "segment": {"pearson": pearson(human, metric), "spearman": spearman(human, metric),
-                    "kendall_tau_b": kendall_tau_b(human, metric),
-                    "acc_t": acc_t, "acc_t_epsilon": eps},
-        "system": {"pairwise_accuracy": system_pairwise_accuracy(
-            [m.system for m in mqm], human, metric),
-            "n_systems": len({m.system for m in mqm})},
+        "n_items": int(agreement.items.max()) + 1 if len(mqm) else 0,
+        "mean_mqm": float(np.mean(agreement.human)) if len(mqm) else float("nan"),
+        "segment": {"pearson": v["segment.pearson"], "spearman": v["segment.spearman"],
+                    "kendall_tau_b": v["segment.kendall_tau_b"],
+                    "acc_t": v["segment.acc_t"], "acc_t_epsilon": v["segment.acc_t_epsilon"],
+                    "acc_t_pooled": v["segment.acc_t_pooled"],
+                    "acc_t_pooled_epsilon": v["segment.acc_t_pooled_epsilon"]},
+        "system": {"pairwise_accuracy": v["system.pairwise_accuracy"],
+                   "n_systems": len(set(agreement.systems.tolist()))},
         "binary": {"threshold_mqm": bad_below, "risk_threshold": threshold,
                    "bad_share": sum(bad) / max(1, len(bad)),
                    "precision": prec, "recall": rec,
                    "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0,
-                   "auroc": auroc(risks, bad)},
+                   "auroc": v["binary.auroc"]},
+        "definitions": {k: DEFINITIONS[k] for k in RESAMPLED},
     }
+    if resamples > 0 and len(mqm):
+        intervals = bootstrap(agreement, resamples, progress=progress)
+        out["ci95"] = {
+            group: {name.split(".", 1)[1]: ci for name, ci in intervals.items()
+                    if name.startswith(group + ".")}
+            for group in ("segment", "system", "binary")}
+        out["bootstrap"] = {"resamples": resamples, "unit": "item", "seed": 12345,
+                            "definition": DEFINITIONS["ci95"]}
     if results is not None:
         out["span"] = {"overall": span_prf(mqm, results),
                        **{c: span_prf(mqm, results, c) for c in SPAN_CATEGORIES}}

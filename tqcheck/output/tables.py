@@ -48,14 +48,29 @@ def print_figures(title: str, fig: dict[str, Any]) -> None:
     table = Table(title=title, show_header=True)
     table.add_column("figure")
     table.add_column("value", justify="right")
+    table.add_column("95 % interval", justify="right")
     seg, sys_, binary = fig["segment"], fig["system"], fig["binary"]
-    rows = [("system-segments", fig["n_segments"]), ("mean MQM", fig["mean_mqm"]),
-            ("segment Pearson", seg["pearson"]), ("segment Spearman", seg["spearman"]),
-            ("segment Kendall tau-b", seg["kendall_tau_b"]), ("segment acc-t", seg["acc_t"]),
-            ("system pairwise accuracy", sys_["pairwise_accuracy"]),
-            (f"bad (MQM < {binary['threshold_mqm']:g}) AUROC", binary["auroc"]),
-            ("bad precision", binary["precision"]),
-            ("bad recall", binary["recall"]), ("bad F1", binary["f1"])]
+    ci = fig.get("ci95", {})
+
+    def interval(group: str, name: str) -> str:
+        lo_hi = ci.get(group, {}).get(name)
+        return f"[{_shown(lo_hi[0])}, {_shown(lo_hi[1])}]" if lo_hi else ""
+
+    rows: list[tuple[str, Any] | tuple[str, Any, str]] = [
+        ("system-segments (items)", f"{fig['n_segments']} ({fig.get('n_items', '?')})"),
+        ("mean MQM", fig["mean_mqm"]),
+        ("segment Pearson", seg["pearson"], interval("segment", "pearson")),
+        ("segment Spearman", seg["spearman"], interval("segment", "spearman")),
+        ("segment Kendall tau-b", seg["kendall_tau_b"], interval("segment", "kendall_tau_b")),
+        ("segment acc-t (WMT23: by item)", seg["acc_t"], interval("segment", "acc_t")),
+        ("segment acc-t (pairs pooled)", seg["acc_t_pooled"],
+         interval("segment", "acc_t_pooled")),
+        ("system pairwise accuracy", sys_["pairwise_accuracy"],
+         interval("system", "pairwise_accuracy")),
+        (f"bad (MQM < {binary['threshold_mqm']:g}) AUROC", binary["auroc"],
+         interval("binary", "auroc")),
+        ("bad precision", binary["precision"]),
+        ("bad recall", binary["recall"]), ("bad F1", binary["f1"])]
     for name, span in fig.get("span", {}).items():
         if name == "overall":
             rows.append(("span overall: precision / recall / F1",
@@ -72,9 +87,27 @@ def print_figures(title: str, fig: dict[str, Any]) -> None:
         rows.append((f"clean text: flags per 100 segments ({clean['segments']})",
                      _shown(clean["flags_per_100"])))
         rows += [(f"  clean: {k}", _shown(v)) for k, v in clean["by_signal"].items()]
-    for name, value in rows:
-        table.add_row(name, _shown(value))
+    for name, value, *rest in rows:
+        table.add_row(name, _shown(value), *rest)
     Console().print(table)
+
+
+def print_comparison(title: str, table_: dict[str, dict[str, float]]) -> None:
+    """`tqcheck eval --compare`: each figure for both profiles, the difference, p."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_header=True)
+    for column in ("figure", "a", "b", "a - b", "p"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    for name, row in table_.items():
+        p = row["p_value"]
+        mark = " *" if p is not None and p < 0.05 else ""
+        table.add_row(name, _shown(row["a"]), _shown(row["b"]), _shown(row["difference"]),
+                      _shown(p) + mark)
+    Console().print(table)
+    Console().print("* the difference is significant at p < 0.05 (paired permutation test by "
+                    "item)")
 
 
 def _shown(value: Any) -> str:
