@@ -162,7 +162,7 @@ def test_source_aware_check_runs_on_tiny_models(tmp_path, tiny_models_dir):
     seg = data["segments"][1]
     assert seg["source"] == "Kiev reste hors de l'OTAN."
     assert set(seg["backtranslations"]) == {"roundtrip:fr", "backtranslation:fr",
-                                            "pseudo_reference"}
+                                            "pseudo_reference", "source_roundtrip"}
     assert "mode:source|lang:fr-en|pivots:fr" in data["signature"]
 
 

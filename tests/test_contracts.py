@@ -25,6 +25,8 @@ SIGNALS = Signals(
     backtranslation=Agreement(55.0, 20.0, 60.0),
     pseudo_reference=Agreement(66.6, 33.3, 50.0),
     source_surprisal=Surprisal(-2.0, 1.0 / 3.0, 4.0),
+    reverse_surprisal=Surprisal(-3.0, 2.5, 9.0),
+    source_roundtrip=Agreement(80.0, 50.0, 20.0),
 )
 
 
@@ -46,16 +48,26 @@ def test_unknown_or_incomplete_signal_names_are_errors(bad):
 
 
 def test_risk_features_read_the_typed_signals():
-    flags = [Flag(0, 1, "Accuracy/Omission", "Major", "m"), Flag(0, 1, "Style/Awkward",
-                                                                 "Minor", "m")]
+    flags = [Flag(0, 1, "Accuracy/Omission", "Major", "m"),
+             Flag(0, 1, "Style/Awkward", "Minor", "m"),
+             Flag(0, 1, "Accuracy/Omission", "Minor", "m", side="source", signal="source"),
+             Flag(0, 1, "Accuracy/Number", "Major", "m", signal="rules:numbers"),
+             Flag(0, 1, "Accuracy/Mistranslation", "Major", "m", signal="meaning:negation")]
     f = features(SIGNALS, flags, n_words=30)
     assert list(f) == list(FEATURES)
     assert f["roundtrip_chrf_loss"] == pytest.approx(1 - 0.701)  # the best round trip
-    assert f["backtranslation_chrf_loss"] == pytest.approx(0.45)
-    assert f["mean_surprisal"] == pytest.approx((0.25 + 0.5 + 1 / 3) / 3 / 10)
+    # what the back-translation loses beyond the source's own round trip (80 - 55)
+    assert f["backtranslation_excess_loss"] == pytest.approx(0.25)
+    assert f["mean_surprisal"] == pytest.approx(1 / 3 / 10)  # the text given its source
+    assert f["unexplained_source"] == pytest.approx(0.25)  # the source given the text
+    # source-side omissions and meaning-critical flags are features of their own
     assert (f["major_flags"], f["minor_flags"], f["length"]) == (0.5, 0.25, 0.5)
+    assert (f["omission_flags"], f["meaning_flags"]) == (1.0, 1.0)
     assert f["similarity_loss"] == pytest.approx(0.29)
     assert features(Signals(), [], 0) == dict.fromkeys(FEATURES, 0.0)
+    # without a source, the surprisal is the pivots' mean
+    target_only = dataclasses.replace(SIGNALS, source_surprisal=None)
+    assert features(target_only, [], 1)["mean_surprisal"] == pytest.approx(0.0375)
 
 
 def _profile_data() -> dict:
@@ -162,4 +174,5 @@ def test_run_results_are_read_in_one_pass_with_exact_values(tmp_path):
     worst = list(db.results(worst_first=True, limit=3, flagged_only=True))
     assert [s.key.ordinal for s in worst] == [38, 37, 35]
     with sqlite3.connect(tmp_path / "run.sqlite") as conn:  # the schema stays plain SQL
-        assert conn.execute("SELECT count(*) FROM metrics").fetchone()[0] == 40 * 22
+        n_metrics = len(SIGNALS.to_metrics())
+        assert conn.execute("SELECT count(*) FROM metrics").fetchone()[0] == 40 * n_metrics

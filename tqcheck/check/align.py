@@ -20,12 +20,13 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _WORD = re.compile(rf"\d+(?:[.,:]\d+)*|[{_CJK}]|[^\W{_CJK}]+(?:['’\-][^\W{_CJK}]+)*|[^\w\s]")
 
 # Function words are never flagged on their own; spans need at least one content word.
+# Negators ("not", "no") are not function words: they carry the meaning (check/meaning.py).
 STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
         (
             "a an the of to in on at by for from with and or but as is are was were be been "
             "being it its this that these those he she they we you i his her their our your "
-            "not no do does did has have had will would can could should may might must than "
+            "do does did has have had will would can could should may might must than "
             "then so if about into over after before while which who whom whose what when "
             "where there here also very just "
         ).split()

@@ -3,8 +3,8 @@
 Target-only mode round-trips the text through each pivot (target -> pivot -> target) and
 force-decodes the original from the pivot text. Source-aware mode also back-translates the
 text into the source language (compared with the source), translates the source into the
-target language as a pseudo-reference (compared with the text), and force-decodes the text
-given the source.
+target language as a pseudo-reference (compared with the text) and back (the source's own
+round trip: what the models can carry at all), and force-decodes the text given the source.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from dataclasses import replace
 
 from tqcheck import __version__
 from tqcheck.check.align import word_gaps, words
+from tqcheck.check.meaning import name_flags, negation_flags, number_word_flags
 from tqcheck.check.options import CheckOptions
 from tqcheck.check.profile import Profile, load_profile
-from tqcheck.check.risk import risk
+from tqcheck.check.risk import is_meaning_critical, risk
 from tqcheck.check.rules import RuleContext, rule_flags
 from tqcheck.check.rules.grammar import document_names
 from tqcheck.check.rules.language import untranslated_flags
@@ -29,6 +30,9 @@ from tqcheck.signature import Signature
 from tqcheck.translate.base import Backend, BackendFactory
 from tqcheck.translate.registry import load_registry
 from tqcheck.types import CheckResult, Flag, Segment, SegmentResult, TokenScores
+
+# Flags that come from comparing model outputs (not meaning-critical checks or rules).
+MODEL_SIGNALS = frozenset({"source", "roundtrip", "likelihood"})
 
 
 class Checker:
@@ -151,7 +155,7 @@ class Checker:
         if with_source and o.similarity:
             n += 1
         if with_source and o.src_lang and not o.model_free:
-            n += 3
+            n += 4
         return n
 
     def check(self, segments: list[Segment], input_name: str = "-",
@@ -215,15 +219,20 @@ class Checker:
             sc = self.backend(f"{src}-{o.lang}").score(sources, [texts[i] for i in idx])
             stage(f"forced decoding {o.lang}→{src}")
             rev = self.backend(f"{o.lang}-{src}").score([texts[i] for i in idx], sources)
+            stage(f"round trip of the sources {o.lang}→{src}")
+            src_rt = self._translate(f"{o.lang}-{src}", refs)
             for k, i in enumerate(idx):
                 r, seg = results[i], segments[i]
                 bt = pivot_texts[src][i]
                 pseudo_refs[i], src_scores[i], rev_scores[i] = refs[k], sc[k], rev[k]
                 r.backtranslations[f"backtranslation:{src}"] = bt
                 r.backtranslations["pseudo_reference"] = refs[k]
+                r.backtranslations["source_roundtrip"] = src_rt[k]
                 r.signals.backtranslation = self.src_metrics.score(bt, seg.source or "")
                 r.signals.pseudo_reference = self.metrics.score(seg.text, refs[k])
                 r.signals.source_surprisal = surprisal(sc[k])
+                r.signals.reverse_surprisal = surprisal(rev[k])
+                r.signals.source_roundtrip = self.src_metrics.score(src_rt[k], seg.source or "")
             self._source_used = True
 
         stage("finding spans")
@@ -231,11 +240,26 @@ class Checker:
         for i, r in enumerate(results):
             r.flags = self._flags(r, pivot_texts, scores, i, pseudo_refs[i], src_scores[i],
                                   rev_scores[i], names)
+            self._weigh_reliability(r)
             r.risk = risk(r.signals, r.flags, self.profile.risk, len(r.segment.text.split()))
         if on_progress is not None:
             on_progress(1.0)
         return CheckResult(signature=self.signature(), segments=results,
                            tqcheck_version=__version__, input_name=input_name)
+
+    def _weigh_reliability(self, r: SegmentResult) -> None:
+        """Where the models cannot carry the source through the target language and back,
+        their flags say more about them than about the text: Minor, with a note."""
+        rt = r.signals.source_roundtrip
+        limit = self.profile.spans.reliable_chrf
+        if rt is None or rt.chrf >= limit:
+            return
+        demoted = [f for f in r.flags if f.signal in MODEL_SIGNALS and f.severity == "Major"]
+        r.flags = [replace(f, severity="Minor") if f in demoted else f for f in r.flags]
+        note = (f"the models carry this source poorly (its round trip keeps chrF "
+                f"{rt.chrf:.0f} < {limit:g})" + (
+                    f": {len(demoted)} model flag(s) demoted to Minor" if demoted else ""))
+        r.segment = replace(r.segment, notes=(*r.segment.notes, note))
 
     def _flags(self, r: SegmentResult, pivot_texts: dict[str, list[str]],
                scores: dict[str, list[TokenScores]], i: int, pseudo_ref: str | None,
@@ -247,11 +271,17 @@ class Checker:
         if seg.source is not None and pseudo_ref is not None and o.src_lang:
             gaps = word_gaps(ws, src_score)
             source_gaps = word_gaps(words(seg.source), rev_score)
+            via_bt = word_gaps(ws, scores[o.src_lang][i])  # the text given its back-translation
             flags += source_flags(seg.text, seg.source, pseudo_ref,
                                   r.backtranslations[f"backtranslation:{o.src_lang}"], gaps,
-                                  o.lang, o.src_lang, prof.spans, source_gaps)
+                                  o.lang, o.src_lang, prof.spans, source_gaps,
+                                  r.backtranslations.get("source_roundtrip"),
+                                  [min(a, b) for a, b in zip(gaps, via_bt, strict=True)])
             supported = {w.norm for w in words(pseudo_ref)}
-            flags += untranslated_flags(seg.text, seg.source, supported, prof)
+            flags += untranslated_flags(seg.text, seg.source, supported, prof, o.lang)
+            flags += negation_flags(seg.text, o.lang, pseudo_ref, seg.source, o.src_lang, gaps,
+                                    prof.spans.lossy_gap)
+            flags += number_word_flags(seg.text, o.lang, pseudo_ref, seg.source, o.src_lang)
         elif pivot_texts:  # target-only (model-free mode has no pivots)
             roundtrips = {p: r.backtranslations[f"roundtrip:{p}"] for p in pivot_texts}
             # A word's gap is the smallest over the pivots' reverse models: it is awkward only
@@ -259,6 +289,9 @@ class Checker:
             per_pivot = [word_gaps(ws, scores[p][i]) for p in pivot_texts]
             gaps = [min(col) for col in zip(*per_pivot, strict=True)] if per_pivot else []
             flags += roundtrip_flags(seg.text, roundtrips, gaps, o.lang, prof.spans)
+        if seg.source is not None:
+            flags += name_flags(seg.text, seg.source, o.lang, o.src_lang or "", pseudo_ref,
+                                prof.spans.same_word_ratio)
         flags += rule_flags(seg.text, seg.source, self.rules, names)
         # Spans already explained as copied source text are not also mistranslations, nor
         # again as a part of a longer copied stretch.
@@ -272,6 +305,10 @@ class Checker:
             (f.category in ("Accuracy/Mistranslation", "Accuracy/Addition") and any(
                 c.start <= f.start and f.end <= c.end for c in copied))
             or (f.category == "Accuracy/Untranslated text" and within_copied(f)))]
+        # A changed name or negation is not also a mistranslation found by the models.
+        critical = [f for f in flags if is_meaning_critical(f)]
+        flags = [f for f in flags if f.signal not in MODEL_SIGNALS or not any(
+            c.side == f.side and c.start < f.end and f.start < c.end for c in critical)]
         # Two checks finding the same span of the same category make one flag (the first).
         unique: dict[tuple[str, int, int, str], Flag] = {}
         for f in flags:

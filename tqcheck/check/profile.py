@@ -30,6 +30,8 @@ class SpanThresholds:
     lossy_gap: float  # source-aware: a word the pseudo-reference lacks must be this unlikely
     same_word_ratio: float  # counterparts this similar are variants, not changes of meaning
     merge_gap: int  # flags closer than this many characters merge
+    reliable_chrf: float  # source-aware: below this chrF of the source's own round trip the
+    # models do not carry the segment: their flags are Minor and a note says why
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,15 @@
 risk = sigmoid(bias + sum(weight * feature)), each feature scaled to [0, 1] so that weights
 are comparable. The features are a versioned set (FEATURE_SET): a profile records the set
 it was fitted on, and one fitted on another set is refused when it is loaded.
+
+Evidence is kept apart by how much it depends on the models. Meaning-critical flags
+(numbers, names, negation: the text against its source) are their own feature, so that a
+profile can trust them over model flags; so are omissions, which the checker reports only
+for source words that the source's own round trip keeps. The back-translation counts only
+for what it loses beyond the source's own round trip: where the models mangle the source
+as badly as the text, the loss is theirs. The surprisal is that of the text given its
+source when there is one, and the source given the text (what the text leaves out) is a
+feature of its own (risk-1 took the whole loss and averaged every surprisal).
 """
 
 from __future__ import annotations
@@ -16,9 +25,10 @@ from tqcheck.check.signals import Signals
 from tqcheck.errors import ConfigError
 from tqcheck.types import SEVERITY_RANK, Flag
 
-FEATURE_SET = "tqcheck-risk-1"
-FEATURES = ("roundtrip_chrf_loss", "backtranslation_chrf_loss", "mean_surprisal",
-            "major_flags", "minor_flags", "similarity_loss", "length")
+FEATURE_SET = "tqcheck-risk-2"
+FEATURES = ("roundtrip_chrf_loss", "backtranslation_excess_loss", "mean_surprisal",
+            "unexplained_source", "major_flags", "minor_flags", "omission_flags",
+            "meaning_flags", "similarity_loss", "length")
 # Scales that map each feature to [0, 1]; part of the feature set's definition.
 SURPRISAL_CAP_NATS = 10.0  # mean gap to the model's choice at which the feature saturates
 MAJOR_FLAGS_CAP = 2
@@ -62,23 +72,39 @@ class RiskModel:
                 "weights": dict(self.weights)}
 
 
+def is_meaning_critical(flag: Flag) -> bool:
+    """A number, name or negation that the text and its source disagree on."""
+    return flag.signal.startswith("meaning:") or flag.signal == "rules:numbers"
+
+
 def features(signals: Signals, flags: Sequence[Flag], n_words: int) -> dict[str, float]:
     """The risk features of one segment, each in [0, 1], in FEATURES order."""
     rt = [a.chrf for a in signals.roundtrip.values()]
-    bt = signals.backtranslation
+    bt, own = signals.backtranslation, signals.source_roundtrip
     sim = signals.similarity
     gaps = [s.gap_mean for s in signals.pivot_surprisal.values()]
-    if signals.source_surprisal is not None:
-        gaps.append(signals.source_surprisal.gap_mean)
-    major = sum(f.severity == "Major" for f in flags)
-    minor = len(flags) - major
+    if signals.source_surprisal is not None:  # the text given its source says most
+        gaps = [signals.source_surprisal.gap_mean]
+    critical = sum(f.severity == "Major" and is_meaning_critical(f) for f in flags)
+    omitted = any(f.category == "Accuracy/Omission" and f.side == "source"
+                  and not is_meaning_critical(f) for f in flags)
+    other = [f for f in flags if not is_meaning_critical(f)
+             and not (f.category == "Accuracy/Omission" and f.side == "source")]
+    major = sum(f.severity == "Major" for f in other)
+    minor = len(other) - major
+    carried = own.chrf if own is not None else 100.0  # what the models can keep at best
     return {
         "roundtrip_chrf_loss": 1.0 - max(rt) / 100.0 if rt else 0.0,
-        "backtranslation_chrf_loss": 1.0 - bt.chrf / 100.0 if bt is not None else 0.0,
+        "backtranslation_excess_loss": max(0.0, carried - bt.chrf) / 100.0
+        if bt is not None else 0.0,
         "mean_surprisal": min(1.0, (sum(gaps) / len(gaps)) / SURPRISAL_CAP_NATS)
         if gaps else 0.0,
+        "unexplained_source": min(1.0, signals.reverse_surprisal.gap_mean / SURPRISAL_CAP_NATS)
+        if signals.reverse_surprisal is not None else 0.0,
         "major_flags": min(major, MAJOR_FLAGS_CAP) / MAJOR_FLAGS_CAP,
         "minor_flags": min(minor, MINOR_FLAGS_CAP) / MINOR_FLAGS_CAP,
+        "omission_flags": float(omitted),
+        "meaning_flags": float(min(critical, 1)),
         "similarity_loss": max(0.0, 1.0 - sim) if sim is not None else 0.0,
         "length": min(1.0, n_words / LENGTH_CAP_WORDS),
     }

@@ -13,6 +13,7 @@ from functools import cache
 from tqcheck.errors import InputError
 
 SOURCE = "source"  # the comparison name of measurements taken against the source
+REVERSE = "reverse"  # ... of the source force-decoded given the text (the reverse model)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,10 @@ class Signals:
     backtranslation: Agreement | None = None  # the text in the source language vs the source
     pseudo_reference: Agreement | None = None  # the text vs the source translated
     source_surprisal: Surprisal | None = None  # the text given the source
+    reverse_surprisal: Surprisal | None = None  # the source given the text: what it leaves out
+    # The source through the target language and back, vs the source: how well the models
+    # carry this source at all (their reliability on it), whatever the text says.
+    source_roundtrip: Agreement | None = None
 
     def to_metrics(self) -> dict[str, float]:
         """The flat names of docs/output.md, in the order the checker measures them."""
@@ -65,6 +70,10 @@ class Signals:
             out |= _named(self.pseudo_reference, "{}:pseudo_reference")
         if self.source_surprisal is not None:
             out |= _named(self.source_surprisal, "{}:" + SOURCE)
+        if self.reverse_surprisal is not None:
+            out |= _named(self.reverse_surprisal, "{}:" + REVERSE)
+        if self.source_roundtrip is not None:
+            out |= _named(self.source_roundtrip, "{}:source_roundtrip")
         return out
 
     @classmethod
@@ -85,6 +94,8 @@ class Signals:
                     out.roundtrip[key] = Agreement(**values)
                 elif kind == "surprisal" and key == SOURCE:
                     out.source_surprisal = Surprisal(**values)
+                elif kind == "surprisal" and key == REVERSE:
+                    out.reverse_surprisal = Surprisal(**values)
                 elif kind == "surprisal":
                     out.pivot_surprisal[key] = Surprisal(**values)
                 else:
@@ -103,7 +114,7 @@ def _parse_name(name: str) -> tuple[str, str, str]:
     if len(parts) == 3 and parts[0] in AGREEMENT_METRICS and parts[1] == "roundtrip":
         return "roundtrip", parts[2], parts[0]
     if len(parts) == 2 and parts[0] in AGREEMENT_METRICS and parts[1] in (
-            "backtranslation", "pseudo_reference"):
+            "backtranslation", "pseudo_reference", "source_roundtrip"):
         return parts[1], "", parts[0]
     if len(parts) == 2 and parts[0] in SURPRISAL_METRICS:
         return "surprisal", parts[1], parts[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from tqcheck.check.align import Word, align, is_content, runs, similar
+from tqcheck.check.align import Word, align, is_content, runs, similar, words
 from tqcheck.check.profile import SpanThresholds
 from tqcheck.types import Flag
 
@@ -86,13 +86,20 @@ def roundtrip_flags(text: str, roundtrips: dict[str, str], gaps: list[float], la
 
 def source_flags(text: str, source: str, pseudo_reference: str, backtranslation: str,
                  gaps: list[float], lang: str, src_lang: str, th: SpanThresholds,
-                 source_gaps: list[float] | None = None) -> list[Flag]:
+                 source_gaps: list[float] | None = None,
+                 source_roundtrip: str | None = None,
+                 awkward_gaps: list[float] | None = None) -> list[Flag]:
     """Source-aware: compare the MT with a translation of the source (additions,
     mistranslations, awkward wording) and the source with a back-translation (omissions).
 
     `gaps` are per-word forced-decoding gaps of the text given the source; `source_gaps`
     those of the source given the text (the reverse model): a source word the text does not
-    explain is surprising there, which confirms an omission."""
+    explain is surprising there, which confirms an omission. `source_roundtrip` is the
+    source through the target language and back: a source word that it loses too is one
+    the models cannot carry, so its absence from the back-translation says nothing about
+    the text. `awkward_gaps` (default `gaps`) decide awkward wording: the checker passes the
+    smaller of the gaps given the source and given the back-translation, so that a word is
+    awkward only when both find it unlikely, not where one model merely lacks the domain."""
     min_chars = th.min_chars
     major_words = th.major_words
     awkward_gap, major_gap = th.awkward_gap, th.major_gap
@@ -102,7 +109,10 @@ def source_flags(text: str, source: str, pseudo_reference: str, backtranslation:
     ws = ref.a
     content = [is_content(w, lang, min_chars) for w in ws]
     bridge = [not c for c in content]
-    unsupported = [not k and c for k, c in zip(ref.kept, content, strict=True)]
+    # A word the source has as it is (a name, a number, a term) is copied, not changed.
+    copied = {w.text for w in words(source)}
+    unsupported = [not k and c and w.text not in copied
+                   for w, k, c in zip(ws, ref.kept, content, strict=True)]
     lossy_gap = th.lossy_gap
     for i, j in runs(unsupported, bridge):
         # The pseudo-reference is one translation among many: a word it lacks is only flagged
@@ -123,11 +133,12 @@ def source_flags(text: str, source: str, pseudo_reference: str, backtranslation:
             flags.append(Flag(ws[i].start, ws[j - 1].end, "Accuracy/Addition", sev,
                               "not supported by the source (absent from its translation)",
                               signal="source"))
-    if gaps:
+    wording = awkward_gaps if awkward_gaps is not None else gaps
+    if wording:
         surprising = [g >= awkward_gap and c and k
-                      for g, c, k in zip(gaps, content, ref.kept, strict=True)]
+                      for g, c, k in zip(wording, content, ref.kept, strict=True)]
         for i, j in runs(surprising, bridge):
-            worst = max(gaps[i:j])
+            worst = max(wording[i:j])
             flags.append(Flag(ws[i].start, ws[j - 1].end, "Style/Awkward",
                               "Major" if worst >= major_gap else "Minor",
                               f"awkward: the model prefers other wording (gap {worst:.1f} nats)",
@@ -140,7 +151,10 @@ def source_flags(text: str, source: str, pseudo_reference: str, backtranslation:
         if tag == "delete":
             for k in range(a0, a1):
                 deleted[k] = not back.kept[k]
-    for i, j in runs([d and c for d, c in zip(deleted, s_content, strict=True)],
+    carried = (align(source, source_roundtrip).kept if source_roundtrip is not None
+               else [True] * len(back.a))
+    for i, j in runs([d and c and k for d, c, k in zip(deleted, s_content, carried,
+                                                        strict=True)],
                      [not c for c in s_content]):
         if source_gaps and max(source_gaps[i:j]) < lossy_gap:
             continue

@@ -14,18 +14,24 @@ from tqcheck.types import Flag
 
 
 def untranslated_flags(target: str, source: str, supported: set[str],
-                       profile: Profile) -> list[Flag]:
+                       profile: Profile, lang: str = "en") -> list[Flag]:
     """Target words copied from the source that a translation of the source does not use.
 
     `supported` holds the lower-cased words of the pseudo-reference (the source translated
     into the target language): shared names and loanwords appear there and are not flagged.
+    Names (capitalised inside a sentence, where `lang` capitalises only names) are copied
+    on purpose, whatever the pseudo-reference makes of them.
     """
+    from tqcheck.check.meaning import names
+
     min_chars = profile.rules.untranslated_min_chars
     ratio = profile.spans.same_word_ratio
     src_words = {w.norm for w in words(source)}
+    kept_names = {w.start for w in names(target, lang)}
     copied: list[Word] = [
         w for w in words(target)
         if w.norm in src_words and w.norm not in supported and len(w.text) >= min_chars
+        and w.start not in kept_names
         and not any(c.isdigit() for c in w.text)
         # a name the pseudo-reference spells slightly differently is still a name
         and not any(similar(w.norm, s, ratio) for s in supported)

@@ -1,8 +1,10 @@
 """Per-language word lists the rules use, read from configs/languages.toml: number and scale
-words, decimal separators, and the words a language may write twice in a row."""
+words, decimal separators, negators, whether nouns are capitalised, and the words a language
+may write twice in a row."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import cache
 
@@ -50,3 +52,44 @@ def decimal_comma(lang: str) -> bool:
     if not isinstance(langs, list):
         raise ConfigError(f"{config_path('languages.toml')}: decimal_comma must be a list")
     return lang in langs
+
+
+def _word_list(name: str, value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+        raise ConfigError(f"{config_path('languages.toml')}: {name} must be a list of words")
+    return value
+
+
+@cache
+def capitalises_nouns(lang: str) -> bool:
+    """Whether `lang` writes every noun with a capital ("die Regierung")."""
+    return lang in _word_list("capitalised_nouns",
+                              config_file("languages.toml").get("capitalised_nouns", []))
+
+
+@cache
+def negation_regex(lang: str) -> re.Pattern[str] | None:
+    """A pattern for the negators of `lang` ([negation]), None when it has none listed.
+    CJK negators match inside words (Chinese writes no spaces); others as whole words, and
+    an entry with an apostrophe as a word ending ("n't" in "didn't", with ' or ’)."""
+    listed = _word_list(f"[negation] {lang}", _table("negation").get(lang, []))
+    if not listed:
+        return None
+    whole, suffixes, bare = [], [], []
+    for w in sorted({w.lower() for w in listed}, key=len, reverse=True):
+        if "'" in w or "’" in w:
+            suffixes.append("['’]".join(re.escape(x) for x in re.split("['’]", w)))
+        elif re.search(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", w):
+            bare.append(re.escape(w))
+        else:
+            whole.append(re.escape(w))
+    parts = ([rf"(?<!\w)(?:{'|'.join(whole)})(?!\w)"] if whole else []) + (
+        [rf"(?:{'|'.join(suffixes)})(?!\w)"] if suffixes else []) + (
+        [f"(?:{'|'.join(bare)})"] if bare else [])
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def negators(text: str, lang: str) -> list[tuple[int, int]]:
+    """Where `text` negates: the (start, end) of each negator of `lang`."""
+    pattern = negation_regex(lang)
+    return [] if pattern is None else [m.span() for m in pattern.finditer(text)]

@@ -206,6 +206,35 @@ def _match_lists(text: str, left: list[tuple[str, int, int]], lang: str,
                 other_left.remove(hit)
 
 
+def _reads_scales(lang: str) -> bool:
+    return lang == "zh" or bool(number_words(lang)[1])
+
+
+def _digits_value(text: str, num: tuple[str, int, int], lang: str) -> str | None:
+    """The value of the digits that start a number ("412" of "412 million")."""
+    m = _NUMBER.match(text, num[1])
+    if m is None:
+        return None
+    return _key(_digit_tokens(m.group(), m.start(), decimal_comma(lang))[0][0])
+
+
+def _match_unread_scales(target: str, t_left: list[tuple[str, int, int]], lang: str,
+                         source: str, s_left: list[tuple[str, int, int]], src_lang: str
+                         ) -> None:
+    """Where one side's language has no scale words listed (configs/languages.toml), its
+    "412 nemmeup" reads as 412: match it with the other side's "412 million" by digits."""
+    for mine, my_text, my_lang, other, other_lang in (
+            (t_left, target, lang, s_left, src_lang), (s_left, source, src_lang, t_left, lang)):
+        if _reads_scales(other_lang):
+            continue
+        for num in list(mine):
+            digits = _digits_value(my_text, num, my_lang)
+            hit = next((o for o in other if o[0] == digits), None)
+            if digits is not None and digits != num[0] and hit is not None:
+                mine.remove(num)
+                other.remove(hit)
+
+
 def number_flags(target: str, source: str, lang: str = "en", src_lang: str = "en"
                  ) -> list[Flag]:
     """Numbers in the target that the source lacks and, when there are such, the source
@@ -228,6 +257,7 @@ def number_flags(target: str, source: str, lang: str = "en", src_lang: str = "en
         if match is not None:
             t_left.remove(t)
             s_left.remove(match)
+    _match_unread_scales(target, t_left, lang, source, s_left, src_lang)
     digits = [(side, text, a, b) for side, text, found in (("target", target, t_left),
                                                           ("source", source, s_left))
               for _, a, b in found if any(c.isdigit() for c in text[a:b])]
