@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from tqcheck.batch.engine import ENGINES, Engine, LocalEngine, RayEngine, RayOptions
+from tqcheck.batch.parquet import ParquetSink
 from tqcheck.batch.rundb import RunDB
 from tqcheck.check.checker import Checker
 from tqcheck.check.options import CheckOptions
@@ -48,6 +51,9 @@ class ScoreOptions:
     glob: str | None = None
     source: str | None = None  # line-aligned original(s) of plain-text inputs
     chunk_segments: int | None = None  # default from configs/score.toml
+    engine: str = "local"  # "local" (this process) or "ray"; results are the same
+    ray: RayOptions = field(default_factory=RayOptions)
+    parquet: str | None = None  # also write the per-segment rows as Parquet into this folder
 
     def record(self, backend_id: str, rules: dict[str, str],
                models: dict[str, str]) -> dict[str, Any]:
@@ -112,17 +118,30 @@ class RunStats:
         return asdict(self)
 
 
-class _Run:
-    """The state of one invocation: pending items, per-file byte positions, finished files."""
+@dataclass
+class _Chunk:
+    """A chunk on its way through the engine: what to commit with its results."""
 
-    def __init__(self, db: RunDB, checker: Checker, progress: Progress, chunk: int,
-                 stats: RunStats) -> None:
-        self.db, self.checker, self.progress, self.chunk, self.stats = (
-            db, checker, progress, chunk, stats)
+    items: list[tuple[int, Item]]
+    finished: list[int]  # files whose last segment is in this chunk or an earlier one
+    sizes: dict[int, int]
+
+
+class _Run:
+    """The state of one invocation: pending items, per-file byte positions, finished files;
+    chunks out in the engine, committed in the order they were read."""
+
+    def __init__(self, db: RunDB, engine: Engine, progress: Progress, chunk: int,
+                 stats: RunStats, sink: ParquetSink | None = None,
+                 log: Callable[[str], None] | None = None) -> None:
+        self.db, self.engine, self.progress, self.chunk, self.stats = (
+            db, engine, progress, chunk, stats)
+        self.sink, self.log = sink, log
         self.buffer: list[tuple[int, Item]] = []
         self.finished: list[int] = []  # file ids whose last segment is buffered or stored
         self.reported_bytes: dict[int, int] = {}
         self.sizes: dict[int, int] = {}
+        self.out: deque[_Chunk] = deque()
 
     def add(self, file_id: int, item: Item) -> None:
         self.buffer.append((file_id, item))
@@ -139,37 +158,60 @@ class _Run:
         return moved
 
     def flush(self) -> None:
+        """Send the buffered items to the engine as one chunk; commit the chunks it has
+        done beyond its capacity."""
         if not self.buffer and not self.finished:
             return
-        t0 = time.perf_counter()
-        segments = [item.segment for _, item in self.buffer]
+        chunk = _Chunk(self.buffer, self.finished, dict(self.sizes))
+        segments = [item.segment for _, item in chunk.items]
         ends: dict[int, int] = {}
-        for fid, it in self.buffer:
+        for fid, it in chunk.items:
             ends[fid] = max(ends.get(fid, 0), it.byte_end)
         ahead = sum(max(0, end - self.reported_bytes.get(fid, 0)) for fid, end in ends.items())
 
         def working(fraction: float) -> None:
             self.progress.working(fraction * ahead, fraction * len(segments))
 
-        results = self.checker.check(segments, on_progress=working).segments if segments else []
-        rows = [(fid, it.ordinal, it.doc, it.seg_id, r)
-                for (fid, it), r in zip(self.buffer, results, strict=True)]
-        self.db.write_chunk(rows, time.perf_counter() - t0, self.finished,
-                            str(self.checker.signature()))
-        nbytes = sum(self._move(fid, it.byte_end) for fid, it in self.buffer)
-        nbytes += sum(self._move(fid, self.sizes.get(fid, 0)) for fid in self.finished)
-        self.stats.segments_scored += len(rows)
-        self.progress.advance(nbytes, len(rows))
-        for fid in self.finished:
-            done = self.db.file_progress(fid)
-            self.progress.file_done(done.path, done.n_segments, done.seconds)
+        self.engine.submit(segments, working)
+        self.out.append(chunk)
         self.buffer, self.finished = [], []
+        while self.engine.pending > self.engine.capacity:
+            self._commit()
+
+    def drain(self) -> None:
+        """Commit every chunk still out (the end of the run)."""
+        self.flush()
+        while self.out:
+            self._commit()
+
+    def _commit(self) -> None:
+        chunk, done = self.out.popleft(), self.engine.next()
+        rows = [(fid, it.ordinal, it.doc, it.seg_id, r)
+                for (fid, it), r in zip(chunk.items, done.results, strict=True)]
+        if self.sink is not None and rows:
+            self.sink.write(rows, self.db, done.signature)  # before the commit: ParquetSink
+        self.db.write_chunk(rows, done.seconds, chunk.finished, done.signature)
+        nbytes = sum(self._move(fid, it.byte_end) for fid, it in chunk.items)
+        nbytes += sum(self._move(fid, chunk.sizes.get(fid, 0)) for fid in chunk.finished)
+        self.stats.segments_scored += len(rows)
+        self.stats.cache_hits += done.cache_hits
+        self.stats.cache_misses += done.cache_misses
+        self.progress.advance(nbytes, len(rows))
+        if self.log is not None and rows:
+            self.log(f"{len(rows)} segments checked by {done.worker} in {done.seconds:.1f}s")
+        for fid in chunk.finished:
+            done_file = self.db.file_progress(fid)
+            self.progress.file_done(done_file.path, done_file.n_segments, done_file.seconds)
 
 
 def score_corpus(inputs: list[str], db_path: str | Path, options: ScoreOptions,
                  progress: Progress | None = None,
-                 factory: BackendFactory | None = None) -> RunStats:
-    """Score every segment of `inputs` into the run database `db_path` (resuming it)."""
+                 factory: BackendFactory | None = None,
+                 log: Callable[[str], None] | None = None,
+                 engine: Engine | None = None) -> RunStats:
+    """Score every segment of `inputs` into the run database `db_path` (resuming it);
+    `log` hears each chunk's worker and time. `engine`: one already started (a warm Ray
+    pool, kept open for the next call); else `options.engine` is started and closed."""
     chunk = options.chunk_segments or score_settings().chunk_segments
     check = options.check
     if options.source and not check.src_lang:
@@ -181,11 +223,24 @@ def score_corpus(inputs: list[str], db_path: str | Path, options: ScoreOptions,
     if not files:
         raise InputError(f"no input files found in {', '.join(inputs)}"
                          + (f" matching {options.glob!r}" if options.glob else ""))
+    if options.engine not in ENGINES:
+        raise InputError(f"unknown engine {options.engine!r}; use {', '.join(ENGINES)}")
     progress = progress or QuietProgress()
     checker = Checker(check, factory)  # checks the settings before the database is touched
     checker.load_models(with_source=check.src_lang is not None)  # every model, found first
     with run_lock(db_path):
-        return _score_into(db_path, files, skipped, options, checker, progress, chunk)
+        given = engine is not None
+        if engine is None:
+            engine = (RayEngine(check, options.ray, factory) if options.engine == "ray"
+                      else LocalEngine(checker))
+        try:
+            return _score_into(db_path, files, skipped, options, checker, progress, chunk,
+                               engine, log)
+        finally:
+            if given:
+                engine.discard()  # an aborted run's chunks are not the next caller's
+            else:
+                engine.close()
 
 
 def run_files(db_path: Path) -> set[str]:
@@ -215,7 +270,7 @@ def run_lock(db_path: Path) -> Iterator[None]:
 
 def _score_into(db_path: Path, files: list[InputFile], skipped: list[Problem],
                 options: ScoreOptions, checker: Checker, progress: Progress,
-                chunk: int) -> RunStats:
+                chunk: int, engine: Engine, log: Callable[[str], None] | None) -> RunStats:
     check = options.check
     db = RunDB(db_path)
     stats = RunStats(database=str(db_path), problems=len(skipped))
@@ -229,16 +284,14 @@ def _score_into(db_path: Path, files: list[InputFile], skipped: list[Problem],
             progress.problem(problem)
         reading = ReadOptions(check.lang, check.src_lang, input_settings())
         progress.start(files, sum(f.size for f in files))
-        run = _Run(db, checker, progress, chunk, stats)
+        sink = ParquetSink(Path(options.parquet), db) if options.parquet else None
+        run = _Run(db, engine, progress, chunk, stats, sink, log)
         for f in files:
             _score_file(f, reading, run)
-        run.flush()
+        run.drain()
     finally:
         stats.seconds = time.perf_counter() - t_start
         stats.signature = db.meta("signature")
-        if checker.factory is not None:
-            cache = checker.factory.cache_stats
-            stats.cache_hits, stats.cache_misses = cache.hits, cache.misses
         db.close()
     return stats
 

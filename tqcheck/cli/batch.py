@@ -17,6 +17,7 @@ from tqcheck.cli.common import (
     Device,
     Dialect,
     Dictionaries,
+    EngineKind,
     ExportFormat,
     InputFormat,
     Lang,
@@ -73,14 +74,41 @@ def score_command(
     dialect: Dialect = None,
     dictionary: Dictionaries = None,
     checklist: Checklists = None,
+    engine: Annotated[EngineKind, typer.Option(
+        case_sensitive=False, help="local (this process) or ray (actors on a Ray cluster: "
+        "pip install 'tqcheck[ray]'); the results are the same.")] = EngineKind.local,
+    address: Annotated[str | None, typer.Option(
+        metavar="auto|ray://HOST:PORT", help="--engine ray: the cluster to join (default: "
+        "start one on this machine for the run).")] = None,
+    actors: Annotated[int, typer.Option(min=1, help="--engine ray: checker actors (each "
+                                        "loads the models once).")] = 2,
+    actor_cpus: Annotated[float, typer.Option(
+        "--actor-cpus", min=0.01, help="--engine ray: CPUs per actor (also its threads).")
+    ] = 1.0,
+    actor_gpus: Annotated[float, typer.Option(
+        "--actor-gpus", min=0.0, help="--engine ray: GPUs per actor.")] = 0.0,
+    output: Annotated[tuple[str, str] | None, typer.Option(
+        "--output", metavar="parquet DIR", help="Also write the per-segment rows (the "
+        "fields of `export`) as Parquet files into DIR.")] = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Log each chunk: who checked it, how long it took.")
+    ] = False,
     quiet: Quiet = False,
 ) -> None:
     """Score a corpus into a run database; rerun the same command to resume.
 
     Exits 2 when no input could be scored (every file skipped: see the warnings).
     """
+    from tqcheck.batch.engine import RayOptions
     from tqcheck.batch.runner import ScoreOptions, score_corpus
     from tqcheck.cli.progress import ScoreProgress
+
+    if output is not None and output[0].lower() != "parquet":
+        raise fail(f"--output {output[0]}: the only output format is parquet "
+                   "(--output parquet DIR)")
+    if engine is EngineKind.local and (address or actors != 2 or actor_cpus != 1.0
+                                       or actor_gpus):
+        raise fail("--address, --actors, --actor-cpus and --actor-gpus need --engine ray")
 
     opts = ScoreOptions(
         check=CheckOptions(lang=lang, src_lang=src_lang, pivots=tuple(pivot or ()),
@@ -92,11 +120,15 @@ def score_command(
                            dialect=dialect_value(dialect),
                            dictionaries=tuple(dictionary or ()),
                            checklists=tuple(checklist or ())),
-        fmt=input_format.value, glob=glob, source=source)
+        fmt=input_format.value, glob=glob, source=source, engine=engine.value,
+        ray=RayOptions(address=address, actors=actors, actor_cpus=actor_cpus,
+                       actor_gpus=actor_gpus),
+        parquet=output[1] if output else None)
     with ScoreProgress(quiet) as progress:
         try:
             with exit_on_error():
-                stats = score_corpus(inputs, db, opts, progress)
+                stats = score_corpus(inputs, db, opts, progress,
+                                     log=progress.log if verbose else None)
         except KeyboardInterrupt:
             progress.log(f"tqcheck: interrupted; finished chunks are saved in {db}; run the "
                          "same command to resume")
@@ -131,7 +163,9 @@ def summary_command(
 
 
 def export_command(
-    run: RunArg,
+    run: Annotated[str, typer.Argument(
+        metavar="RUN", help="Run database written by `tqcheck score`, or a folder it wrote "
+        "with --output parquet.")],
     fmt: Annotated[ExportFormat, typer.Option(
         "--format", "-f", case_sensitive=False,
         help="json (one document, as `check -f json`), jsonl, csv or tsv.")
@@ -147,10 +181,24 @@ def export_command(
         "--force", help="Let --corrected replace an input file of the run.")] = False,
 ) -> None:
     """Write a run's segments, one row each (with decisions), or the corrected text."""
+    from tqcheck.batch.parquet import export_parquet, is_parquet_folder
     from tqcheck.batch.rundb import RunDB
     from tqcheck.output.corrected import write_corrected
     from tqcheck.output.export import export_run
 
+    if is_parquet_folder(run):
+        if corrected:
+            raise fail("--corrected needs the run database (a Parquet folder has no "
+                       "review decisions)")
+        with exit_on_error():
+            if out:
+                with writing(out), open(out, "w", encoding="utf-8", newline="") as fh:
+                    n = export_parquet(run, fmt.value, fh, min_risk)
+                typer.echo(f"wrote {n} segments to {out}", err=True)
+            else:
+                with writing("standard output"):
+                    export_parquet(run, fmt.value, sys.stdout, min_risk)
+        return
     with exit_on_error(), RunDB(run, mode="read") as rundb:
         if corrected:
             for path in write_corrected(rundb, corrected, force=force):

@@ -160,6 +160,11 @@ class BackendKind(StrEnum):
     ct2 = "ct2"
 
 
+class EngineKind(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
 class ComputeType(StrEnum):
     auto = "auto"
     int8 = "int8"

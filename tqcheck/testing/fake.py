@@ -59,3 +59,25 @@ class FakeFactory:
     @property
     def cache_stats(self) -> CacheStats:
         return CacheStats()
+
+
+class DyingOnceBackend(FakeBackend):
+    """A FakeBackend whose process dies (as if killed) on its first translation anywhere:
+    `marker` is created then, so the retried work runs normally. For fault tests of the
+    Ray engine, where the process is an actor."""
+
+    def __init__(self, pair: str, marker: str, translations: Mapping[str, str] | None = None
+                 ) -> None:
+        super().__init__(pair, translations)
+        self.marker = marker
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        import os
+
+        try:
+            fd = os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            return super().translate(texts)
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
+        os._exit(1)  # no cleanup, no exception: the process is gone mid-chunk
