@@ -199,3 +199,17 @@ def test_engine_options_are_checked_first(tmp_path, monkeypatch):
                               "--model-free", "--engine", "ray"])
     assert res.exit_code == 2 and "pip install 'tqcheck[ray]'" in res.output
     assert not (tmp_path / "r.sqlite").exists()  # refused before any work
+
+
+def test_the_local_engine_imports_no_ray(tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("The talks failed.\n")
+    code = ("import sys\n"
+            "from tqcheck.batch.runner import ScoreOptions, score_corpus\n"
+            "from tqcheck.check.options import CheckOptions\n"
+            f"score_corpus([{str(corpus)!r}], {str(tmp_path / 'r.sqlite')!r}, "
+            "ScoreOptions(check=CheckOptions(lang='en', model_free=True)))\n"
+            "assert 'ray' not in sys.modules, 'ray was imported'\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert done.returncode == 0, done.stderr
