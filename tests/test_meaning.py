@@ -70,6 +70,11 @@ def test_names_are_capitalised_words_inside_a_sentence():
     assert [w.text for w in names(text, "en")] == ["Nairobi", "Mary", "Smith", "Oslo",
                                                     "Norway"]
     assert names("Die Regierung in Berlin tagte.", "de") == []  # German capitalises nouns
+    # headlines: capitals mark no names; title case matches the other side's lower case
+    assert names("MINISTER RESIGNS AFTER TAX SCANDAL IN OSLO", "en") == []
+    assert name_flags("Prime Minister Announces New Budget", "Le Premier ministre annonce un "
+                      "nouveau budget", "en", "fr", "Prime Minister announces new budget",
+                      0.75) == []
 
 
 def test_a_swapped_name_is_major_with_the_source_name_as_suggestion():

@@ -185,10 +185,11 @@ def test_review_app_with_pilot(tmp_path: Path) -> None:
         async with app_.run_test(size=(140, 40)) as pilot:
             resumed = str(app_.current.key)  # the first undecided segment
             await pilot.press("s")  # it has no suggestion: nothing is decided
-            assert app_.message == "no suggestion for this segment"
+            assert app_.message.endswith("has no suggestion to apply")
             await pilot.press("n")  # "useful" -> "useless things", the round trip's wording
             assert str(app_.current.key) == "1:2"
-            await pilot.press("s")
+            await pilot.press("s")  # the sentence is shown first
+            await pilot.press("enter")  # and applied
             await pilot.press("d")  # show undecided only
             assert app_.state == "undecided"
             await pilot.press("q")

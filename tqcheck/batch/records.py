@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from tqcheck.types import SegmentResult
 
 ACTIONS = ("accept", "confirm", "edit")  # review decisions; "undo" cancels one
+FLAG_ACTIONS = ("confirm", "reject", "fix")  # decisions on one flag; "undo" cancels one
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,26 @@ class Decision:
     at: str  # ISO 8601, UTC
     before: str | None
     after: str | None
+
+
+@dataclass(frozen=True)
+class FlagDecision:
+    """A reviewer's verdict on one flag: confirmed, rejected as a false alarm, or fixed (the
+    segment's text before and after), with the flag's identity as it was when decided:
+    category, signal (the check or rule), and in `flag` the whole flag as JSON with the
+    segment's metrics, so that decisions can serve as labels later."""
+
+    id: int
+    key: SegmentKey
+    n: int  # the flag's index among the segment's flags (0-based)
+    action: str
+    reviewer: str
+    at: str
+    before: str | None
+    after: str | None
+    category: str | None
+    signal: str | None
+    flag: str | None
 
 
 @dataclass(frozen=True)

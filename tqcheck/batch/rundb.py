@@ -27,6 +27,7 @@ from tqcheck.batch.records import (
     Decision,
     FileProgress,
     FileState,
+    FlagDecision,
     QueueEntry,
     ScoredSpan,
     SegmentKey,
@@ -38,6 +39,20 @@ from tqcheck.storage import Mode, connect, guarded
 from tqcheck.types import Flag, Problem, Segment, SegmentResult
 
 SCHEMA_VERSION = "2"
+
+# Tables later versions added; an older database gets them when opened for writing.
+ADDED_TABLES = [("flag_decisions", """CREATE TABLE IF NOT EXISTS flag_decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_id INTEGER NOT NULL, ordinal INTEGER NOT NULL, n INTEGER NOT NULL,  -- the flag
+    action TEXT NOT NULL,         -- confirm | reject | fix | undo
+    reviewer TEXT NOT NULL,
+    at TEXT NOT NULL,             -- ISO 8601, UTC
+    before TEXT, after TEXT,      -- the segment's text before and after (fix)
+    category TEXT, signal TEXT,   -- the flag's identity, kept with the decision...
+    flag TEXT,                    -- ... in full (JSON: offsets, message, suggestion, metrics)
+    undoes INTEGER                -- for undo: the decision it cancels
+);
+CREATE INDEX IF NOT EXISTS flag_decisions_flag ON flag_decisions(file_id, ordinal, n);""")]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -99,7 +114,7 @@ CREATE TABLE IF NOT EXISTS problems (
     path TEXT NOT NULL, line INTEGER NOT NULL, message TEXT NOT NULL,
     UNIQUE (path, line, message)
 );
-"""
+""" + "\n".join(ddl for _, ddl in ADDED_TABLES)
 
 
 def _same_path(stored: str, given: str) -> bool:
@@ -137,6 +152,8 @@ ORDER BY {order}
 """
 
 _DECISION_COLUMNS = "id, file_id, ordinal, action, reviewer, at, before, after"
+_FLAG_DECISION_COLUMNS = ("id, file_id, ordinal, n, action, reviewer, at, before, after, "
+                          "category, signal, flag")
 # Decisions in force: not undos, and not undone.
 _EFFECTIVE = f"""
     SELECT {_DECISION_COLUMNS} FROM decisions d
@@ -160,6 +177,11 @@ def _real(quoted: str) -> float:
 def _gathered(text: str) -> list[list[Any]]:
     """The rows a JSON aggregate gathered, in their order key."""
     return sorted(json.loads(text), key=lambda row: row[0])
+
+
+def _flag_decision(row: Sequence[Any]) -> FlagDecision:
+    fid, f, o, n, *rest = row
+    return FlagDecision(fid, SegmentKey(f, o), n, *rest)
 
 
 def _decision(row: Sequence[Any]) -> Decision:
@@ -209,7 +231,8 @@ class RunDB:
             self.conn.execute("PRAGMA synchronous=NORMAL")
         tables = {name for (name,) in self.conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if mode == "create" and tables <= _TABLES | {"sqlite_sequence"}:
+        known = _TABLES | {"sqlite_sequence"} | {name for name, _ in ADDED_TABLES}
+        if mode == "create" and tables <= known:
             self.conn.executescript(f"BEGIN;\n{_SCHEMA}\nCOMMIT;")  # all tables, or none
         elif not tables >= _TABLES:
             self.conn.close()
@@ -225,6 +248,11 @@ class RunDB:
                 for table, ddl in missing:
                     self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {ddl}")
             self._col = "s.col"
+        absent = [ddl for name, ddl in ADDED_TABLES if name not in tables]
+        if absent and mode != "read":
+            self.conn.executescript("BEGIN;\n" + "\n".join(absent) + "\nCOMMIT;")
+            absent = []
+        self._has_flag_decisions = not absent  # read-only on an older database: none yet
 
     def close(self) -> None:
         """Close; a run that wrote in WAL mode goes back to a plain journal when no one else
@@ -463,7 +491,23 @@ class RunDB:
                                          "ORDER BY seconds DESC LIMIT ?", (slowest,))],
             "problems": [{"path": p, "line": line, "message": m} for p, line, m in c.execute(
                 "SELECT path, line, message FROM problems ORDER BY rowid")],
+            "reviews": self.review_agreement(),
         }
+
+    def review_agreement(self) -> dict[str, Any]:
+        """Per category and per check (signal): flags reviewers confirmed (or fixed) and
+        rejected as false alarms; who reviewed, and in which files."""
+        decided = list(self.current_flag_decisions().values())
+        by: dict[str, dict[str, dict[str, int]]] = {"category": {}, "signal": {}}
+        for d in decided:
+            verdict = "rejected" if d.action == "reject" else "confirmed"
+            for kind, name in (("category", d.category), ("signal", d.signal)):
+                row = by[kind].setdefault(name or "?", {"confirmed": 0, "rejected": 0})
+                row[verdict] += 1
+        files = sorted({self.file_progress(d.key.file_id).path for d in decided})
+        return {"flags_decided": len(decided), "by_category": by["category"],
+                "by_signal": by["signal"], "reviewers": sorted({d.reviewer for d in decided}),
+                "files": files}
 
     # -- decisions -------------------------------------------------------------------------
 
@@ -500,6 +544,45 @@ class RunDB:
 
     def current_decisions(self) -> dict[SegmentKey, Decision]:
         return {d.key: d for d in map(_decision, self.conn.execute(_CURRENT))}
+
+    # -- per-flag decisions -----------------------------------------------------------------
+
+    def add_flag_decision(self, key: SegmentKey, n: int, action: str, reviewer: str, at: str,
+                          before: str | None, after: str | None, flag: Flag,
+                          evidence: dict[str, Any]) -> FlagDecision:
+        """A decision on flag `n` of a segment, with the flag's identity as it was."""
+        identity = json.dumps({**flag.to_dict(), **evidence}, ensure_ascii=False)
+        with self.conn:
+            cur = self.conn.execute(
+                "INSERT INTO flag_decisions (file_id, ordinal, n, action, reviewer, at, before, "
+                "after, category, signal, flag) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (key.file_id, key.ordinal, n, action, reviewer, at, before, after,
+                 flag.category, flag.signal, identity))
+        return FlagDecision(int(cur.lastrowid or 0), key, n, action, reviewer, at, before,
+                            after, flag.category, flag.signal, identity)
+
+    def add_flag_undo(self, target: FlagDecision, reviewer: str, at: str) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO flag_decisions (file_id, ordinal, n, action, reviewer, at, undoes) "
+                "VALUES (?, ?, ?, 'undo', ?, ?, ?)",
+                (target.key.file_id, target.key.ordinal, target.n, reviewer, at, target.id))
+
+    def flag_decisions(self, reviewer: str | None = None) -> list[FlagDecision]:
+        """Flag decisions in force (not undos, not undone), oldest first."""
+        if not self._has_flag_decisions:
+            return []
+        sql = (f"SELECT {_FLAG_DECISION_COLUMNS} FROM flag_decisions d WHERE d.action != "
+               "'undo' AND d.id NOT IN (SELECT undoes FROM flag_decisions WHERE action = "
+               "'undo' AND undoes IS NOT NULL)")
+        params: tuple[Any, ...] = ()
+        if reviewer is not None:
+            sql, params = sql + " AND d.reviewer = ?", (reviewer,)
+        return [_flag_decision(row) for row in self.conn.execute(sql + " ORDER BY d.id", params)]
+
+    def current_flag_decisions(self) -> dict[tuple[SegmentKey, int], FlagDecision]:
+        """Each flag's latest decision in force."""
+        return {(d.key, d.n): d for d in self.flag_decisions()}
 
     def queue(self, where: QueueFilter) -> list[QueueEntry]:
         """Flagged segments, worst first, with their current decisions."""

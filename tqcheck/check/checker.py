@@ -309,6 +309,8 @@ class Checker:
         critical = [f for f in flags if is_meaning_critical(f)]
         flags = [f for f in flags if f.signal not in MODEL_SIGNALS or not any(
             c.side == f.side and c.start < f.end and f.start < c.end for c in critical)]
+        off = set(prof.rules.signals_off)
+        flags = [f for f in flags if f.signal not in off]
         # Two checks finding the same span of the same category make one flag (the first).
         unique: dict[tuple[str, int, int, str], Flag] = {}
         for f in flags:

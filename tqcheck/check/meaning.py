@@ -109,11 +109,15 @@ def _writes_in(lang: str) -> frozenset[str]:
 
 def names(text: str, lang: str) -> list[Word]:
     """Capitalised words inside a sentence: names, in a language that capitalises only names
-    (none in German, where every noun has a capital)."""
+    (none in German, where every noun has a capital, nor in a headline in capitals)."""
     if capitalises_nouns(lang):
         return []
+    ws = [w for w in words(text) if w.text[:1].isalpha()]
+    if len(ws) >= 4 and sum(w.text.isupper() and len(w.text) > 1 for w in ws) * 2 > len(ws):
+        return []  # a headline in capitals: they mark no names (title case is compared
+        # case-insensitively, so its capitals match the lower-case words of the other side)
     out = []
-    for w in words(text):
+    for w in ws:
         if not (w.text[:1].isupper() and w.text[:1].isalpha() and len(w.text) > 1):
             continue
         before = text[:w.start].rstrip()

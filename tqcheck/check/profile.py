@@ -50,6 +50,9 @@ class RuleSettings:
     dialect: str  # "any" (American and British both accepted), us, gb, au, ca, in
     dictionaries: tuple[str, ...]  # word files (one word per line), relative to the profile
     checklists: tuple[str, ...]  # configs/checklists/NAME.toml names, or paths
+    signals_off: tuple[str, ...]  # checks whose flags are dropped (a flag's `signal`, e.g.
+    # "grammar:SpellCheck", "checklist:ID/CHECK"); `calibrate --from-run` adds those that
+    # reviewers reject
 
 
 @dataclass(frozen=True)

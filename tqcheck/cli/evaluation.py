@@ -149,11 +149,15 @@ def _compare(mqm_file: str, profiles: tuple[str, str], permutations: int, out: s
 
 
 def calibrate_command(
-    mqm_file: MQMFile,
     name: Annotated[str, typer.Option(
         "--name", metavar="NAME", help="Profile to write: profiles/NAME.toml in the user "
         "configuration directory ($TQCHECK_CONFIG_DIR or e.g. ~/.config/tqcheck); "
         "--profile NAME uses it.")],
+    mqm_file: Annotated[str | None, typer.Argument(
+        metavar="[MQM_TSV]", help="MQM TSV (WMT format); or use --from-run.")] = None,
+    from_run: Annotated[list[str] | None, typer.Option(
+        "--from-run", metavar="RUN", help="Learn from the review decisions in this run "
+        "database instead of MQM; repeatable.")] = None,
     lang_pair: LangPair = None, limit: Limit = None, systems: Systems = None,
     target_only: TargetOnly = False, model_free: ModelFree = False,
     models_dir: ModelsDir = None,
@@ -168,8 +172,15 @@ def calibrate_command(
     out: OutJson = None,
     quiet: Quiet = False,
 ) -> None:
-    """Fit the risk weights to MQM judgments and write a profile for --profile NAME."""
+    """Fit the risk weights to MQM judgments (or tune a profile by reviewers' decisions,
+    --from-run) and write a profile for --profile NAME."""
     from pathlib import Path
+
+    if (mqm_file is None) == (not from_run):
+        raise fail("give an MQM TSV file or --from-run RUN, not both")
+    if from_run:
+        _calibrate_from_runs(from_run, name, base, out)
+        return
 
     from tqcheck.cli.progress import counting_bar
     from tqcheck.evaluation.calibrate import (
@@ -210,3 +221,22 @@ def calibrate_command(
             "profile": str(path), "weights": cal.weights, "bias": cal.bias,
             "spans": cal.spans, "span_heldout": finite(cal.span_heldout),
             "before": before, "after": after})
+
+
+def _calibrate_from_runs(runs: list[str], name: str, base: str, out: str | None) -> None:
+    from tqcheck.check.profile import load_profile
+    from tqcheck.evaluation.calibrate import check_profile_name, write_profile
+    from tqcheck.evaluation.reviews import calibrate_from_runs
+    from tqcheck.output.tables import print_review_calibration
+
+    with exit_on_error():
+        check_profile_name(name)
+        note = (f"Tuned by tqcheck {__version__} calibrate --from-run on the review "
+                f"decisions of {', '.join(runs)}.")
+        profile, report = calibrate_from_runs(runs, load_profile(base), name, note)
+        path = write_profile(profile)
+        print_review_calibration(report)
+        typer.echo(f"wrote {path}")
+        if out:
+            _write_json(out, f"profile:{name}@{profile.fingerprint()}", ",".join(runs),
+                        {"profile": str(path), **report})

@@ -46,13 +46,27 @@ def decide_command(
         "file (for text longer than a command line; one final line break is dropped).")
     ] = None,
     undo: Annotated[bool, typer.Option("--undo", help="Cancel the latest decision on "
-                                       "this segment.")] = False,
+                                       "this segment (or on --flag N).")] = False,
+    flag: Annotated[int | None, typer.Option(
+        "--flag", metavar="N", min=1, help="Decide flag N of the segment alone (1: the first, "
+        "as review lists them), with --confirm, --reject, --apply or --undo.")] = None,
+    reject: Annotated[bool, typer.Option("--reject", help="--flag N is a false alarm.")
+                      ] = False,
+    apply: Annotated[bool, typer.Option(
+        "--apply", help="Apply the suggestion of --flag N (and nothing else); prints the "
+        "sentence it gives.")] = False,
     reviewer: Reviewer = None,
 ) -> None:
     """Record one review decision (the review app's keys, for scripts)."""
     from tqcheck.batch.rundb import RunDB
     from tqcheck.review.decisions import Review
 
+    if flag is not None:
+        _decide_flag(run, segment, flag - 1, accept or reject, confirm, apply, undo,
+                     edit is not None or edit_file is not None, reviewer)
+        return
+    if reject or apply:
+        raise fail("--reject and --apply decide one flag: give --flag N")
     chosen = [name for name, on in (("accept", accept), ("confirm", confirm),
                                     ("edit", edit is not None), ("edit", edit_file is not None),
                                     ("undo", undo)) if on]
@@ -75,3 +89,30 @@ def decide_command(
             return
         d = review.decide(key, chosen[0], edit)
     typer.echo(f"{where}: {d.action} by {d.reviewer} at {d.at}")
+
+
+def _decide_flag(run: str, segment: str, n: int, reject: bool, confirm: bool, apply: bool,
+                 undo: bool, edit: bool, reviewer: str | None) -> None:
+    from tqcheck.batch.rundb import RunDB
+    from tqcheck.review.decisions import Review
+
+    chosen = [name for name, on in (("reject", reject), ("confirm", confirm), ("fix", apply),
+                                    ("undo", undo)) if on]
+    if edit or len(chosen) != 1:
+        raise fail("with --flag N give exactly one of --confirm, --reject (or --accept), "
+                   "--apply, --undo")
+    with exit_on_error(), RunDB(run, mode="write") as db:
+        review = Review(db, reviewer)
+        key = db.locate(segment)
+        stored = db.get(key)
+        where = f"{stored.location if stored is not None else key} flag {n + 1}"
+        if chosen[0] == "undo":
+            undone = review.undo_flag(key, n)
+            if undone is None:
+                raise fail(f"{where} has no decision to undo")
+            typer.echo(f"{where}: undid {undone.action}")
+            return
+        if chosen[0] == "fix":
+            typer.echo(f"{where}: {review.fixed_text(key, n)}")
+        d = review.decide_flag(key, n, chosen[0])
+    typer.echo(f"{where}: {d.action} ({d.category}, {d.signal}) by {d.reviewer} at {d.at}")

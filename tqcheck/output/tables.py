@@ -32,6 +32,17 @@ def print_summary(s: dict[str, Any]) -> None:
     for f in s["slowest_files"]:
         slow.add_row(f["path"], str(f["segments"]), str(f["seconds"]), str(f["segments_per_s"]))
     console.print(slow)
+    reviews = s.get("reviews") or {}
+    if reviews.get("flags_decided"):
+        agree = Table(title=f"reviewer agreement ({reviews['flags_decided']} flags decided by "
+                      f"{', '.join(reviews['reviewers'])})", show_header=True)
+        for col in ("category", "confirmed", "rejected", "precision"):
+            agree.add_column(col, justify="left" if col == "category" else "right")
+        for cat, row in sorted(reviews["by_category"].items()):
+            n = row["confirmed"] + row["rejected"]
+            agree.add_row(cat, str(row["confirmed"]), str(row["rejected"]),
+                          f"{row['confirmed'] / n:.2f}" if n else "")
+        console.print(agree)
     if s["problems"]:
         console.print(f"{len(s['problems'])} input problems:")
         for p in s["problems"][:20]:
@@ -114,3 +125,30 @@ def _shown(value: Any) -> str:
     if value is None:
         return "–"
     return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+def print_review_calibration(report: dict[str, Any]) -> None:
+    """`tqcheck calibrate --from-run`: reviewers' precision per check, what changed, and
+    the held-out precision before and after."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    for by in ("by_category", "by_signal"):
+        table = Table(title=f"reviewed flags {by.replace('_', ' ')} ({report['decisions']} "
+                      f"decisions; changes need {report['min_decisions']})", show_header=True)
+        for col in ("name", "decisions", "confirmed", "precision"):
+            table.add_column(col, justify="left" if col == "name" else "right")
+        for name, row in report[by].items():
+            table.add_row(name, str(row["decisions"]), str(row["confirmed"]),
+                          f"{row['precision']:.2f}")
+        console.print(table)
+    for line in report["changes"] or ["no change: too few decisions, or none that call for "
+                                      "one"]:
+        console.print(f"  {line}", markup=False)
+    held = report["heldout"]
+    if "before" in held:
+        console.print(f"held-out precision ({held['folds']} folds by file): "
+                      f"{held['before']['precision']} on {held['before']['flags']} flags -> "
+                      f"{held['after']['precision']} on {held['after']['flags']}",
+                      markup=False)

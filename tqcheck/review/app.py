@@ -27,10 +27,15 @@ from tqcheck.review.decisions import STATES, Review
 HELP = """\
  Keys
  ────────────────────────────────────────────
- a        accept: the flag is a false alarm
- c        confirm: the flag is a real problem
+ a        accept: the segment's flags are false alarms
+ c        confirm: the segment's flags are real problems
  e        edit the segment (ctrl+s saves, esc cancels)
- s        apply the first suggestion as an edit
+ ] / [    select the next / previous flag (▶)
+ y        confirm the selected flag
+ x        reject the selected flag as a false alarm
+ s        apply the selected flag's suggestion: shows the
+          sentence first (enter applies, esc cancels)
+ z        undo the decision on the selected flag
  space    skip to the next segment
  n / p    next / previous segment (also ↓ / ↑)
  u        undo your last decision
@@ -91,6 +96,29 @@ class SearchScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class PreviewScreen(ModalScreen[bool]):
+    """The sentence a suggestion gives, before it is applied: enter applies, esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "apply", "Apply"), Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, original: str, fixed: str, title: str) -> None:
+        super().__init__()
+        self.original, self.fixed, self.title_text = original, fixed, title
+
+    def compose(self) -> ComposeResult:
+        text = Text(f"{self.title_text} — enter applies, esc cancels\n\n", style="bold")
+        text.append("now:   ").append(self.original + "\n")
+        text.append("after: ").append_text(diffed(self.original, self.fixed))
+        yield Static(text, id="preview")
+
+    def action_apply(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"), Binding("question_mark", "close", "Close"),
@@ -112,7 +140,9 @@ class ReviewApp(App[None]):
     #detail { width: 55%; padding: 0 1; }
     #main { height: 1fr; }
     #status { height: 1; background: $boost; }
-    EditScreen, SearchScreen, HelpScreen { align: center middle; }
+    EditScreen, SearchScreen, HelpScreen, PreviewScreen { align: center middle; }
+    #preview { width: 90%; height: auto; border: round $accent; padding: 1;
+               background: $panel; }
     #editor { width: 90%; height: 12; }
     #search { width: 70%; }
     #help { width: 60; height: auto; border: round $accent; padding: 1; background: $panel; }
@@ -121,7 +151,12 @@ class ReviewApp(App[None]):
         Binding("a", "decide('accept')", "Accept"),
         Binding("c", "decide('confirm')", "Confirm"),
         Binding("e", "edit", "Edit"),
-        Binding("s", "suggest", "Suggestion"),
+        Binding("right_square_bracket", "select_flag(1)", "Next flag"),
+        Binding("left_square_bracket", "select_flag(-1)", "Prev flag", show=False),
+        Binding("y", "decide_flag('confirm')", "Confirm flag", show=False),
+        Binding("x", "decide_flag('reject')", "Reject flag"),
+        Binding("s", "suggest", "Apply suggestion"),
+        Binding("z", "undo_flag", "Undo flag", show=False),
         Binding("space", "skip", "Skip"),
         Binding("n", "move(1)", "Next", show=False),
         Binding("p", "move(-1)", "Prev", show=False),
@@ -146,6 +181,8 @@ class ReviewApp(App[None]):
         self.state = "all"
         self.search = ""
         self.message = ""
+        self.flag = 0  # the selected flag of the current segment
+        self._shown: SegmentKey | None = None
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -213,6 +250,8 @@ class ReviewApp(App[None]):
         if e is None:
             detail.update("Nothing to review with these filters.")
             return
+        if e.key != self._shown:
+            self._shown, self.flag = e.key, 0
         stored = self.db.get(e.key)
         if stored is None:
             detail.update(f"segment {e.location} is missing from the database")
@@ -245,12 +284,19 @@ class ReviewApp(App[None]):
             out.append("\n")
         for name, bt in r.backtranslations.items():
             out.append(f"\n{name}: ", style="bold").append_text(diffed(seg.text, bt))
-        out.append("\n\nflags\n", style="bold")
-        for f in r.flags:
+        out.append("\n\nflags  (] [ select, y confirm, x reject, s apply suggestion)\n",
+                   style="bold")
+        verdicts = self.db.current_flag_decisions()
+        for n, f in enumerate(r.flags):
+            out.append("▶ " if n == self.flag else "  ", style="bold")
+            out.append(f"{n + 1} ")
             out.append(f" {f.severity} {f.category} ", style=SPAN_STYLE[f.severity])
             out.append(f" {r.excerpt(f)!r}: {f.message}")
             if f.suggestion:
                 out.append(f" → {f.suggestion!r}", style="green")
+            verdict = verdicts.get((e.key, n))
+            if verdict is not None:
+                out.append(f"  [{verdict.action} by {verdict.reviewer}]", style="bold cyan")
             out.append("\n")
         out.append("\nmetrics  ", style="bold")
         out.append("  ".join(f"{k} {v:.3g}" for k, v in r.metrics.items()), style="dim")
@@ -300,19 +346,65 @@ class ReviewApp(App[None]):
 
         self.push_screen(EditScreen(start), done)
 
-    def action_suggest(self) -> None:
+    def _selected(self) -> tuple[QueueEntry, int] | None:
         e = self.current
-        if e is None:
+        stored = self.db.get(e.key) if e is not None else None
+        if e is None or stored is None or not stored.result.flags:
+            return None
+        self.flag = min(self.flag, len(stored.result.flags) - 1)
+        return e, self.flag
+
+    def action_select_flag(self, step: int) -> None:
+        picked = self._selected()
+        if picked is None:
             return
-        stored = self.db.get(e.key)
-        flag = next((f for f in stored.result.flags if f.suggestion and f.side == "target"),
-                    None) if stored else None
-        if flag is None or flag.suggestion is None:
-            self.message = "no suggestion for this segment"
+        stored = self.db.get(picked[0].key)
+        n = len(stored.result.flags) if stored else 1
+        self.flag = (self.flag + step) % n
+        self.show()
+
+    def action_decide_flag(self, action: str) -> None:
+        picked = self._selected()
+        if picked is None:
+            return
+        e, n = picked
+        d = self.review.decide_flag(e.key, n, action)
+        self.message = f"{d.action} flag {n + 1} of {e.location}"
+        self.show()
+
+    def action_undo_flag(self) -> None:
+        picked = self._selected()
+        if picked is None:
+            return
+        e, n = picked
+        undone = self.review.undo_flag(e.key, n)
+        self.message = (f"undid {undone.action} of flag {n + 1}" if undone else
+                        f"flag {n + 1} has no decision to undo")
+        self._refresh_row(self.index)
+        self.show()
+
+    def action_suggest(self) -> None:
+        """Apply the selected flag's suggestion, and only it, after showing the sentence it
+        gives."""
+        picked = self._selected()
+        if picked is None:
+            return
+        e, n = picked
+        fixed = self.review.fixed_text(e.key, n)  # a clear error when there is none
+        idx = self.index
+
+        def done(apply: bool | None) -> None:
+            if not apply:
+                self.message = "suggestion not applied"
+                self.show()
+                return
+            self.review.decide_flag(e.key, n, "fix")
+            self.message = f"applied the suggestion of flag {n + 1} of {e.location}"
+            self._refresh_row(idx)
             self.show()
-            return
-        text = e.text[:flag.start] + flag.suggestion + e.text[flag.end:]
-        self.action_decide("edit", text)
+
+        self.push_screen(PreviewScreen(e.text, fixed, f"Apply the suggestion of flag {n + 1}?"),
+                         done)
 
     def action_skip(self) -> None:
         self.goto(self.index + 1)

@@ -2,8 +2,10 @@
 
 Each accept / confirm / edit is one row written and committed at once, with the reviewer,
 the time and the text before and after; undo appends a row that cancels an earlier one.
-The current decision of a segment is its latest decision not undone. (The SQL is the run
-database's; this module owns the rules.)
+The current decision of a segment is its latest decision not undone. A flag can be decided
+on its own too: confirmed, rejected as a false alarm, or fixed by its suggestion (shown
+first: `fixed_text`), each kept with the flag's identity so that decisions can serve as
+labels. (The SQL is the run database's; this module owns the rules.)
 """
 
 from __future__ import annotations
@@ -12,10 +14,18 @@ import getpass
 import os
 from datetime import UTC, datetime
 
-from tqcheck.batch.records import ACTIONS, Decision, QueueEntry, SegmentKey
+from tqcheck.batch.records import (
+    ACTIONS,
+    FLAG_ACTIONS,
+    Decision,
+    FlagDecision,
+    QueueEntry,
+    SegmentKey,
+    StoredSegment,
+)
 from tqcheck.batch.rundb import QueueFilter, RunDB
 from tqcheck.errors import InputError
-from tqcheck.types import SEVERITY_RANK
+from tqcheck.types import SEVERITY_RANK, Flag
 
 REVIEWER_ENV = "TQCHECK_REVIEWER"
 STATES = ("all", "undecided", "decided")
@@ -53,6 +63,60 @@ class Review:
         before = prev.after if prev and prev.action == "edit" else original
         after = text if action == "edit" else None
         return self.db.add_decision(key, action, self.reviewer, _now(), before, after)
+
+    def _flag(self, key: SegmentKey, n: int) -> tuple[StoredSegment, Flag]:
+        stored = self.db.get(key)
+        if stored is None:
+            raise InputError(f"no segment {key} in {self.db.path}")
+        flags = stored.result.flags
+        if not 0 <= n < len(flags):
+            raise InputError(f"segment {stored.location} has {len(flags)} flag(s); there is "
+                             f"no flag {n + 1}")
+        return stored, flags[n]
+
+    def fixed_text(self, key: SegmentKey, n: int) -> str:
+        """The segment as it would read with flag `n`'s suggestion applied (and nothing
+        else): what a reviewer sees before applying it."""
+        stored, flag = self._flag(key, n)
+        if flag.side != "target" or not flag.suggestion:
+            raise InputError(f"flag {n + 1} of {stored.location} has no suggestion to apply")
+        prev = self.current(key)
+        if prev is not None and prev.action == "edit":
+            raise InputError(f"{stored.location} was edited already: the flag's offsets no "
+                             "longer hold; edit the segment instead")
+        text = stored.result.segment.text
+        return text[:flag.start] + flag.suggestion + text[flag.end:]
+
+    def decide_flag(self, key: SegmentKey, n: int, action: str) -> FlagDecision:
+        """Confirm flag `n` (0-based), reject it as a false alarm, or fix it (its suggestion
+        applied: the segment gets that edit too, so the corrected export has it)."""
+        if action not in FLAG_ACTIONS:
+            raise InputError(f"unknown flag decision {action!r}; use {', '.join(FLAG_ACTIONS)}")
+        stored, flag = self._flag(key, n)
+        before = after = None
+        if action == "fix":
+            after = self.fixed_text(key, n)
+            before = stored.result.segment.text
+            self.decide(key, "edit", after)
+        evidence = {"excerpt": stored.result.excerpt(flag), "metrics": stored.result.metrics,
+                    "risk": stored.result.risk}
+        return self.db.add_flag_decision(key, n, action, self.reviewer, _now(), before, after,
+                                         flag, evidence)
+
+    def flag_decision(self, key: SegmentKey, n: int) -> FlagDecision | None:
+        return self.db.current_flag_decisions().get((key, n))
+
+    def undo_flag(self, key: SegmentKey, n: int) -> FlagDecision | None:
+        """Cancel the decision in force on flag `n` (a fix's edit is undone with it)."""
+        target = self.flag_decision(key, n)
+        if target is None:
+            return None
+        self.db.add_flag_undo(target, self.reviewer, _now())
+        if target.action == "fix":
+            edit = self.current(key)
+            if edit is not None and edit.action == "edit" and edit.after == target.after:
+                self.db.add_undo(edit, self.reviewer, _now())
+        return target
 
     def undo(self, decision_id: int | None = None) -> Decision | None:
         """Cancel a decision (default: this reviewer's latest one still in force)."""

@@ -1,0 +1,221 @@
+"""Reviewing flag by flag: confirm, reject, fix with the suggestion shown first; decisions
+kept with the flag's identity; reviewer agreement in the summary; older run databases."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tqcheck.batch.records import SegmentKey
+from tqcheck.batch.rundb import RunDB
+from tqcheck.batch.runner import ScoreOptions, score_corpus
+from tqcheck.check.options import CheckOptions
+from tqcheck.cli import app
+from tqcheck.errors import InputError
+from tqcheck.output.corrected import write_corrected
+from tqcheck.review.decisions import Review
+from tqcheck.testing.fake import FakeBackend, FakeFactory
+
+TEXT = "The minister praised the useful talks, which ended quickly in Geneva."
+# The round trip changes two words: two flags, each with its own suggestion.
+BACK = "The minister praised the useless talks, which ended slowly in Geneva."
+KEY = SegmentKey(1, 0)
+
+
+def make_run(tmp_path: Path) -> tuple[Path, Path]:
+    inp = tmp_path / "article.txt"
+    inp.write_text(TEXT + "\n", "utf-8")
+    db = tmp_path / "run.sqlite"
+    opts = ScoreOptions(check=CheckOptions(lang="en", pivots=("fr",), language_id=False))
+    score_corpus([str(inp)], db, opts,
+                 factory=FakeFactory({"fr-en": FakeBackend("fr-en", {TEXT: BACK})}))
+    return inp, db
+
+
+def test_each_flag_is_decided_on_its_own_with_its_identity(tmp_path):
+    _, db = make_run(tmp_path)
+    with RunDB(db, mode="write") as run:
+        review = Review(run, reviewer="ana")
+        flags = run.get(KEY).result.flags
+        assert [TEXT[f.start:f.end] for f in flags] == ["useful", "quickly"]
+        review.decide_flag(KEY, 0, "reject")
+        d = review.decide_flag(KEY, 1, "confirm")
+        assert (d.category, d.signal) == ("Accuracy/Mistranslation", "roundtrip")
+        identity = json.loads(d.flag)
+        assert identity["excerpt"] == "quickly" and identity["suggestion"] == "slowly"
+        assert (identity["start"], identity["end"]) == (flags[1].start, flags[1].end)
+        assert "chrf:roundtrip:fr" in identity["metrics"]  # the signals behind it
+        assert review.current(KEY) is None  # a flag decision is not a segment decision
+        with pytest.raises(InputError, match="no flag 3"):
+            review.decide_flag(KEY, 2, "confirm")
+        agreement = run.summary()["reviews"]
+        assert agreement["by_category"] == {"Accuracy/Mistranslation": {"confirmed": 1,
+                                                                        "rejected": 1}}
+        assert agreement["by_signal"] == {"roundtrip": {"confirmed": 1, "rejected": 1}}
+        assert agreement["reviewers"] == ["ana"] and agreement["flags_decided"] == 2
+
+
+def test_fixing_applies_only_that_flag_s_suggestion_and_can_be_undone(tmp_path):
+    _, db = make_run(tmp_path)
+    with RunDB(db, mode="write") as run:
+        review = Review(run, reviewer="ana")
+        preview = review.fixed_text(KEY, 1)
+        assert preview == TEXT.replace("quickly", "slowly")  # "useful" stays
+        d = review.decide_flag(KEY, 1, "fix")
+        assert (d.before, d.after) == (TEXT, preview)
+        assert review.current(KEY).after == preview  # the segment edit goes with it
+        out = tmp_path / "corrected.txt"
+        write_corrected(run, str(out))
+        assert out.read_text("utf-8") == preview + "\n"
+        with pytest.raises(InputError, match="edited already"):
+            review.fixed_text(KEY, 0)  # offsets no longer hold
+        assert review.undo_flag(KEY, 1).action == "fix"
+        assert review.current(KEY) is None and review.flag_decision(KEY, 1) is None
+
+
+def test_an_older_run_database_gets_the_table_when_written(tmp_path):
+    _, db = make_run(tmp_path)
+    with sqlite3.connect(db) as c:  # as an earlier tqcheck wrote it
+        c.execute("DROP TABLE flag_decisions")
+    with RunDB(db, mode="read") as run:  # read-only: works, changes nothing
+        assert run.summary()["reviews"]["flags_decided"] == 0
+    with sqlite3.connect(db) as c:
+        assert not c.execute("SELECT 1 FROM sqlite_master WHERE name = 'flag_decisions'"
+                             ).fetchone()
+    with RunDB(db, mode="write") as run:
+        Review(run, "ana").decide_flag(KEY, 0, "confirm")
+    with RunDB(db, mode="read") as run:
+        assert run.summary()["reviews"]["flags_decided"] == 1
+
+
+def test_decide_flag_from_the_command_line(tmp_path, monkeypatch):
+    inp, db = make_run(tmp_path)
+    runner = CliRunner()
+    where = f"{inp}:1"
+    res = runner.invoke(app, ["decide", str(db), where, "--flag", "2", "--apply",
+                              "--reviewer", "bo"])
+    assert res.exit_code == 0, res.output
+    assert TEXT.replace("quickly", "slowly") in res.stdout  # the sentence, shown
+    assert "fix (Accuracy/Mistranslation, roundtrip) by bo" in res.stdout
+    res = runner.invoke(app, ["decide", str(db), where, "--flag", "1", "--reject"])
+    assert res.exit_code == 0 and "reject" in res.stdout
+    res = runner.invoke(app, ["decide", str(db), where, "--flag", "3", "--confirm"])
+    assert res.exit_code == 2 and "no flag 3" in res.output
+    res = runner.invoke(app, ["decide", str(db), where, "--reject"])
+    assert res.exit_code == 2 and "give --flag N" in res.output
+    res = runner.invoke(app, ["decide", str(db), where, "--flag", "1", "--confirm",
+                              "--reject"])
+    assert res.exit_code == 2 and "exactly one" in res.output
+    res = runner.invoke(app, ["summary", str(db)])
+    assert "reviewer agreement" in res.stdout
+
+
+def test_review_app_previews_a_suggestion_before_applying_it(tmp_path):
+    from tqcheck.review.app import PreviewScreen, ReviewApp
+
+    _, db = make_run(tmp_path)
+
+    async def drive() -> None:
+        app_ = ReviewApp(db, reviewer="pilot")
+        async with app_.run_test(size=(140, 40)) as pilot:
+            await pilot.press("right_square_bracket")  # select flag 2 ("quickly")
+            await pilot.press("s")
+            assert isinstance(app_.screen, PreviewScreen)
+            assert app_.screen.fixed == TEXT.replace("quickly", "slowly")
+            await pilot.press("escape")  # cancelled: nothing written
+            assert app_.review.current(KEY) is None
+            await pilot.press("s")
+            await pilot.press("enter")
+            assert app_.review.current(KEY).after == TEXT.replace("quickly", "slowly")
+            await pilot.press("left_square_bracket")  # flag 1 ("useful")
+            await pilot.press("x")  # a false alarm
+            assert app_.review.flag_decision(KEY, 0).action == "reject"
+            await pilot.press("q")
+
+    asyncio.run(drive())
+    with RunDB(db, mode="read") as run:
+        decided = {n: d.action for (_, n), d in run.current_flag_decisions().items()}
+    assert decided == {0: "reject", 1: "fix"}
+
+
+def make_reviewed_runs(tmp_path: Path) -> Path:
+    """Three files of twelve sentences, each with a doubled word (rules:repetition) and a
+    word the round trip loses (roundtrip); a reviewer rejects every repetition flag and
+    confirms every other flag."""
+    words = ["early", "long", "tense", "short", "quiet", "late", "calm", "brief", "fresh",
+             "open", "slow", "final"]
+    backs = {}
+    inputs = []
+    for k in range(3):
+        lines = []
+        for w in words:
+            text = f"The the {w} talks in block {k} ended quickly in Geneva."
+            backs[text] = f"The {w} talks in block {k} ended slowly in Geneva."
+            lines.append(text)
+        path = tmp_path / f"file{k}.txt"
+        path.write_text("\n".join(lines) + "\n", "utf-8")
+        inputs.append(str(path))
+    db = tmp_path / "reviewed.sqlite"
+    opts = ScoreOptions(check=CheckOptions(lang="en", pivots=("fr",), language_id=False))
+    score_corpus(inputs, db, opts, factory=FakeFactory({"fr-en": FakeBackend("fr-en", backs)}))
+    with RunDB(db, mode="write") as run:
+        review = Review(run, reviewer="ana")
+        for stored in run.results():
+            for n, flag in enumerate(stored.result.flags):
+                review.decide_flag(stored.key, n, "reject" if flag.signal == "rules:repetition"
+                                   else "confirm")
+    return db
+
+
+def test_calibrate_from_run_switches_off_what_reviewers_reject(tmp_path, monkeypatch):
+    from tqcheck.check.profile import load_profile
+
+    monkeypatch.setenv("TQCHECK_CONFIG_DIR", str(tmp_path / "config"))
+    db = make_reviewed_runs(tmp_path)
+    out = tmp_path / "cal.json"
+    res = CliRunner().invoke(app, ["calibrate", "--from-run", str(db), "--name", "ana-tuned",
+                                   "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    report = json.loads(out.read_text())
+    assert report["by_signal"]["rules:repetition"] == {"decisions": 36, "confirmed": 0,
+                                                      "precision": 0.0}
+    assert report["signals_off"] == ["rules:repetition"]
+    # the category reviewers always confirm gets its threshold lowered
+    assert report["by_category"]["Accuracy/Mistranslation"]["precision"] == 1.0
+    assert report["thresholds"] == {"lossy_gap": 1.0}
+    # held out file by file: the switch-off learnt on two files holds on the third
+    assert report["heldout"]["folds"] == 3
+    assert report["heldout"]["before"]["precision"] == 0.5
+    assert report["heldout"]["after"]["precision"] == 1.0
+    assert "switched off rules:repetition" in res.stdout
+    load_profile.cache_clear()
+    tuned = load_profile("ana-tuned")
+    assert tuned.rules.signals_off == ("rules:repetition",) and tuned.spans.lossy_gap == 1.0
+    assert (tmp_path / "config" / "profiles" / "ana-tuned.toml").is_file()
+    # the tuned profile no longer shows the rejected check
+    from tqcheck.check.document import check_text
+
+    def repetitions(profile: str) -> list:
+        result = check_text("The the talks ended.", CheckOptions(
+            lang="en", model_free=True, profile=profile))
+        return [f for f in result.segments[0].flags if f.signal == "rules:repetition"]
+
+    assert repetitions("default") and not repetitions("ana-tuned")
+    load_profile.cache_clear()
+
+
+def test_calibrate_from_run_changes_nothing_on_too_few_decisions(tmp_path, monkeypatch):
+    monkeypatch.setenv("TQCHECK_CONFIG_DIR", str(tmp_path / "config"))
+    _, db = make_run(tmp_path)
+    with RunDB(db, mode="write") as run:
+        Review(run, "ana").decide_flag(KEY, 0, "reject")
+    res = CliRunner().invoke(app, ["calibrate", "--from-run", str(db), "--name", "few"])
+    assert res.exit_code == 0, res.output
+    assert "no change" in res.stdout
+    res = CliRunner().invoke(app, ["calibrate", "--name", "none"])
+    assert res.exit_code == 2 and "--from-run" in res.output
