@@ -1,10 +1,11 @@
-"""Make the screenshots in docs/: the review app (SVG) and the HTML report (PNG).
+"""Make the screenshots in docs/: the review app (SVG), its preview of a suggestion (SVG)
+and the HTML report (PNG).
 
     python scripts/docs_screenshots.py
 
 Scores a short English text against its toy-language source with the committed toy
-models (offline), records two decisions, then drives the review app with Textual's pilot
-and opens the report in headless Chromium.
+models (offline), records decisions (two on segments, some on single flags), then drives
+the review app with Textual's pilot and opens the report in headless Chromium.
 """
 
 from __future__ import annotations
@@ -57,12 +58,31 @@ def main() -> None:
     review = Review(RunDB(db, mode="write"), reviewer="ana")
     review.decide(SegmentKey(1, 2), "edit", MT[2].replace("ten", "nine"))
     review.decide(SegmentKey(1, 1), "accept")
+    flagged = [x for x in review.db.results(flagged_only=True) if x.key.ordinal not in (1, 2)]
+    for x in flagged:  # a reviewer's verdicts on single flags, for the agreement figures
+        for n, f in enumerate(x.result.flags):
+            review.decide_flag(x.key, n, "reject" if f.category == "Style/Awkward"
+                               else "confirm")
+    with_suggestion = next((x for x in review.db.results(flagged_only=True, worst_first=True)
+                            if x.key.ordinal != 2 and any(
+                                f.suggestion and f.side == "target" for f in x.result.flags)),
+                           None)
 
     async def shoot() -> None:
         app = ReviewApp(db, reviewer="ana")
         async with app.run_test(size=(150, 42)) as pilot:
             await pilot.pause()
             app.save_screenshot("review-app.svg", str(DOCS))
+            if with_suggestion is None:
+                return
+            row = next(i for i, e in enumerate(app.entries) if e.key == with_suggestion.key)
+            app.goto(row)
+            flags = with_suggestion.result.flags
+            app.flag = next(n for n, f in enumerate(flags) if f.suggestion and
+                            f.side == "target")
+            await pilot.press("s")
+            await pilot.pause()
+            app.save_screenshot("review-preview.svg", str(DOCS))
 
     asyncio.run(shoot())
     page = write_report(RunDB(db, mode="write"), tmp / "report.html")
@@ -74,7 +94,8 @@ def main() -> None:
                     "--no-first-run", f"--user-data-dir={tmp / 'profile'}",
                     f"--screenshot={DOCS / 'report.png'}", "--window-size=1300,1100",
                     page.as_uri()], check=True, capture_output=True, timeout=120)
-    print(f"wrote {DOCS / 'review-app.svg'} and {DOCS / 'report.png'}")
+    print(f"wrote {DOCS / 'review-app.svg'}, {DOCS / 'review-preview.svg'} and "
+          f"{DOCS / 'report.png'}")
 
 
 if __name__ == "__main__":

@@ -219,3 +219,90 @@ def test_calibrate_from_run_changes_nothing_on_too_few_decisions(tmp_path, monke
     assert "no change" in res.stdout
     res = CliRunner().invoke(app, ["calibrate", "--name", "none"])
     assert res.exit_code == 2 and "--from-run" in res.output
+
+
+def test_ignore_everywhere_rejects_the_word_in_the_run_and_in_the_next(tmp_path, monkeypatch):
+    from tqcheck.check.document import check_text
+
+    monkeypatch.setenv("TQCHECK_CONFIG_DIR", str(tmp_path / "config"))
+    lines = ["Talks with Zorblat ended quickly.", "Zorblat said the talks were useful."]
+    backs = {lines[0]: "Talks with ended quickly.", lines[1]: "He said the talks were useful."}
+    inp = tmp_path / "a.txt"
+    inp.write_text("\n".join(lines) + "\n", "utf-8")
+    db = tmp_path / "run.sqlite"
+    opts = CheckOptions(lang="en", pivots=("fr",), language_id=False)
+    factory = FakeFactory({"fr-en": FakeBackend("fr-en", backs)})
+    score_corpus([str(inp)], db, ScoreOptions(check=opts), factory=factory)
+    with RunDB(db, mode="write") as run:
+        flagged = {(s.key, n): s.result.excerpt(f) for s in run.results()
+                   for n, f in enumerate(s.result.flags)}
+        assert sorted(flagged.values()) == ["Zorblat", "Zorblat"]
+        first = min(flagged, key=lambda kn: (kn[0].file_id, kn[0].ordinal, kn[1]))
+        res = CliRunner().invoke(app, ["decide", str(db), f"{inp}:1", "--flag",
+                                       str(first[1] + 1), "--ignore"])
+    assert res.exit_code == 0, res.output
+    assert "2 flag(s) of the run rejected" in res.stdout
+    with RunDB(db, mode="read") as run:
+        assert {d.action for d in run.current_flag_decisions().values()} == {"reject"}
+    ignored = tmp_path / "config" / "dictionaries" / "ignored.txt"
+    assert ignored.read_text("utf-8") == "Zorblat\n"
+    # the next check reads the list: the word is no longer flagged
+    again = check_text(lines[0], opts, factory=factory).segments[0]
+    assert not [f for f in again.flags if lines[0][f.start:f.end] == "Zorblat"]
+    assert "dict:sha256:" in str(check_text(lines[0], opts, factory=factory).signature)
+
+
+def test_report_shows_models_and_reviewer_agreement(tmp_path):
+    from tqcheck.output.report import render_report
+
+    _, db = make_run(tmp_path)
+    with RunDB(db, mode="write") as run:
+        assert "Reviewer agreement" not in render_report(run)  # no decisions yet
+        review = Review(run, reviewer="ana")
+        review.decide_flag(KEY, 0, "reject")
+        review.decide_flag(KEY, 1, "confirm")
+        page = render_report(run)
+    assert "Reviewer agreement" in page and "2 flags decided by ana" in page
+    assert "<td>Accuracy/Mistranslation</td><td class=num>1</td><td class=num>1</td>" in page
+    assert "<td>en-fr</td><td>fake</td>" in page  # the models that made the flags
+
+
+def test_report_warns_about_toy_models(tmp_path):
+    from tqcheck.output.report import render_report
+
+    inp = tmp_path / "a.txt"
+    inp.write_text("The talks failed.\n")
+    db = tmp_path / "toy.sqlite"
+    opts = CheckOptions(lang="en", pivots=("toy",), language_id=False,
+                        models_dir=str(Path(__file__).resolve().parent.parent / "fixtures" /
+                                       "models"))
+    score_corpus([str(inp)], db, ScoreOptions(check=opts))
+    with RunDB(db, mode="read") as run:
+        assert "Toy models:" in render_report(run)
+
+
+def test_risk_weights_are_refitted_to_reviewed_segments():
+    """Reviewers call a segment bad exactly when its omission feature is set; the default
+    profile ranks by other features too. The refit learns the reviewers' ranking."""
+    import random
+
+    from tqcheck.check.profile import load_profile
+    from tqcheck.check.risk import FEATURES
+    from tqcheck.evaluation.reviews import SegmentLabel, refit_risk, review_settings
+
+    rng = random.Random(3)
+    k = FEATURES.index("omission_flags")
+    labels = []
+    for i in range(90):
+        row = [rng.random() for _ in FEATURES]
+        row[k] = float(i % 3 == 0)
+        labels.append(SegmentLabel(("run", f"file{i // 3 % 3}.txt"), tuple(row),
+                                   bool(row[k])))
+    base = load_profile("default").risk
+    risk, info = refit_risk(labels, base, review_settings())
+    assert info["heldout_auroc"]["folds"] == 3
+    assert info["heldout_auroc"]["after"] == 1.0 > info["heldout_auroc"]["before"]
+    assert max(risk.weights, key=lambda f: abs(risk.weights[f])) == "omission_flags"
+    # too few, or one verdict only: the base weights stay
+    same, info = refit_risk(labels[:5], base, review_settings())
+    assert same == base and "not refitted" in info["note"]

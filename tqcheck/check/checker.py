@@ -46,6 +46,7 @@ class Checker:
         # An explicit Profile (calibration tries variants) overrides options.profile.
         self.profile: Profile = profile or load_profile(options.profile)
         self.rules = RuleContext.build(options, self.profile)
+        self._known_words = frozenset(w.casefold() for w in self.rules.grammar.words)
         if factory is None and not options.model_free:
             from tqcheck.translate.factory import ModelFactory
 
@@ -311,6 +312,12 @@ class Checker:
             c.side == f.side and c.start < f.end and f.start < c.end for c in critical)]
         off = set(prof.rules.signals_off)
         flags = [f for f in flags if f.signal not in off]
+        # A flag on exactly a word the user vouches for (--dictionary, the profile's word
+        # files, the reviewers' ignore list) is a known false alarm.
+        known = self._known_words
+        if known:
+            flags = [f for f in flags if (seg.text if f.side == "target" else seg.source or ""
+                                          )[f.start:f.end].casefold() not in known]
         # Two checks finding the same span of the same category make one flag (the first).
         unique: dict[tuple[str, int, int, str], Flag] = {}
         for f in flags:

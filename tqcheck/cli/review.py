@@ -8,13 +8,51 @@ import typer
 
 from tqcheck.cli.common import Reviewer, RunArg, exit_on_error, fail
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
-def review_command(run: RunArg, reviewer: Reviewer = None) -> None:
+
+def review_command(
+    run: RunArg,
+    reviewer: Reviewer = None,
+    web: Annotated[bool, typer.Option(
+        "--web", help="Serve the review app as a web page (textual-serve) instead of "
+        "running it in this terminal.")] = False,
+    host: Annotated[str, typer.Option(
+        metavar="HOST", help="--web: the address to listen on; anything but this machine "
+        "lets others review (and change) the run: there is no login.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="N", min=1, max=65535,
+                                      help="--web: the port.")] = 8000,
+) -> None:
     """Go through flagged segments worst first: accept, confirm, edit (press ? for keys)."""
+    if web:
+        serve_review(run, reviewer, host, port)
+        return
     from tqcheck.review.app import ReviewApp
 
     with exit_on_error():
         ReviewApp(run, reviewer).run()
+
+
+def serve_review(run: str, reviewer: str | None, host: str, port: int) -> None:
+    """The same app in a browser: textual-serve runs one `tqcheck review` per page, each
+    writing its decisions to the run database as the terminal app does."""
+    import shlex
+    import sys
+
+    from textual_serve.server import Server
+
+    from tqcheck.batch.rundb import RunDB
+
+    with exit_on_error(), RunDB(run, mode="write"):
+        pass  # the run database exists and can be written: say so now, not in the page
+    if host not in LOCAL_HOSTS:
+        typer.echo(f"tqcheck: warning: serving on {host}:{port}: anyone who can reach it can "
+                   "review and change this run (there is no login); use --host 127.0.0.1 "
+                   "and an SSH tunnel to keep it to yourself", err=True)
+    command = [sys.executable, "-m", "tqcheck", "review", run]
+    if reviewer:
+        command += ["--reviewer", reviewer]
+    Server(shlex.join(command), host=host, port=port, title=f"tqcheck review {run}").serve()
 
 
 def read_edit(path: str) -> str:
@@ -55,6 +93,10 @@ def decide_command(
     apply: Annotated[bool, typer.Option(
         "--apply", help="Apply the suggestion of --flag N (and nothing else); prints the "
         "sentence it gives.")] = False,
+    ignore: Annotated[bool, typer.Option(
+        "--ignore", help="--flag N is a false alarm on a word: reject it and every "
+        "undecided flag of the run on that word, and add the word to your ignore list.")
+    ] = False,
     reviewer: Reviewer = None,
 ) -> None:
     """Record one review decision (the review app's keys, for scripts)."""
@@ -62,11 +104,11 @@ def decide_command(
     from tqcheck.review.decisions import Review
 
     if flag is not None:
-        _decide_flag(run, segment, flag - 1, accept or reject, confirm, apply, undo,
+        _decide_flag(run, segment, flag - 1, accept or reject, confirm, apply, undo, ignore,
                      edit is not None or edit_file is not None, reviewer)
         return
-    if reject or apply:
-        raise fail("--reject and --apply decide one flag: give --flag N")
+    if reject or apply or ignore:
+        raise fail("--reject, --apply and --ignore decide one flag: give --flag N")
     chosen = [name for name, on in (("accept", accept), ("confirm", confirm),
                                     ("edit", edit is not None), ("edit", edit_file is not None),
                                     ("undo", undo)) if on]
@@ -92,15 +134,15 @@ def decide_command(
 
 
 def _decide_flag(run: str, segment: str, n: int, reject: bool, confirm: bool, apply: bool,
-                 undo: bool, edit: bool, reviewer: str | None) -> None:
+                 undo: bool, ignore: bool, edit: bool, reviewer: str | None) -> None:
     from tqcheck.batch.rundb import RunDB
     from tqcheck.review.decisions import Review
 
     chosen = [name for name, on in (("reject", reject), ("confirm", confirm), ("fix", apply),
-                                    ("undo", undo)) if on]
+                                    ("undo", undo), ("ignore", ignore)) if on]
     if edit or len(chosen) != 1:
         raise fail("with --flag N give exactly one of --confirm, --reject (or --accept), "
-                   "--apply, --undo")
+                   "--apply, --ignore, --undo")
     with exit_on_error(), RunDB(run, mode="write") as db:
         review = Review(db, reviewer)
         key = db.locate(segment)
@@ -111,6 +153,11 @@ def _decide_flag(run: str, segment: str, n: int, reject: bool, confirm: bool, ap
             if undone is None:
                 raise fail(f"{where} has no decision to undo")
             typer.echo(f"{where}: undid {undone.action}")
+            return
+        if chosen[0] == "ignore":
+            word, rejected, path = review.ignore_everywhere(key, n)
+            typer.echo(f"{where}: ignoring {word!r}: {rejected} flag(s) of the run rejected; "
+                       f"added to {path}")
             return
         if chosen[0] == "fix":
             typer.echo(f"{where}: {review.fixed_text(key, n)}")

@@ -17,6 +17,13 @@ The switch-offs are cross-validated by file: each file's decisions are held out 
 the changes derived from the other files, and the precision of the flags still shown among
 the held-out decisions is compared before and after. Threshold changes need the models to
 re-check the text, so their effect is reported, not measured, here.
+
+The risk weights are refitted too where at least `min_decisions` reviewed segments carry
+both verdicts: a segment is bad when a reviewer confirmed one of its flags (or the segment),
+good when its flags were all rejected (or the segment accepted); the features are the
+risk's own, read back from the stored signals and flags; the fit is calibration's
+L2-regularised logistic regression, and the AUROC of the risk on held-out files (one fold
+per file) is reported before and after.
 """
 
 from __future__ import annotations
@@ -26,8 +33,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from tqcheck.batch.rundb import RunDB
 from tqcheck.check.profile import Profile
+from tqcheck.check.risk import FEATURE_SET, FEATURES, RiskModel, features
 from tqcheck.config import config_table
 from tqcheck.errors import InputError
 
@@ -86,6 +96,76 @@ def labels_of(run_paths: Sequence[str]) -> list[Label]:
                     out.append(Label(path, stored.path, flag.category, flag.signal or "?",
                                      confirmed))
     return out
+
+
+@dataclass(frozen=True)
+class SegmentLabel:
+    file: tuple[str, str]  # (run, file): the unit of cross-validation
+    features: tuple[float, ...]  # the risk's features, in FEATURES order
+    bad: bool
+
+
+def segment_labels(run_paths: Sequence[str]) -> list[SegmentLabel]:
+    """Reviewed segments as good (every flag rejected, or accepted) or bad (a flag or the
+    segment confirmed, or a flag fixed)."""
+    out: list[SegmentLabel] = []
+    for path in run_paths:
+        with RunDB(path, mode="read") as db:
+            verdicts: dict[Any, list[bool]] = {}
+            for (key, _n), d in db.current_flag_decisions().items():
+                verdicts.setdefault(key, []).append(d.action != "reject")
+            for key, d in db.current_decisions().items():
+                if d.action in ("accept", "confirm"):
+                    verdicts.setdefault(key, []).append(d.action == "confirm")
+            for key, votes in sorted(verdicts.items(), key=lambda kv: (kv[0].file_id,
+                                                                       kv[0].ordinal)):
+                stored = db.get(key)
+                if stored is None:
+                    continue
+                r = stored.result
+                row = features(r.signals, r.flags, len(r.segment.text.split()))
+                out.append(SegmentLabel((path, stored.path), tuple(row[f] for f in FEATURES),
+                                        any(votes)))
+    return out
+
+
+def refit_risk(labels: Sequence[SegmentLabel], base: RiskModel, s: ReviewSettings
+               ) -> tuple[RiskModel, dict[str, Any]]:
+    """Risk weights fitted to reviewed segments, with held-out AUROC by file; `base` when
+    there are too few, or only one verdict."""
+    from tqcheck.evaluation.calibrate import fit_logistic, predict
+    from tqcheck.evaluation.stats import auroc
+
+    bad = sum(lab.bad for lab in labels)
+    info: dict[str, Any] = {"segments": len(labels), "bad": bad}
+    if len(labels) < s.min_decisions or bad in (0, len(labels)):
+        info["note"] = "not refitted: too few reviewed segments, or only one verdict"
+        return base, info
+    x = np.array([lab.features for lab in labels])
+    y = np.array([float(lab.bad) for lab in labels])
+    files = sorted({lab.file for lab in labels})
+    base_w = np.array([base.weights[f] for f in FEATURES])
+    before, after = np.zeros(len(labels)), np.zeros(len(labels))
+    held = np.zeros(len(labels), dtype=bool)  # segments of the folds that could be fitted
+    folds = 0
+    for fold in files:
+        test = np.array([lab.file == fold for lab in labels])
+        train = ~test
+        if len(set(y[train])) < 2:
+            continue  # the other files hold one verdict only: nothing to fit
+        b, w = fit_logistic(x[train], y[train])
+        after[test] = predict(x[test], b, w)
+        before[test] = predict(x[test], base.bias, base_w)
+        held |= test
+        folds += 1
+    if folds and len(set(y[held])) == 2:
+        info["heldout_auroc"] = {
+            "before": round(auroc(before[held].tolist(), y[held].astype(bool).tolist()), 4),
+            "after": round(auroc(after[held].tolist(), y[held].astype(bool).tolist()), 4),
+            "folds": folds, "segments": int(held.sum())}
+    bias, weights = fit_logistic(x, y)
+    return RiskModel(FEATURE_SET, bias, dict(zip(FEATURES, map(float, weights),
+                                                 strict=True))), info
 
 
 def precision_table(labels: Sequence[Label], by: str) -> dict[str, dict[str, Any]]:
@@ -178,8 +258,9 @@ def calibrate_from_runs(run_paths: Sequence[str], base: Profile, name: str, note
         raise InputError(f"no reviewed flags in {', '.join(run_paths)}: decide some with "
                          "`tqcheck review` or `tqcheck decide` first")
     ch = changes_for(labels, base, s)
+    risk, risk_info = refit_risk(segment_labels(run_paths), base.risk, s)
     profile = dataclasses.replace(
-        base, name=name, description=note, path="",
+        base, name=name, description=note, path="", risk=risk,
         rules=dataclasses.replace(base.rules, signals_off=ch.signals_off),
         spans=dataclasses.replace(base.spans, **ch.thresholds))
     report = {
@@ -191,5 +272,6 @@ def calibrate_from_runs(run_paths: Sequence[str], base: Profile, name: str, note
         "changes": list(ch.notes), "signals_off": list(ch.signals_off),
         "thresholds": ch.thresholds,
         "heldout": cross_validated(labels, base, s),
+        "risk": {**risk_info, "weights": dict(risk.weights), "bias": risk.bias},
     }
     return profile, report

@@ -12,8 +12,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tqcheck import __version__
 from tqcheck.batch.rundb import RunDB
@@ -23,6 +25,7 @@ from tqcheck.review.decisions import Review
 from tqcheck.types import SegmentResult, Side
 
 _CSS = """
+.warn{background:#fff4e5;border-left:4px solid #f59e0b;padding:.4rem .7rem}
 body{font:14px/1.45 system-ui,sans-serif;margin:1.5rem;color:#222;max-width:1400px}
 h1{font-size:1.4rem;margin:0 0 .3rem}h2{font-size:1.1rem;margin:1.4rem 0 .4rem}
 .cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;
@@ -109,6 +112,44 @@ def _histogram(hist: dict[str, int]) -> str:
     return "".join(parts)
 
 
+def _models_section(db: RunDB) -> str:
+    """Which models made the flags, with a warning where they are not real MT models."""
+    settings = json.loads(db.meta("settings") or "{}")
+    models: dict[str, str] = settings.get("models") or {}
+    if not models:
+        return "<h2>Models</h2><p>none: model-free checks only</p>"
+    rows = "".join(f"<tr><td>{_esc(pair)}</td><td>{_esc(m)}</td></tr>"
+                   for pair, m in sorted(models.items()))
+    warn = ""
+    if any("toy" in pair.split("-") for pair in models):
+        warn = ("<p class=warn><b>Toy models:</b> these flags come from tqcheck's toy models "
+                "(a synthetic language for tests and demonstrations), not from real "
+                "translation models; they show the method, not this text's quality.</p>")
+    elif any(m.startswith("sha256:") for m in models.values()):
+        warn = ("<p class=warn>Local model directories (not hub releases): if these are "
+                "random test models, the flags mean nothing.</p>")
+    return (f"<h2>Models</h2>{warn}<table style=\"width:auto\"><thead><tr><th>pair</th>"
+            f"<th>weights</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def _agreement_section(reviews: dict[str, Any]) -> str:
+    """Reviewers' verdicts on flags per category: how often the checker was right."""
+    if not reviews.get("flags_decided"):
+        return ""
+    rows = []
+    for cat, row in sorted(reviews["by_category"].items()):
+        n = row["confirmed"] + row["rejected"]
+        rows.append(f"<tr><td>{_esc(cat)}</td><td class=num>{row['confirmed']}</td>"
+                    f"<td class=num>{row['rejected']}</td>"
+                    f"<td class=num>{row['confirmed'] / n:.2f}</td></tr>")
+    who = ", ".join(_esc(r) for r in reviews["reviewers"])
+    files = ", ".join(_esc(f) for f in reviews["files"])
+    return (f"<h2>Reviewer agreement</h2><p>{reviews['flags_decided']} flags decided by "
+            f"{who} in {files}.</p><table id=agreement style=\"width:auto\"><thead><tr>"
+            "<th>category</th><th>confirmed</th><th>rejected</th><th>precision</th></tr>"
+            f"</thead><tbody>{''.join(rows)}</tbody></table>")
+
+
 def render_report(db: RunDB, limit: int | None = None) -> str:
     """The report page for a run database, as a string (`limit`: flagged segments shown,
     default from configs/score.toml)."""
@@ -162,6 +203,8 @@ def render_report(db: RunDB, limit: int | None = None) -> str:
             else f"all {n_flagged} flagged segments")
     problems = "".join(f"<li>{e(p['path'])}:{p['line']}: {e(p['message'])}</li>"
                        for p in s["problems"][:200])
+    models = _models_section(db)
+    agreement = _agreement_section(s.get("reviews") or {})
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{csp}">
@@ -176,6 +219,7 @@ def render_report(db: RunDB, limit: int | None = None) -> str:
 <h2>Flags by category and severity</h2>
 <table style="width:auto"><thead><tr><th>category</th><th>Major</th><th>Minor</th></tr>
 </thead><tbody>{cat_rows}</tbody></table>
+{models}{agreement}
 {f'<h2>Input problems</h2><ul>{problems}</ul>' if problems else ''}
 <h2>Flagged segments</h2>
 <p>Showing {e(note)}; <span id=shown></span> match the filters.</p>

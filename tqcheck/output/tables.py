@@ -146,6 +146,14 @@ def print_review_calibration(report: dict[str, Any]) -> None:
     for line in report["changes"] or ["no change: too few decisions, or none that call for "
                                       "one"]:
         console.print(f"  {line}", markup=False)
+    risk = report["risk"]
+    if "note" in risk:
+        console.print(f"risk weights: {risk['note']}", markup=False)
+    elif "heldout_auroc" in risk:
+        a = risk["heldout_auroc"]
+        console.print(f"risk weights refitted on {risk['segments']} reviewed segments "
+                      f"({risk['bad']} bad): held-out AUROC {a['before']} -> {a['after']}",
+                      markup=False)
     held = report["heldout"]
     if "before" in held:
         console.print(f"held-out precision ({held['folds']} folds by file): "

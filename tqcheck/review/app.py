@@ -36,6 +36,8 @@ HELP = """\
  s        apply the selected flag's suggestion: shows the
           sentence first (enter applies, esc cancels)
  z        undo the decision on the selected flag
+ i        ignore the selected flag's word everywhere: reject
+          it in this run, add it to your ignore list
  space    skip to the next segment
  n / p    next / previous segment (also ↓ / ↑)
  u        undo your last decision
@@ -157,6 +159,7 @@ class ReviewApp(App[None]):
         Binding("x", "decide_flag('reject')", "Reject flag"),
         Binding("s", "suggest", "Apply suggestion"),
         Binding("z", "undo_flag", "Undo flag", show=False),
+        Binding("i", "ignore", "Ignore word", show=False),
         Binding("space", "skip", "Skip"),
         Binding("n", "move(1)", "Next", show=False),
         Binding("p", "move(-1)", "Prev", show=False),
@@ -370,6 +373,15 @@ class ReviewApp(App[None]):
         e, n = picked
         d = self.review.decide_flag(e.key, n, action)
         self.message = f"{d.action} flag {n + 1} of {e.location}"
+        self.show()
+
+    def action_ignore(self) -> None:
+        picked = self._selected()
+        if picked is None:
+            return
+        e, n = picked
+        word, rejected, path = self.review.ignore_everywhere(e.key, n)
+        self.message = f"ignoring {word!r}: {rejected} flag(s) rejected, added to {path}"
         self.show()
 
     def action_undo_flag(self) -> None:

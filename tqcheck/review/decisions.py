@@ -13,6 +13,7 @@ from __future__ import annotations
 import getpass
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 from tqcheck.batch.records import (
     ACTIONS,
@@ -102,6 +103,38 @@ class Review:
                     "risk": stored.result.risk}
         return self.db.add_flag_decision(key, n, action, self.reviewer, _now(), before, after,
                                          flag, evidence)
+
+    def ignore_everywhere(self, key: SegmentKey, n: int) -> tuple[str, int, Path]:
+        """A false alarm on a word (a name, a term): reject this flag and every undecided
+        flag of the run on the same word, and add the word to the user's ignore list, which
+        every later check reads (tqcheck.check.rules.ignore_file). Returns the word, the
+        flags rejected and the list's path."""
+        from tqcheck.check.rules import ignore_file
+
+        stored, flag = self._flag(key, n)
+        word = stored.result.excerpt(flag).strip()
+        if not word or len(word.split()) > 1:
+            raise InputError(f"flag {n + 1} of {stored.location} covers {word!r}: the ignore "
+                             "list holds single words (names, terms), not phrases")
+        decided = self.db.current_flag_decisions()
+        rejected = 0
+        for other in list(self.db.results(flagged_only=True)):
+            for m, f in enumerate(other.result.flags):
+                same = other.result.excerpt(f).strip().casefold() == word.casefold()
+                if same and ((other.key, m) not in decided or (other.key, m) == (key, n)):
+                    self.decide_flag(other.key, m, "reject")
+                    rejected += 1
+        path = ignore_file()
+        have = path.read_text("utf-8").split() if path.is_file() else []
+        if word not in have:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with path.open("a", encoding="utf-8") as fh:
+                    fh.write(word + "\n")
+            except OSError as exc:
+                raise InputError(f"{path}: cannot add {word!r} to the ignore list "
+                                 f"({exc.strerror or exc})") from None
+        return word, rejected, path
 
     def flag_decision(self, key: SegmentKey, n: int) -> FlagDecision | None:
         return self.db.current_flag_decisions().get((key, n))

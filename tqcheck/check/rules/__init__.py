@@ -36,6 +36,8 @@ class RuleContext:
         rules = profile.rules
         base = Path(profile.path).parent if profile.path else Path.cwd()
         files = [str(base / p) for p in rules.dictionaries] + list(options.dictionaries)
+        if ignore_file().is_file():  # words reviewers chose to ignore everywhere
+            files.append(str(ignore_file()))
         grammar = GrammarSetup(check_dialect(options.dialect or rules.dialect),
                                frozenset(rules.grammar_kinds), frozenset(rules.grammar_off),
                                rules.spelling_known_zipf, read_dictionaries(files))
@@ -63,6 +65,14 @@ class RuleContext:
         if applied:
             out["checklists"] = ",".join(applied)
         return out
+
+
+def ignore_file() -> Path:
+    """The user's ignore list: words a reviewer marked "ignore everywhere" (`i` in the
+    review app, `decide --flag N --ignore`); read like a --dictionary by every check."""
+    from tqcheck.config import user_config_dir
+
+    return user_config_dir() / "dictionaries" / "ignored.txt"
 
 
 def read_dictionaries(paths: list[str]) -> tuple[str, ...]:
