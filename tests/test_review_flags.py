@@ -225,6 +225,9 @@ def test_ignore_everywhere_rejects_the_word_in_the_run_and_in_the_next(tmp_path,
     from tqcheck.check.document import check_text
 
     monkeypatch.setenv("TQCHECK_CONFIG_DIR", str(tmp_path / "config"))
+    ignored = tmp_path / "config" / "dictionaries" / "ignored.txt"
+    ignored.parent.mkdir(parents=True)
+    ignored.write_text("Alpha", "utf-8")  # a hand-edited list without a final line break
     lines = ["Talks with Zorblat ended quickly.", "Zorblat said the talks were useful."]
     backs = {lines[0]: "Talks with ended quickly.", lines[1]: "He said the talks were useful."}
     inp = tmp_path / "a.txt"
@@ -244,8 +247,7 @@ def test_ignore_everywhere_rejects_the_word_in_the_run_and_in_the_next(tmp_path,
     assert "2 flag(s) of the run rejected" in res.stdout
     with RunDB(db, mode="read") as run:
         assert {d.action for d in run.current_flag_decisions().values()} == {"reject"}
-    ignored = tmp_path / "config" / "dictionaries" / "ignored.txt"
-    assert ignored.read_text("utf-8") == "Zorblat\n"
+    assert ignored.read_text("utf-8") == "Alpha\nZorblat\n"
     # the next check reads the list: the word is no longer flagged
     again = check_text(lines[0], opts, factory=factory).segments[0]
     assert not [f for f in again.flags if lines[0][f.start:f.end] == "Zorblat"]

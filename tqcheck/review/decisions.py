@@ -125,15 +125,16 @@ class Review:
                     self.decide_flag(other.key, m, "reject")
                     rejected += 1
         path = ignore_file()
-        have = path.read_text("utf-8").split() if path.is_file() else []
-        if word not in have:
-            try:
+        try:
+            text = path.read_bytes().decode("utf-8") if path.is_file() else ""
+            if word not in text.split():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 with path.open("a", encoding="utf-8") as fh:
-                    fh.write(word + "\n")
-            except OSError as exc:
-                raise InputError(f"{path}: cannot add {word!r} to the ignore list "
-                                 f"({exc.strerror or exc})") from None
+                    fh.write(("\n" if text and not text.endswith("\n") else "") + word + "\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
+            raise InputError(f"{path}: cannot add {word!r} to the ignore list "
+                             f"({why or exc})") from None
         return word, rejected, path
 
     def flag_decision(self, key: SegmentKey, n: int) -> FlagDecision | None:
