@@ -241,3 +241,24 @@ def test_toy_models_catch_a_changed_number(toy_checker):
     assert [f.signal for f in changed.flags if f.category == "Accuracy/Number"
             and f.side == "target"] == ["rules:numbers"]
     assert changed.risk > clean.risk
+
+
+def test_a_hostile_line_of_names_is_checked_in_linear_time():
+    """14 000 capitalised words against as many in the source: exact lookups, no quadratic
+    spelling comparison (this took minutes before)."""
+    import random
+    import time
+
+    from tqcheck.check.profile import load_profile
+    from tqcheck.check.rules.language import untranslated_flags
+
+    rng = random.Random(0)
+    made = ["".join(rng.choice("abcdefghij") for _ in range(6)) for _ in range(28_000)]
+    text = "Start " + " ".join(w.capitalize() for w in made[:14_000]) + "."
+    source = "Debut " + " ".join(w.capitalize() for w in made[14_000:]) + "."
+    t0 = time.perf_counter()
+    flags = name_flags(text, source, "en", "fr", source, 0.75)
+    plain = " ".join(made[:14_000])
+    untranslated_flags(plain, plain, set(made[14_000:]), load_profile("default"), "en")
+    assert time.perf_counter() - t0 < 10
+    assert flags and "more" in flags[0].message  # the source's names, summarised

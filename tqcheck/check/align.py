@@ -181,6 +181,30 @@ def word_gaps(ws: Sequence[Word], scores: TokenScores | None) -> list[float]:
     return gaps
 
 
+class WordPool:
+    """Words to look a word up in, exactly or as a near-identical spelling ("Kiev" for
+    "Kyiv"), fast on long texts: exact lookups first, and the character comparison only with
+    words of the same first letter and a similar length (a hostile 100 000-character line
+    would otherwise make the comparison quadratic)."""
+
+    def __init__(self, words: Sequence[str], ratio: float) -> None:
+        self.ratio = ratio
+        self.exact = {w.casefold() for w in words if len(w) > 1}
+        self.by_first: dict[str, list[str]] = {}
+        for w in self.exact:
+            self.by_first.setdefault(w[0], []).append(w)
+
+    def has(self, word: str, fuzzy: bool = True) -> bool:
+        key = word.casefold()
+        if key in self.exact:
+            return True
+        if not fuzzy or not key:
+            return False
+        slack = max(2, len(key) // 3)
+        return any(abs(len(c) - len(key)) <= slack and similar(key, c, self.ratio)
+                   for c in self.by_first.get(key[0], ()))
+
+
 def similar(a: str, b: str, ratio: float) -> bool:
     """Near-identical strings (case-insensitive character similarity at least `ratio`)."""
     return SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio() >= ratio

@@ -18,7 +18,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from tqcheck.check.align import Word, align, similar, words
+from tqcheck.check.align import Word, WordPool, align, words
 from tqcheck.check.rules.language import LATIN, SCRIPTS
 from tqcheck.check.rules.lexicon import capitalises_nouns, negation_regex, negators
 from tqcheck.check.rules.numbers import numbers
@@ -120,15 +120,18 @@ def names(text: str, lang: str) -> list[Word]:
     for w in ws:
         if not (w.text[:1].isupper() and w.text[:1].isalpha() and len(w.text) > 1):
             continue
-        before = text[:w.start].rstrip()
-        if not before or before[-1] in _OPENERS:
+        i = w.start - 1
+        while i >= 0 and text[i].isspace():
+            i -= 1
+        if i < 0 or text[i] in _OPENERS:
             continue  # sentence-initial: any word has a capital there
         out.append(w)
     return out
 
 
-def _found(word: Word, pool: Sequence[Word], ratio: float) -> bool:
-    return any(similar(word.text, p.text, ratio) for p in pool if len(p.text) > 1)
+# Beyond this many names in one segment (a list, a hostile line), names are looked up
+# exactly only: the spelling-variant comparison is the costly part.
+MAX_FUZZY_NAMES = 200
 
 
 def name_flags(text: str, source: str, lang: str, src_lang: str,
@@ -145,16 +148,20 @@ def name_flags(text: str, source: str, lang: str, src_lang: str,
     s_names = [n for n in names(source, src_lang) if _script(n.text) in _writes_in(lang)]
     if not s_names and not any(_script(n.text) in _writes_in(src_lang) for n in t_names):
         return []
-    s_words, t_words = words(source), words(text)
-    r_words = words(pseudo_reference) if pseudo_reference is not None else []
-    missing = [n for n in s_names if not _found(n, t_words, ratio)]
+    fuzzy = len(t_names) + len(s_names) <= MAX_FUZZY_NAMES
+    in_source = WordPool([w.text for w in words(source)], ratio)
+    in_text = WordPool([w.text for w in words(text)], ratio)
+    in_ref = WordPool([w.text for w in words(pseudo_reference)] if pseudo_reference is not None
+                      else [], ratio)
+    missing = [n for n in s_names if not in_text.has(n.text, fuzzy)]
     flags: list[Flag] = []
     changed = False
+    shown = list(dict.fromkeys(m.text for m in missing))
+    instead = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
     for n in t_names:
-        if _found(n, s_words, ratio) or _found(n, r_words, ratio) or not missing:
+        if not missing or in_source.has(n.text, fuzzy) or in_ref.has(n.text, fuzzy):
             continue
         changed = True
-        instead = ", ".join(dict.fromkeys(m.text for m in missing))
         flags.append(Flag(n.start, n.end, "Accuracy/Mistranslation",
                           "Major" if pseudo_reference is not None else "Minor",
                           f"name {n.text!r} is not in the source, which has {instead}",
@@ -162,7 +169,7 @@ def name_flags(text: str, source: str, lang: str, src_lang: str,
                           signal=NAME))
     if not changed and pseudo_reference is not None:
         for m in missing:
-            if _found(m, r_words, ratio):
+            if in_ref.has(m.text, fuzzy):
                 flags.append(Flag(m.start, m.end, "Accuracy/Omission", "Major",
                                   f"name {m.text!r} is missing from the translation",
                                   side="source", signal=NAME))

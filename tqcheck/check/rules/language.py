@@ -8,9 +8,13 @@ from functools import cache
 from itertools import groupby
 from typing import Any
 
-from tqcheck.check.align import Word, similar, words
+from tqcheck.check.align import Word, WordPool, words
 from tqcheck.check.profile import Profile, RuleSettings
 from tqcheck.types import Flag
+
+# Beyond this many copied words in one segment, spelling variants are not looked for: the
+# comparison is the costly part, and such a segment is copied text anyway.
+MAX_FUZZY_WORDS = 200
 
 
 def untranslated_flags(target: str, source: str, supported: set[str],
@@ -33,9 +37,11 @@ def untranslated_flags(target: str, source: str, supported: set[str],
         if w.norm in src_words and w.norm not in supported and len(w.text) >= min_chars
         and w.start not in kept_names
         and not any(c.isdigit() for c in w.text)
-        # a name the pseudo-reference spells slightly differently is still a name
-        and not any(similar(w.norm, s, ratio) for s in supported)
     ]
+    if len(copied) <= MAX_FUZZY_WORDS:  # (a hostile line: exact comparison only)
+        # a name the pseudo-reference spells slightly differently is still a name
+        known = WordPool(sorted(supported), ratio)
+        copied = [w for w in copied if not known.has(w.norm)]
     flags: list[Flag] = []
     for w in copied:
         if flags and target[flags[-1].end:w.start].strip() == "":
