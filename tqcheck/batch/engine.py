@@ -194,7 +194,6 @@ class RayEngine:
         self.actors = [remote.remote(check, factory) for _ in range(options.actors)]
         self._pool = ActorPool(self.actors)
         self._pending = 0
-        self.check = check
 
     def submit(self, segments: list[Segment],
                on_progress: Callable[[float], None] | None = None) -> None:

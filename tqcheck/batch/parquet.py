@@ -22,6 +22,7 @@ from typing import IO, Any
 from tqcheck.batch.records import SegmentKey
 from tqcheck.batch.rundb import RunDB
 from tqcheck.errors import InputError
+from tqcheck.output.export import FLAT_COLUMNS, RowWriter, flat_row
 from tqcheck.types import SegmentResult
 
 FLAT_TYPES = {"key": "string", "file": "string", "doc": "string", "id": "string",
@@ -42,19 +43,6 @@ def _pyarrow() -> tuple[Any, Any]:
     return pa, pq
 
 
-def flat_row(key: SegmentKey, path: str, doc: str, seg_id: str,
-             r: SegmentResult) -> dict[str, Any]:
-    """One segment as the flat fields of `export -f csv` (no review decision yet)."""
-    seg = r.segment
-    return {"key": str(key), "file": path, "doc": doc, "id": seg_id, "line": seg.line,
-            "start": seg.start, "end": seg.end, "risk": r.risk,
-            "severity": r.worst_severity(), "categories": ",".join(sorted(
-                {f.category for f in r.flags})), "n_flags": len(r.flags), "text": seg.text,
-            "source": seg.source, "flags": json.dumps([f.to_dict() for f in r.flags],
-                                                      ensure_ascii=False),
-            "decision": None, "corrected": None}
-
-
 class ParquetSink:
     """Writes each chunk's rows as one part file; removes parts of uncommitted chunks."""
 
@@ -66,8 +54,8 @@ class ParquetSink:
         except OSError as exc:
             raise InputError(f"{folder}: cannot create the Parquet folder "
                              f"({exc.strerror or exc})") from None
-        self.schema = self.pa.schema([(name, getattr(self.pa, kind)())
-                                      for name, kind in FLAT_TYPES.items()])
+        self.schema = self.pa.schema([(name, getattr(self.pa, FLAT_TYPES[name])())
+                                      for name in FLAT_COLUMNS])
         self._paths: dict[int, str] = {}
         self.removed = self._remove_uncommitted(db)
 
@@ -117,35 +105,10 @@ def read_rows(folder: str | Path, min_risk: float | None = None) -> Iterator[dic
 def export_parquet(folder: str | Path, fmt: str, out: IO[str],
                    min_risk: float | None = None) -> int:
     """`tqcheck export DIR` for a Parquet folder: the flat rows as jsonl, json, csv or tsv."""
-    import csv
-
-    from tqcheck.output.export import EXPORT_FORMATS, FLAT_COLUMNS
-    from tqcheck.output.text import tsv_cell
-
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
-    writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
-    if writer:
-        writer.writerow(FLAT_COLUMNS)
-    elif fmt == "tsv":
-        out.write("\t".join(FLAT_COLUMNS) + "\n")
-    elif fmt == "json":
-        out.write('{\n  "segments": [')
-    n = 0
+    writer = RowWriter(fmt, out)
     for row in read_rows(folder, min_risk):
-        n += 1
-        if fmt in ("json", "jsonl"):
-            doc = {**row, "flags": json.loads(row["flags"])}
-            text = json.dumps(doc, ensure_ascii=False)
-            out.write(text + "\n" if fmt == "jsonl" else ("\n    " if n == 1 else ",\n    ")
-                      + text)
-            continue
-        values = [row[c] if row[c] is not None else "" for c in FLAT_COLUMNS]
-        values[FLAT_COLUMNS.index("risk")] = f"{row['risk']:.4f}"
-        if writer:
-            writer.writerow(values)
+        if writer.documents:
+            writer.document({**row, "flags": json.loads(row["flags"])})
         else:
-            out.write("\t".join(tsv_cell(v) for v in values) + "\n")
-    if fmt == "json":
-        out.write("\n  ]\n}\n" if n else "]\n}\n")
-    return n
+            writer.flat(row)
+    return writer.close()

@@ -504,7 +504,7 @@ class RunDB:
             for kind, name in (("category", d.category), ("signal", d.signal)):
                 row = by[kind].setdefault(name or "?", {"confirmed": 0, "rejected": 0})
                 row[verdict] += 1
-        files = sorted({self.file_progress(d.key.file_id).path for d in decided})
+        files = sorted(self.file_progress(fid).path for fid in {d.key.file_id for d in decided})
         return {"flags_decided": len(decided), "by_category": by["category"],
                 "by_signal": by["signal"], "reviewers": sorted({d.reviewer for d in decided}),
                 "files": files}
@@ -568,21 +568,24 @@ class RunDB:
                 "VALUES (?, ?, ?, 'undo', ?, ?, ?)",
                 (target.key.file_id, target.key.ordinal, target.n, reviewer, at, target.id))
 
-    def flag_decisions(self, reviewer: str | None = None) -> list[FlagDecision]:
-        """Flag decisions in force (not undos, not undone), oldest first."""
+    def flag_decisions(self, key: SegmentKey | None = None) -> list[FlagDecision]:
+        """Flag decisions in force (not undos, not undone), oldest first; of one segment's
+        flags when `key` is given."""
         if not self._has_flag_decisions:
             return []
         sql = (f"SELECT {_FLAG_DECISION_COLUMNS} FROM flag_decisions d WHERE d.action != "
                "'undo' AND d.id NOT IN (SELECT undoes FROM flag_decisions WHERE action = "
                "'undo' AND undoes IS NOT NULL)")
         params: tuple[Any, ...] = ()
-        if reviewer is not None:
-            sql, params = sql + " AND d.reviewer = ?", (reviewer,)
+        if key is not None:
+            sql += " AND d.file_id = ? AND d.ordinal = ?"
+            params = (key.file_id, key.ordinal)
         return [_flag_decision(row) for row in self.conn.execute(sql + " ORDER BY d.id", params)]
 
-    def current_flag_decisions(self) -> dict[tuple[SegmentKey, int], FlagDecision]:
-        """Each flag's latest decision in force."""
-        return {(d.key, d.n): d for d in self.flag_decisions()}
+    def current_flag_decisions(self, key: SegmentKey | None = None
+                               ) -> dict[tuple[SegmentKey, int], FlagDecision]:
+        """Each flag's latest decision in force (of one segment's flags, with `key`)."""
+        return {(d.key, d.n): d for d in self.flag_decisions(key)}
 
     def queue(self, where: QueueFilter) -> list[QueueEntry]:
         """Flagged segments, worst first, with their current decisions."""

@@ -314,10 +314,8 @@ class Checker:
         flags = [f for f in flags if f.signal not in off]
         # A flag on exactly a word the user vouches for (--dictionary, the profile's word
         # files, the reviewers' ignore list) is a known false alarm.
-        known = self._known_words
-        if known:
-            flags = [f for f in flags if (seg.text if f.side == "target" else seg.source or ""
-                                          )[f.start:f.end].casefold() not in known]
+        if self._known_words:
+            flags = [f for f in flags if r.excerpt(f).casefold() not in self._known_words]
         # Two checks finding the same span of the same category make one flag (the first).
         unique: dict[tuple[str, int, int, str], Flag] = {}
         for f in flags:

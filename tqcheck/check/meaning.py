@@ -53,9 +53,9 @@ def negation_flags(text: str, lang: str, pseudo_reference: str, source: str | No
     if (source is not None and src_lang and negation_regex(src_lang) is not None
             and len(negators(source, src_lang)) == len(in_text)):
         return []
-    al = align(text, pseudo_reference)
     flags: list[Flag] = []
     if len(in_text) > len(in_ref):
+        al = align(text, pseudo_reference)
         idx = _negated_words(al.a, in_text)
         extra = [k for k in idx if not al.kept[k]] or idx
         for k in extra[: len(in_text) - len(in_ref)]:
@@ -71,7 +71,7 @@ def negation_flags(text: str, lang: str, pseudo_reference: str, source: str | No
     idx = _negated_words(back.a, in_ref)
     missing = [k for k in idx if not back.kept[k]] or idx
     for k in missing[: len(in_ref) - len(in_text)]:
-        start, end = _landing(back.opcodes, k, al.a)
+        start, end = _landing(back.opcodes, k, back.b)
         if start is None or end is None:
             continue
         ref_words = back.a[max(0, k - 1): k + 2]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 
@@ -181,35 +181,33 @@ def export_command(
         "--force", help="Let --corrected replace an input file of the run.")] = False,
 ) -> None:
     """Write a run's segments, one row each (with decisions), or the corrected text."""
+    from contextlib import nullcontext
+
     from tqcheck.batch.parquet import export_parquet, is_parquet_folder
     from tqcheck.batch.rundb import RunDB
     from tqcheck.output.corrected import write_corrected
     from tqcheck.output.export import export_run
 
-    if is_parquet_folder(run):
-        if corrected:
-            raise fail("--corrected needs the run database (a Parquet folder has no "
-                       "review decisions)")
-        with exit_on_error():
-            if out:
-                with writing(out), open(out, "w", encoding="utf-8", newline="") as fh:
-                    n = export_parquet(run, fmt.value, fh, min_risk)
-                typer.echo(f"wrote {n} segments to {out}", err=True)
-            else:
-                with writing("standard output"):
-                    export_parquet(run, fmt.value, sys.stdout, min_risk)
-        return
-    with exit_on_error(), RunDB(run, mode="read") as rundb:
+    parquet = is_parquet_folder(run)
+    if parquet and corrected:
+        raise fail("--corrected needs the run database (a Parquet folder has no review "
+                   "decisions)")
+    with exit_on_error(), (nullcontext() if parquet else RunDB(run, mode="read")) as rundb:
+
+        def export(fh: IO[str]) -> int:
+            return (export_parquet(run, fmt.value, fh, min_risk) if rundb is None
+                    else export_run(rundb, fmt.value, fh, min_risk))
+
         if corrected:
             for path in write_corrected(rundb, corrected, force=force):
                 typer.echo(f"wrote {path}", err=True)
         elif out:
             with writing(out), open(out, "w", encoding="utf-8", newline="") as fh:
-                n = export_run(rundb, fmt.value, fh, min_risk)
+                n = export(fh)
             typer.echo(f"wrote {n} segments to {out}", err=True)
         else:
             with writing("standard output"):
-                export_run(rundb, fmt.value, sys.stdout, min_risk)
+                export(sys.stdout)
 
 
 def report_command(

@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from tqcheck.batch.records import SegmentKey
 from tqcheck.batch.rundb import RunDB
 from tqcheck.check.profile import Profile
 from tqcheck.check.risk import FEATURE_SET, FEATURES, RiskModel, features
@@ -70,34 +71,6 @@ class Label:
     confirmed: bool
 
 
-def labels_of(run_paths: Sequence[str]) -> list[Label]:
-    """Every labelled flag of the runs (read-only)."""
-    out: list[Label] = []
-    for path in run_paths:
-        with RunDB(path, mode="read") as db:
-            by_flag = db.current_flag_decisions()
-            by_segment = db.current_decisions()
-            keys = {k for k, _ in by_flag} | {k for k, d in by_segment.items()
-                                               if d.action in ("accept", "confirm")}
-            for key in sorted(keys, key=lambda k: (k.file_id, k.ordinal)):
-                stored = db.get(key)
-                if stored is None:
-                    continue
-                seg_decision = by_segment.get(key)
-                for n, flag in enumerate(stored.result.flags):
-                    d = by_flag.get((key, n))
-                    if d is not None:
-                        confirmed = d.action != "reject"
-                    elif seg_decision is not None and seg_decision.action in ("accept",
-                                                                                "confirm"):
-                        confirmed = seg_decision.action == "confirm"
-                    else:
-                        continue
-                    out.append(Label(path, stored.path, flag.category, flag.signal or "?",
-                                     confirmed))
-    return out
-
-
 @dataclass(frozen=True)
 class SegmentLabel:
     file: tuple[str, str]  # (run, file): the unit of cross-validation
@@ -105,28 +78,36 @@ class SegmentLabel:
     bad: bool
 
 
-def segment_labels(run_paths: Sequence[str]) -> list[SegmentLabel]:
-    """Reviewed segments as good (every flag rejected, or accepted) or bad (a flag or the
-    segment confirmed, or a flag fixed)."""
-    out: list[SegmentLabel] = []
+def reviewed(run_paths: Sequence[str]) -> tuple[list[Label], list[SegmentLabel]]:
+    """Every labelled flag of the runs, and every reviewed segment as good (its flags all
+    rejected, or the segment accepted) or bad (a flag or the segment confirmed, or a flag
+    fixed), read in one pass over each run (read-only)."""
+    flags: list[Label] = []
+    segments: list[SegmentLabel] = []
     for path in run_paths:
         with RunDB(path, mode="read") as db:
-            verdicts: dict[Any, list[bool]] = {}
-            for (key, _n), d in db.current_flag_decisions().items():
-                verdicts.setdefault(key, []).append(d.action != "reject")
-            for key, d in db.current_decisions().items():
-                if d.action in ("accept", "confirm"):
-                    verdicts.setdefault(key, []).append(d.action == "confirm")
-            for key, votes in sorted(verdicts.items(), key=lambda kv: (kv[0].file_id,
-                                                                       kv[0].ordinal)):
+            by_flag: dict[SegmentKey, dict[int, bool]] = {}
+            for (key, n), d in db.current_flag_decisions().items():
+                by_flag.setdefault(key, {})[n] = d.action != "reject"
+            by_segment = {k: d.action == "confirm" for k, d in db.current_decisions().items()
+                          if d.action in ("accept", "confirm")}
+            for key in sorted(by_flag.keys() | by_segment.keys(),
+                              key=lambda k: (k.file_id, k.ordinal)):
                 stored = db.get(key)
                 if stored is None:
                     continue
+                own, whole = by_flag.get(key, {}), by_segment.get(key)
                 r = stored.result
+                for n, flag in enumerate(r.flags):
+                    confirmed = own.get(n, whole)
+                    if confirmed is not None:
+                        flags.append(Label(path, stored.path, flag.category,
+                                           flag.signal or "?", confirmed))
                 row = features(r.signals, r.flags, len(r.segment.text.split()))
-                out.append(SegmentLabel((path, stored.path), tuple(row[f] for f in FEATURES),
-                                        any(votes)))
-    return out
+                segments.append(SegmentLabel((path, stored.path),
+                                             tuple(row[f] for f in FEATURES),
+                                             any(own.values()) or bool(whole)))
+    return flags, segments
 
 
 def refit_risk(labels: Sequence[SegmentLabel], base: RiskModel, s: ReviewSettings
@@ -253,12 +234,12 @@ def calibrate_from_runs(run_paths: Sequence[str], base: Profile, name: str, note
                         ) -> tuple[Profile, dict[str, Any]]:
     """A profile tuned by the runs' review decisions, and the report of what changed."""
     s = review_settings()
-    labels = labels_of(run_paths)
+    labels, segments = reviewed(run_paths)
     if not labels:
         raise InputError(f"no reviewed flags in {', '.join(run_paths)}: decide some with "
                          "`tqcheck review` or `tqcheck decide` first")
     ch = changes_for(labels, base, s)
-    risk, risk_info = refit_risk(segment_labels(run_paths), base.risk, s)
+    risk, risk_info = refit_risk(segments, base.risk, s)
     profile = dataclasses.replace(
         base, name=name, description=note, path="", risk=risk,
         rules=dataclasses.replace(base.rules, signals_off=ch.signals_off),

@@ -10,61 +10,93 @@ from __future__ import annotations
 
 import csv
 import json
-from typing import IO
+from typing import IO, Any
 
 from tqcheck import __version__
+from tqcheck.batch.records import Decision, SegmentKey
 from tqcheck.batch.rundb import RunDB
 from tqcheck.output.text import tsv_cell
+from tqcheck.types import SegmentResult
 
 EXPORT_FORMATS = ("json", "jsonl", "csv", "tsv")
 FLAT_COLUMNS = ("key", "file", "doc", "id", "line", "start", "end", "risk", "severity",
                 "categories", "n_flags", "text", "source", "flags", "decision", "corrected")
 
 
+def flat_row(key: SegmentKey, path: str, doc: str, seg_id: str, r: SegmentResult,
+             decision: Decision | None = None) -> dict[str, Any]:
+    """One segment as the FLAT_COLUMNS fields (typed; None where there is nothing): the rows
+    of `export -f csv|tsv` and of the Parquet parts (tqcheck.batch.parquet)."""
+    seg = r.segment
+    return {"key": str(key), "file": path, "doc": doc, "id": seg_id, "line": seg.line,
+            "start": seg.start, "end": seg.end, "risk": r.risk,
+            "severity": r.worst_severity(),
+            "categories": ",".join(sorted({f.category for f in r.flags})),
+            "n_flags": len(r.flags), "text": seg.text, "source": seg.source,
+            "flags": json.dumps([f.to_dict() for f in r.flags], ensure_ascii=False),
+            "decision": decision.action if decision else None,
+            "corrected": decision.after if decision and decision.action == "edit" else None}
+
+
+class RowWriter:
+    """Rows out in one of EXPORT_FORMATS, streamed: JSON documents (`json`: one document
+    headed by `head`, the rows in its "segments"; `jsonl`: one per line) or flat rows
+    (`csv`, `tsv`: FLAT_COLUMNS, the risk to four decimals, nothing as empty)."""
+
+    def __init__(self, fmt: str, out: IO[str], head: dict[str, Any] | None = None) -> None:
+        if fmt not in EXPORT_FORMATS:
+            raise ValueError(f"unknown export format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
+        self.fmt, self.out, self.n = fmt, out, 0
+        self.csv = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+        if fmt == "json":
+            out.write("{\n" + "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n"
+                                      for k, v in (head or {}).items()) + '  "segments": [')
+        elif self.csv is not None:
+            self.csv.writerow(FLAT_COLUMNS)
+        elif fmt == "tsv":
+            out.write("\t".join(FLAT_COLUMNS) + "\n")
+
+    @property
+    def documents(self) -> bool:
+        """Whether rows go out as JSON documents (else as flat rows)."""
+        return self.fmt in ("json", "jsonl")
+
+    def document(self, row: dict[str, Any]) -> None:
+        self.n += 1
+        text = json.dumps(row, ensure_ascii=False)
+        self.out.write(text + "\n" if self.fmt == "jsonl"
+                       else ("\n    " if self.n == 1 else ",\n    ") + text)
+
+    def flat(self, row: dict[str, Any]) -> None:
+        self.n += 1
+        values = [row[c] if row[c] is not None else "" for c in FLAT_COLUMNS]
+        values[FLAT_COLUMNS.index("risk")] = f"{row['risk']:.4f}"
+        if self.csv is not None:
+            self.csv.writerow(values)
+        else:
+            self.out.write("\t".join(tsv_cell(v) for v in values) + "\n")
+
+    def close(self) -> int:
+        """End the output; returns the number of rows."""
+        if self.fmt == "json":
+            self.out.write("\n  ]\n}\n" if self.n else "]\n}\n")
+        return self.n
+
+
 def export_run(db: RunDB, fmt: str, out: IO[str], min_risk: float | None = None) -> int:
     """Write every stored segment (at or above `min_risk`) to `out`; returns the row count."""
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; use {', '.join(EXPORT_FORMATS)}")
     signature = db.meta("signature")
-    writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
-    if fmt == "json":  # streamed: the rows are not held in memory
-        out.write("{\n" + f'  "tqcheck_version": {json.dumps(__version__)},\n'
-                  f'  "signature": {json.dumps(signature)},\n  "segments": [')
-    elif fmt != "jsonl":
-        header = list(FLAT_COLUMNS)
-        if writer:
-            writer.writerow(header)
-        else:
-            out.write("\t".join(header) + "\n")
+    writer = RowWriter(fmt, out, {"tqcheck_version": __version__, "signature": signature})
     decisions = db.current_decisions()
-    n = 0
-    for stored in db.results(min_risk):
-        n += 1
-        r, key = stored.result, str(stored.key)
+    for stored in db.results(min_risk):  # streamed: the rows are not held in memory
         d = decisions.get(stored.key)
+        if not writer.documents:
+            writer.flat(flat_row(stored.key, stored.path, stored.doc, stored.seg_id,
+                                 stored.result, d))
+            continue
         decision = None if d is None else {"action": d.action, "reviewer": d.reviewer,
                                            "at": d.at, "before": d.before, "after": d.after}
-        if fmt in ("json", "jsonl"):
-            row = {"key": key, "file": stored.path, "doc": stored.doc, **r.to_dict(),
-                   "id": stored.seg_id, "decision": decision}
-            if fmt == "jsonl":
-                out.write(json.dumps({**row, "signature": signature}, ensure_ascii=False)
-                          + "\n")
-            else:
-                out.write(("\n    " if n == 1 else ",\n    ")
-                          + json.dumps(row, ensure_ascii=False))
-            continue
-        seg = r.segment
-        values = [key, stored.path, stored.doc, stored.seg_id, seg.line, seg.start,
-                  seg.end, f"{r.risk:.4f}", r.worst_severity() or "",
-                  ",".join(sorted({f.category for f in r.flags})), len(r.flags), seg.text,
-                  seg.source or "", json.dumps([f.to_dict() for f in r.flags],
-                                               ensure_ascii=False),
-                  d.action if d else "", (d.after or "") if d and d.action == "edit" else ""]
-        if writer:
-            writer.writerow(values)
-        else:
-            out.write("\t".join(tsv_cell(v) for v in values) + "\n")
-    if fmt == "json":
-        out.write("\n  ]\n}\n" if n else "]\n}\n")
-    return n
+        row = {"key": str(stored.key), "file": stored.path, "doc": stored.doc,
+               **stored.result.to_dict(), "id": stored.seg_id, "decision": decision}
+        writer.document({**row, "signature": signature} if fmt == "jsonl" else row)
+    return writer.close()

@@ -289,7 +289,7 @@ class ReviewApp(App[None]):
             out.append(f"\n{name}: ", style="bold").append_text(diffed(seg.text, bt))
         out.append("\n\nflags  (] [ select, y confirm, x reject, s apply suggestion)\n",
                    style="bold")
-        verdicts = self.db.current_flag_decisions()
+        verdicts = self.db.current_flag_decisions(e.key)
         for n, f in enumerate(r.flags):
             out.append("▶ " if n == self.flag else "  ", style="bold")
             out.append(f"{n + 1} ")

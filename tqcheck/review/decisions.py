@@ -138,7 +138,7 @@ class Review:
         return word, rejected, path
 
     def flag_decision(self, key: SegmentKey, n: int) -> FlagDecision | None:
-        return self.db.current_flag_decisions().get((key, n))
+        return self.db.current_flag_decisions(key).get((key, n))
 
     def undo_flag(self, key: SegmentKey, n: int) -> FlagDecision | None:
         """Cancel the decision in force on flag `n` (a fix's edit is undone with it)."""
