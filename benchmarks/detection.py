@@ -43,11 +43,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tqcheck.check.align import STOPWORDS  # noqa: E402
-from tqcheck.check.checker import Checker  # noqa: E402
 from tqcheck.check.options import CheckOptions  # noqa: E402
 from tqcheck.evaluation.stats import auroc, char_prf  # noqa: E402
+from tqcheck.pipeline.checker import Checker  # noqa: E402
 from tqcheck.testing.toylang import DETERMINERS, to_toy, to_toy_aligned  # noqa: E402
+from tqcheck.text.align import STOPWORDS  # noqa: E402
 from tqcheck.types import Segment  # noqa: E402
 
 WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")

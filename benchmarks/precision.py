@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tqcheck.check.document import check_file  # noqa: E402
 from tqcheck.check.options import CheckOptions  # noqa: E402
 from tqcheck.evaluation.figures import EvalOptions, false_alarms, run_checker  # noqa: E402
 from tqcheck.evaluation.mqm import guess_lang_pair, read_mqm  # noqa: E402
+from tqcheck.pipeline.document import check_file  # noqa: E402
 
 
 def main() -> None:
@@ -38,7 +38,8 @@ def main() -> None:
                     "precision_model_free.json")
     args = ap.parse_args()
     src, tgt = guess_lang_pair(args.mqm)
-    opts = EvalOptions(src_lang=src, lang=tgt, model_free=True, profile=args.profile)
+    opts = EvalOptions(CheckOptions(lang=tgt, src_lang=src, model_free=True,
+                                    profile=args.profile))
     mqm = read_mqm(args.mqm)
     results, signature = run_checker(mqm, opts)
     chars, hits, count = Counter(), Counter(), Counter()

@@ -39,8 +39,8 @@ from throughput import MODELS, build_models, config_dir, corpus  # noqa: E402
 def commit_ceiling(folder: Path, n: int = 20_000, chunk: int = 256) -> dict[str, float]:
     """Segments per second one run database commits: results shaped like a source-aware
     check's (every signal, five back-translations, one flag), `chunk` per transaction."""
-    from tqcheck.batch.rundb import RunDB
-    from tqcheck.check.signals import Agreement, Signals, Surprisal
+    from tqcheck.run.rundb import RunDB
+    from tqcheck.signals import Agreement, Signals, Surprisal
     from tqcheck.types import Flag, Segment, SegmentResult
 
     signals = Signals(
@@ -91,11 +91,11 @@ def main() -> None:
     import ray
 
     from tqcheck.batch.engine import LocalEngine, RayEngine, RayOptions, results_in_order
-    from tqcheck.batch.rundb import RunDB
     from tqcheck.batch.runner import ScoreOptions, score_corpus
-    from tqcheck.check.checker import Checker
     from tqcheck.check.options import CheckOptions
     from tqcheck.output.export import export_run
+    from tqcheck.pipeline.checker import Checker
+    from tqcheck.run.rundb import RunDB
     from tqcheck.translate.base import BackendSettings
     from tqcheck.types import Segment
 

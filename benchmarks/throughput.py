@@ -209,11 +209,11 @@ def tqcheck_run(inputs: Path, db: Path, backend: str, cache_dir: Path) -> tuple[
         inner.translate(["Warm-up sentence."])
     # The rule checkers load their own models (language identification, Harper) on first
     # use: outside the timing too, like the translation models.
-    from tqcheck.check.profile import load_profile
-    from tqcheck.check.rules import RuleContext, rule_flags
+    from tqcheck.pipeline.checker import Checker
+    from tqcheck.types import Segment
 
-    rules = RuleContext.build(CheckOptions(lang="en"), load_profile("default"))
-    rule_flags("A warm-up sentence for the rules.", None, rules)
+    warm = "A warm-up sentence for the rules."
+    Checker(CheckOptions(lang="en", model_free=True)).check([Segment(0, warm, 0, len(warm), 1)])
     opts = ScoreOptions(check=CheckOptions(lang="en", pivots=("fr",), models_dir=str(MODELS),
                                            backend=settings))
     t0 = time.perf_counter()

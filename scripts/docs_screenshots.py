@@ -16,13 +16,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from tqcheck.batch.records import SegmentKey
-from tqcheck.batch.rundb import RunDB
 from tqcheck.batch.runner import ScoreOptions, score_corpus
 from tqcheck.check.options import CheckOptions
 from tqcheck.output.report import write_report
 from tqcheck.review.app import ReviewApp
-from tqcheck.review.decisions import Review
+from tqcheck.run.decisions import Review
+from tqcheck.run.records import SegmentKey
+from tqcheck.run.rundb import RunDB
 from tqcheck.testing.toylang import to_toy
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,6 +15,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # configuration (profiles, checklists) neither changes the tests nor is written by them.
 os.environ.setdefault("TQCHECK_CACHE_DIR", tempfile.mkdtemp(prefix="tqcheck-test-cache-"))
 os.environ.setdefault("TQCHECK_CONFIG_DIR", tempfile.mkdtemp(prefix="tqcheck-test-config-"))
+# The suite runs strict: a check that raises on a segment fails the test that met it, in
+# this process and in the commands the tests run (fault-isolation tests ask for --no-strict).
+os.environ["TQCHECK_STRICT"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "news" / "donbas-talks-2025-12-15.en.txt"

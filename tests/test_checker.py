@@ -3,8 +3,8 @@ so every expected flag and offset is known in advance."""
 
 from __future__ import annotations
 
-from tqcheck.check.document import check_text
 from tqcheck.check.options import CheckOptions
+from tqcheck.pipeline.document import check_text
 from tqcheck.signature import Signature
 from tqcheck.testing.fake import FakeBackend, FakeFactory
 from tqcheck.types import CheckResult

@@ -8,10 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tqcheck.check.checklists import checklist_flags, load_checklist, run_examples
-from tqcheck.check.document import check_text
 from tqcheck.check.options import CheckOptions
 from tqcheck.cli import app
 from tqcheck.errors import ConfigError
+from tqcheck.pipeline.document import check_text
 
 runner = CliRunner()
 HEAD = '[checklist]\nid = "mine"\nlang = "en"\n\n'

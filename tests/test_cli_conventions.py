@@ -57,7 +57,7 @@ def test_help_shows_real_types(command: tuple[str, ...]) -> None:
 
 
 def test_version_and_completion() -> None:
-    from tqcheck import __version__
+    from tqcheck.version import __version__
 
     assert run("--version").output.strip() == f"tqcheck {__version__}"
     assert "--install-completion" in runner.invoke(app, ["--help"],
@@ -65,7 +65,7 @@ def test_version_and_completion() -> None:
 
 
 def test_cli_choices_match_the_library() -> None:
-    from tqcheck.check.rules.grammar import DIALECTS
+    from tqcheck.check.environment import DIALECTS
     from tqcheck.inputs.files import FORMATS
     from tqcheck.output.export import EXPORT_FORMATS
     from tqcheck.output.render import FORMATS as CHECK_FORMATS
@@ -232,8 +232,8 @@ def test_export_json_is_one_document(tmp_path: Path) -> None:
 
 
 def test_report_and_review_queue_show_file_names(tmp_path: Path) -> None:
-    from tqcheck.batch.rundb import RunDB
-    from tqcheck.review.decisions import Review
+    from tqcheck.run.decisions import Review
+    from tqcheck.run.rundb import RunDB
 
     db = tmp_path / "r.sqlite"
     assert run("score", str(SEED), "--db", str(db), *FREE).exit_code == 0

@@ -12,9 +12,9 @@ import pytest
 
 from tqcheck.check.profile import load_profile, parse_profile, profile_path
 from tqcheck.check.risk import FEATURE_SET, FEATURES, features
-from tqcheck.check.signals import Agreement, Signals, Surprisal
 from tqcheck.config import read_toml, typed_table
 from tqcheck.errors import ConfigError, InputError
+from tqcheck.signals import Agreement, Signals, Surprisal
 from tqcheck.signature import Signature
 from tqcheck.types import Flag
 
@@ -149,7 +149,7 @@ def test_flags_of_unknown_category_are_refused():
 
 
 def test_run_results_are_read_in_one_pass_with_exact_values(tmp_path):
-    from tqcheck.batch.rundb import RunDB
+    from tqcheck.run.rundb import RunDB
     from tqcheck.types import Segment, SegmentResult
 
     db = RunDB(tmp_path / "run.sqlite")
@@ -176,3 +176,60 @@ def test_run_results_are_read_in_one_pass_with_exact_values(tmp_path):
     with sqlite3.connect(tmp_path / "run.sqlite") as conn:  # the schema stays plain SQL
         n_metrics = len(SIGNALS.to_metrics())
         assert conn.execute("SELECT count(*) FROM metrics").fetchone()[0] == 40 * n_metrics
+
+
+def test_the_import_graph_has_no_cycles_and_the_vocabulary_imports_no_pipeline() -> None:
+    """Module and package imports (also those inside functions) form no cycle, and the
+    shared layer (types, signals, groups, metrics, text) imports nothing of the checks."""
+    import ast
+
+    root = Path(__file__).resolve().parent.parent / "tqcheck"
+    modules = {}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    edges: dict[str, set[str]] = {m: set() for m in modules}
+    for name, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tqcheck"):
+                targets = [f"{node.module}.{a.name}" for a in node.names]
+                targets = [t if t in modules else node.module for t in targets]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names if a.name.startswith("tqcheck")]
+            else:
+                continue
+            edges[name] |= {t for t in targets if t in modules and t != name
+                            and not name.startswith(t + ".")}  # a module's own package
+
+    def package(m: str) -> str:
+        return ".".join(m.split(".")[:2])
+
+    def cycle(graph: dict[str, set[str]]) -> list[str] | None:
+        state: dict[str, int] = {}
+        path: list[str] = []
+
+        def visit(n: str) -> list[str] | None:
+            state[n] = 1
+            path.append(n)
+            for m in sorted(graph.get(n, ())):
+                if state.get(m) == 1:
+                    return [*path[path.index(m):], m]
+                if m not in state and (found := visit(m)):
+                    return found
+            state[n] = 2
+            path.pop()
+            return None
+
+        return next((c for n in sorted(graph) if n not in state and (c := visit(n))), None)
+
+    assert cycle(edges) is None, " -> ".join(cycle(edges) or [])
+    packages: dict[str, set[str]] = {}
+    for a, bs in edges.items():
+        packages.setdefault(package(a), set()).update(
+            package(b) for b in bs if package(b) != package(a) and package(a) != "tqcheck")
+    assert cycle(packages) is None, " -> ".join(cycle(packages) or [])
+    shared = ("tqcheck.types", "tqcheck.signals", "tqcheck.groups", "tqcheck.metrics",
+              "tqcheck.text")
+    upward = [(a, b) for a, bs in edges.items() for b in bs if a.startswith(shared)
+              and b.startswith(("tqcheck.check", "tqcheck.pipeline"))]
+    assert upward == []

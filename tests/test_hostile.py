@@ -374,7 +374,7 @@ def test_the_review_app_shows_a_storage_error_and_stays_open(tmp_path: Path,
     import asyncio
 
     from tqcheck.review.app import ReviewApp
-    from tqcheck.review.decisions import Review
+    from tqcheck.run.decisions import Review
     from tqcheck.storage import StorageError
 
     _, db = scored(tmp_path, "The the talks went well, said said the minister.\n")

@@ -102,8 +102,8 @@ def test_source_that_is_not_line_aligned_skips_the_file():
 
 
 def test_check_of_unreadable_input_names_the_file(tmp_path: Path):
-    from tqcheck.check.document import check_file
     from tqcheck.check.options import CheckOptions
+    from tqcheck.pipeline.document import check_file
 
     f = tmp_path / "empty.txt"
     f.write_text("  \n\t\n")

@@ -7,14 +7,17 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
-from tqcheck.check.checker import Checker
-from tqcheck.check.document import check_text
-from tqcheck.check.meaning import name_flags, names, negation_flags, number_word_flags
 from tqcheck.check.options import CheckOptions
-from tqcheck.check.rules.lexicon import negators
-from tqcheck.check.rules.numbers import number_flags
+from tqcheck.checks.names import name_flags
+from tqcheck.checks.negation import negation_flags
+from tqcheck.checks.number_words import number_word_flags
+from tqcheck.checks.numbers import number_flags
+from tqcheck.pipeline.checker import Checker
+from tqcheck.pipeline.document import check_text
 from tqcheck.testing.fake import FakeBackend, FakeFactory
 from tqcheck.testing.toylang import to_toy
+from tqcheck.text.lexicon import negators
+from tqcheck.text.names import names
 from tqcheck.types import Segment
 
 SOURCE_AWARE = CheckOptions(lang="en", src_lang="fr", language_id=False)
@@ -250,7 +253,7 @@ def test_a_hostile_line_of_names_is_checked_in_linear_time():
     import time
 
     from tqcheck.check.profile import load_profile
-    from tqcheck.check.rules.language import untranslated_flags
+    from tqcheck.checks.copied import untranslated_flags
 
     rng = random.Random(0)
     made = ["".join(rng.choice("abcdefghij") for _ in range(6)) for _ in range(28_000)]

@@ -19,11 +19,11 @@ from conftest import ROOT
 from typer.testing import CliRunner
 
 from tqcheck.batch.engine import RayOptions
-from tqcheck.batch.rundb import RunDB
 from tqcheck.batch.runner import ScoreOptions, score_corpus
 from tqcheck.check.options import CheckOptions
 from tqcheck.cli import app
 from tqcheck.output.export import export_run
+from tqcheck.run.rundb import RunDB
 from tqcheck.testing.fake import DyingOnceBackend, FakeBackend, FakeFactory
 from tqcheck.translate.base import BackendSettings
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tqcheck.check.checker import Checker
 from tqcheck.check.options import CheckOptions
 from tqcheck.cli import app
 from tqcheck.errors import ModelNotFoundError, ModelsMissingError, describe
+from tqcheck.pipeline.checker import Checker
 from tqcheck.testing.marian import build_random_pair, build_real_layout
 from tqcheck.translate import hub
 from tqcheck.translate.base import BackendSettings

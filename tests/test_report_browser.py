@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from test_review import make_run
 
-from tqcheck.batch.records import SegmentKey
-from tqcheck.batch.rundb import RunDB
 from tqcheck.output.report import write_report
-from tqcheck.review.decisions import Review
+from tqcheck.run.decisions import Review
+from tqcheck.run.records import SegmentKey
+from tqcheck.run.rundb import RunDB
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(

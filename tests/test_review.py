@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tqcheck.batch.records import SegmentKey
-from tqcheck.batch.rundb import RunDB
 from tqcheck.batch.runner import ScoreOptions, score_corpus
 from tqcheck.check.options import CheckOptions
 from tqcheck.cli import app
 from tqcheck.errors import InputError
 from tqcheck.output.corrected import write_corrected
-from tqcheck.review.decisions import Review
+from tqcheck.run.decisions import Review
+from tqcheck.run.records import SegmentKey
+from tqcheck.run.rundb import RunDB
 from tqcheck.testing.fake import FakeBackend, FakeFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,9 +113,9 @@ def test_decide_cli_and_export_with_decisions(tmp_path: Path,
 
 WRITER = """
 import sys, time
-from tqcheck.batch.records import SegmentKey
-from tqcheck.batch.rundb import RunDB
-from tqcheck.review.decisions import Review
+from tqcheck.run.records import SegmentKey
+from tqcheck.run.rundb import RunDB
+from tqcheck.run.decisions import Review
 db, who, start_at = sys.argv[1], sys.argv[2], float(sys.argv[3])
 review = Review(RunDB(db, mode="write"), reviewer=who)
 while time.time() < start_at:

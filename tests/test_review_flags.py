@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tqcheck.batch.records import SegmentKey
-from tqcheck.batch.rundb import RunDB
 from tqcheck.batch.runner import ScoreOptions, score_corpus
 from tqcheck.check.options import CheckOptions
 from tqcheck.cli import app
 from tqcheck.errors import InputError
 from tqcheck.output.corrected import write_corrected
-from tqcheck.review.decisions import Review
+from tqcheck.run.decisions import Review
+from tqcheck.run.records import SegmentKey
+from tqcheck.run.rundb import RunDB
 from tqcheck.testing.fake import FakeBackend, FakeFactory
 
 TEXT = "The minister praised the useful talks, which ended quickly in Geneva."
@@ -53,11 +53,12 @@ def test_each_flag_is_decided_on_its_own_with_its_identity(tmp_path):
         assert review.current(KEY) is None  # a flag decision is not a segment decision
         with pytest.raises(InputError, match="no flag 3"):
             review.decide_flag(KEY, 2, "confirm")
-        agreement = run.summary()["reviews"]
+        agreement = run.summary().to_dict()["reviews"]
         assert agreement["by_category"] == {"Accuracy/Mistranslation": {"confirmed": 1,
                                                                         "rejected": 1}}
         assert agreement["by_signal"] == {"roundtrip": {"confirmed": 1, "rejected": 1}}
         assert agreement["reviewers"] == ["ana"] and agreement["flags_decided"] == 2
+        assert run.summary().reviews.by_signal["roundtrip"].rejected == 1
 
 
 def test_fixing_applies_only_that_flag_s_suggestion_and_can_be_undone(tmp_path):
@@ -83,14 +84,14 @@ def test_an_older_run_database_gets_the_table_when_written(tmp_path):
     with sqlite3.connect(db) as c:  # as an earlier tqcheck wrote it
         c.execute("DROP TABLE flag_decisions")
     with RunDB(db, mode="read") as run:  # read-only: works, changes nothing
-        assert run.summary()["reviews"]["flags_decided"] == 0
+        assert run.summary().reviews.flags_decided == 0
     with sqlite3.connect(db) as c:
         assert not c.execute("SELECT 1 FROM sqlite_master WHERE name = 'flag_decisions'"
                              ).fetchone()
     with RunDB(db, mode="write") as run:
         Review(run, "ana").decide_flag(KEY, 0, "confirm")
     with RunDB(db, mode="read") as run:
-        assert run.summary()["reviews"]["flags_decided"] == 1
+        assert run.summary().reviews.flags_decided == 1
 
 
 def test_decide_flag_from_the_command_line(tmp_path, monkeypatch):
@@ -198,7 +199,7 @@ def test_calibrate_from_run_switches_off_what_reviewers_reject(tmp_path, monkeyp
     assert tuned.rules.signals_off == ("rules:repetition",) and tuned.spans.lossy_gap == 1.0
     assert (tmp_path / "config" / "profiles" / "ana-tuned.toml").is_file()
     # the tuned profile no longer shows the rejected check
-    from tqcheck.check.document import check_text
+    from tqcheck.pipeline.document import check_text
 
     def repetitions(profile: str) -> list:
         result = check_text("The the talks ended.", CheckOptions(
@@ -222,7 +223,7 @@ def test_calibrate_from_run_changes_nothing_on_too_few_decisions(tmp_path, monke
 
 
 def test_ignore_everywhere_rejects_the_word_in_the_run_and_in_the_next(tmp_path, monkeypatch):
-    from tqcheck.check.document import check_text
+    from tqcheck.pipeline.document import check_text
 
     monkeypatch.setenv("TQCHECK_CONFIG_DIR", str(tmp_path / "config"))
     ignored = tmp_path / "config" / "dictionaries" / "ignored.txt"
@@ -308,3 +309,26 @@ def test_risk_weights_are_refitted_to_reviewed_segments():
     # too few, or one verdict only: the base weights stay
     same, info = refit_risk(labels[:5], base, review_settings())
     assert same == base and "not refitted" in info["note"]
+
+
+def test_flag_keys_in_the_app_decide_the_selected_flag(tmp_path):
+    """y, x, z and s act on the selected flag (] selects the next), through the app."""
+    from tqcheck.review.app import ReviewApp
+
+    _, db = make_run(tmp_path)
+
+    async def drive() -> None:
+        app_ = ReviewApp(str(db), reviewer="ana")
+        async with app_.run_test(size=(140, 40)) as pilot:
+            await pilot.press("y")  # confirm flag 1
+            await pilot.press("right_square_bracket", "x")  # reject flag 2
+            await pilot.press("z")  # ... and undo that
+            await pilot.press("s")  # preview flag 2's suggestion
+            await pilot.press("enter")  # apply it
+            await pilot.press("q")
+
+    asyncio.run(drive())
+    with RunDB(db, mode="read") as run:
+        review = Review(run, "ana")
+        decided = [review.flag_decision(KEY, n) for n in (0, 1)]
+        assert [d.action if d else None for d in decided] == ["confirm", "fix"]

@@ -19,7 +19,7 @@ import pytest
 from test_report_browser import CHROMIUM, FLAGS
 from test_review_flags import make_run
 
-from tqcheck.batch.rundb import RunDB
+from tqcheck.run.rundb import RunDB
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from tqcheck.check.align import align, runs, words
 from tqcheck.check.profile import load_profile
 from tqcheck.check.risk import at_or_above, risk
-from tqcheck.check.rules.language import foreign_script_flags, wrong_language_flag
-from tqcheck.check.rules.numbers import normalise_number, number_flags
-from tqcheck.check.rules.repetition import repetition_flags
-from tqcheck.check.signals import Agreement, Signals
+from tqcheck.checks.language_id import wrong_language_flag
+from tqcheck.checks.numbers import number_flags
+from tqcheck.checks.repetition import repetition_flags
+from tqcheck.checks.script import foreign_script_flags
+from tqcheck.signals import Agreement, Signals
+from tqcheck.text.align import align, runs, words
+from tqcheck.text.numbers import normalise_number
 from tqcheck.types import Flag
 
 
@@ -107,7 +109,7 @@ def test_foreign_script_runs_join_across_single_spaces():
 
 def _grammar(text: str, dialect: str = "any", words: tuple[str, ...] = (), source=None,
              names: frozenset[str] = frozenset()):
-    from tqcheck.check.rules.grammar import GrammarSetup, grammar_flags
+    from tqcheck.checks.grammar import GrammarSetup, grammar_flags
 
     prof = load_profile()
     setup = GrammarSetup(dialect, frozenset(prof.rules.grammar_kinds),
@@ -118,7 +120,7 @@ def _grammar(text: str, dialect: str = "any", words: tuple[str, ...] = (), sourc
 
 
 def test_spelling_spares_names_acronyms_known_words_and_flags_garble():
-    from tqcheck.check.rules.grammar import document_names
+    from tqcheck.text.names import document_names
 
     doc = ["The envoy Steve Witkoff met Dmitry Peskov and UNHCR staff in Donbas.",
            "Witkoff said the electron microscope was in Kyiv."]
@@ -148,9 +150,9 @@ def test_dialects_and_the_users_dictionary():
 
 
 def test_user_dictionary_files_and_dialect_option(tmp_path):
-    from tqcheck.check.document import check_text
     from tqcheck.check.options import CheckOptions
     from tqcheck.errors import ConfigError
+    from tqcheck.pipeline.document import check_text
 
     words = tmp_path / "words.txt"
     words.write_text("# house names\nzorblat Quxville\n\n", "utf-8")
@@ -169,7 +171,7 @@ def test_user_dictionary_files_and_dialect_option(tmp_path):
 
 
 def test_full_width_means_east_asian_width_not_curly_quotes():
-    from tqcheck.check.rules.punctuation import punctuation_flags
+    from tqcheck.checks.punctuation import punctuation_flags
 
     assert punctuation_flags("Sunday’s “round” was ‘hard’ — he said.", "en") == []
     text = "He said，it was over。Really！"
@@ -180,8 +182,8 @@ def test_full_width_means_east_asian_width_not_curly_quotes():
 def test_seed_translationese_is_flagged_with_suggestions_and_little_else():
     from conftest import SEED
 
-    from tqcheck.check.document import check_file
     from tqcheck.check.options import CheckOptions
+    from tqcheck.pipeline.document import check_file
 
     result = check_file(str(SEED), CheckOptions(model_free=True))
     flags = [(r.excerpt(f), f) for r in result.segments for f in r.flags]

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from tqcheck.batch.rundb import RunDB
 from tqcheck.batch.runner import ScoreOptions, score_corpus
 from tqcheck.check.options import CheckOptions
 from tqcheck.errors import InputError
 from tqcheck.output.export import export_run
+from tqcheck.run.rundb import RunDB
 from tqcheck.testing.fake import FakeBackend, FakeFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +104,7 @@ def test_export_and_summary(tmp_path: Path) -> None:
     export_run(run, "csv", out)
     table = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert len(table) == 11 and table[0]["file"].endswith("a.txt")
-    summary = run.summary()
+    summary = run.summary().to_dict()
     assert summary["segments"] == 11
     assert summary["files"] == {"total": 7, "done": 7}
     assert sum(summary["risk"]["histogram"].values()) == 11

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
-from tqcheck.check.checker import Checker
 from tqcheck.check.options import CheckOptions
+from tqcheck.pipeline.checker import Checker
 from tqcheck.testing.toylang import encipher, to_toy, to_toy_aligned
 from tqcheck.types import Segment
 

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from tqcheck.version import __version__
 
 if TYPE_CHECKING:
-    from tqcheck.check.checker import Checker
-    from tqcheck.check.document import check_file, check_text
     from tqcheck.check.options import CheckOptions
+    from tqcheck.pipeline.checker import Checker
+    from tqcheck.pipeline.document import check_file, check_text
 
 __all__ = ["CheckOptions", "Checker", "__version__", "check_file", "check_text"]
-_LAZY = {"Checker": "tqcheck.check.checker", "CheckOptions": "tqcheck.check.options",
-         "check_file": "tqcheck.check.document", "check_text": "tqcheck.check.document"}
+_LAZY = {"Checker": "tqcheck.pipeline.checker", "CheckOptions": "tqcheck.check.options",
+         "check_file": "tqcheck.pipeline.document", "check_text": "tqcheck.pipeline.document"}
 
 
 def __getattr__(name: str) -> Any:

@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tqcheck.errors import ConfigError
+from tqcheck.errors import ConfigError, TqcheckError
 
 T = TypeVar("T")
 
@@ -63,6 +63,17 @@ def config_names(folder: str) -> list[str]:
     found = {p.stem for base in (user_config_dir(), shipped_config_dir())
              for p in (base / folder).glob("*.toml")}
     return sorted(found)
+
+
+def read_utf8(path: str | Path, what: str, error: type[TqcheckError] = ConfigError) -> str:
+    """The text of a small file a user names (a word list, an edit), or `error` naming the
+    file: missing, unreadable, or not UTF-8 (with the byte)."""
+    try:
+        return Path(path).read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: {what} is not UTF-8 (byte {exc.start})") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
 
 
 def read_toml(path: Path) -> dict[str, Any]:

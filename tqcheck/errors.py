@@ -71,3 +71,8 @@ def describe(exc: BaseException, limit: int = 600) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+class CheckFailedError(TqcheckError):
+    """A check raised on a segment and the run is strict (`--strict`, `TQCHECK_STRICT=1`):
+    the failure is an error instead of a warning."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal
 
-from tqcheck.check.signals import Signals
+from tqcheck.signals import Signals
 
 if TYPE_CHECKING:
     from tqcheck.signature import Signature
@@ -122,6 +122,21 @@ class Problem:
             f"{self.path}: {self.message}"
 
 
+@dataclass(frozen=True)
+class CheckFailure:
+    """A check that raised on one segment: the segment was scored by the other checks."""
+
+    check: str  # the check's name (family:id)
+    segment: int  # the segment's id
+    line: int  # its line in the input
+    message: str  # the exception, as "Type: message"
+    index: int = 0  # the segment's position among the results
+
+    def __str__(self) -> str:
+        return f"{self.line}: check {self.check} failed ({self.message}); the segment was " \
+               "scored without it"
+
+
 @dataclass
 class SegmentResult:
     """Everything tqcheck learned about one segment."""
@@ -173,12 +188,16 @@ class CheckResult:
     tqcheck_version: str
     input_name: str = "-"
     problems: list[Problem] = field(default_factory=list)  # input lines that were skipped
+    failures: list[CheckFailure] = field(default_factory=list)  # checks that raised
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "tqcheck_version": self.tqcheck_version,
             "signature": str(self.signature),
             "input": self.input_name,
             "problems": [asdict(p) for p in self.problems],
-            "segments": [s.to_dict() for s in self.segments],
         }
+        if self.failures:  # (absent when every check ran, as on every output before it)
+            out["failures"] = [asdict(f) for f in self.failures]
+        out["segments"] = [s.to_dict() for s in self.segments]
+        return out

@@ -18,15 +18,15 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from tqcheck.check.checker import Checker
 from tqcheck.check.options import CheckOptions
 from tqcheck.config import config_table
 from tqcheck.errors import InputError, TqcheckError
+from tqcheck.pipeline.checker import Checker
 from tqcheck.translate.base import BackendFactory
-from tqcheck.types import Segment, SegmentResult
+from tqcheck.types import CheckFailure, Segment, SegmentResult
 
 ENGINES = ("local", "ray")
 
@@ -41,6 +41,11 @@ class Checked:
     worker: str  # "local", or the Ray actor that checked it
     cache_hits: int = 0  # translation cache lookups of this chunk answered ...
     cache_misses: int = 0  # ... and computed
+    failures: list[CheckFailure] = field(default_factory=list)  # checks that raised
+
+
+def _quiet(_message: str) -> None:
+    """An actor's checker says nothing itself: the driver reports each chunk's failures."""
 
 
 def _checked(checker: Checker, segments: list[Segment], worker: str,
@@ -52,11 +57,12 @@ def _checked(checker: Checker, segments: list[Segment], worker: str,
 
     hits0, misses0 = counts()
     t0 = time.perf_counter()
-    results = checker.check(segments, on_progress=on_progress).segments if segments else []
+    checked = checker.check(segments, on_progress=on_progress) if segments else None
     seconds = time.perf_counter() - t0
     hits1, misses1 = counts()
-    return Checked(results, str(checker.signature()), seconds, worker, hits1 - hits0,
-                   misses1 - misses0)
+    return Checked(checked.segments if checked else [], str(checker.signature()), seconds,
+                   worker, hits1 - hits0, misses1 - misses0,
+                   checked.failures if checked else [])
 
 
 class Engine(Protocol):
@@ -150,7 +156,7 @@ class _CheckActor:
     def __init__(self, options: CheckOptions, factory: BackendFactory | None) -> None:
         import os
 
-        self.checker = Checker(options, factory)
+        self.checker = Checker(options, factory, on_warning=_quiet)
         self.checker.load_models(with_source=options.src_lang is not None)
         self.name = f"actor pid {os.getpid()}"
 

@@ -2,7 +2,7 @@
 
 The corpus is read file by file (`tqcheck.inputs`), cut into chunks of segments that are
 checked together (so batching and deduplication work across small files), and each chunk
-is committed in one transaction (`tqcheck.batch.rundb`). Rerunning the same command with
+is committed in one transaction (`tqcheck.run.rundb`). Rerunning the same command with
 the same database skips whatever was committed, after checking that the input still says
 the same.
 """
@@ -18,15 +18,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from tqcheck.batch.engine import ENGINES, Engine, LocalEngine, RayEngine, RayOptions
-from tqcheck.batch.parquet import ParquetSink
-from tqcheck.batch.rundb import RunDB
-from tqcheck.check.checker import Checker
+from tqcheck.batch.engine import ENGINES, Checked, Engine, LocalEngine, RayEngine, RayOptions
 from tqcheck.check.options import CheckOptions
 from tqcheck.config import config_table
 from tqcheck.errors import InputError
 from tqcheck.inputs.files import AUTO, InputFile, discover, file_digest
 from tqcheck.inputs.reader import Item, ReadOptions, input_settings, read_items
+from tqcheck.output.parquet import ParquetSink
+from tqcheck.pipeline.checker import Checker
+from tqcheck.run.rundb import RunDB
 from tqcheck.translate.base import BackendFactory
 from tqcheck.types import Problem
 
@@ -142,6 +142,7 @@ class _Run:
         self.reported_bytes: dict[int, int] = {}
         self.sizes: dict[int, int] = {}
         self.out: deque[_Chunk] = deque()
+        self.warned: set[str] = set()  # checks whose failure was shown
 
     def add(self, file_id: int, item: Item) -> None:
         self.buffer.append((file_id, item))
@@ -184,6 +185,20 @@ class _Run:
         while self.out:
             self._commit()
 
+    def _failures(self, chunk: _Chunk, done: Checked) -> None:
+        """A check that raised on a segment: a problem of the run (file and line), shown
+        once per check; the segment was scored by the others (its notes say which)."""
+        for f in done.failures:
+            fid = chunk.items[f.index][0]
+            path = self.db.file_progress(fid).path
+            problem = Problem(path, f.line, f"check {f.check} failed ({f.message}); the "
+                              "segment was scored without it")
+            self.db.add_problem(problem)
+            self.stats.problems += 1
+            if f.check not in self.warned:
+                self.warned.add(f.check)
+                self.progress.problem(problem)
+
     def _commit(self) -> None:
         chunk, done = self.out.popleft(), self.engine.next()
         rows = [(fid, it.ordinal, it.doc, it.seg_id, r)
@@ -191,6 +206,7 @@ class _Run:
         if self.sink is not None and rows:
             self.sink.write(rows, self.db, done.signature)  # before the commit: ParquetSink
         self.db.write_chunk(rows, done.seconds, chunk.finished, done.signature)
+        self._failures(chunk, done)
         nbytes = sum(self._move(fid, it.byte_end) for fid, it in chunk.items)
         nbytes += sum(self._move(fid, chunk.sizes.get(fid, 0)) for fid in chunk.finished)
         self.stats.segments_scored += len(rows)
@@ -226,7 +242,9 @@ def score_corpus(inputs: list[str], db_path: str | Path, options: ScoreOptions,
     if options.engine not in ENGINES:
         raise InputError(f"unknown engine {options.engine!r}; use {', '.join(ENGINES)}")
     progress = progress or QuietProgress()
-    checker = Checker(check, factory)  # checks the settings before the database is touched
+    # (a check's failure is reported with the chunk it happened in: see _Run._commit)
+    checker = Checker(check, factory, on_warning=lambda _message: None)
+    # ... and the checker checks the settings before the database is touched
     checker.load_models(with_source=check.src_lang is not None)  # every model, found first
     with run_lock(db_path):
         given = engine is not None
@@ -277,7 +295,7 @@ def _score_into(db_path: Path, files: list[InputFile], skipped: list[Problem],
     t_start = time.perf_counter()
     try:
         backend_id = checker.factory.backend_id if checker.factory is not None else "none"
-        db.bind_settings(options.record(backend_id, checker.rules.signature(),
+        db.bind_settings(options.record(backend_id, checker.check_signature(),
                                         checker.models()))
         for problem in skipped:
             db.add_problem(problem)

@@ -40,7 +40,7 @@ _REQUIRED = ("id", "pattern", "category", "severity", "message")
 
 
 @dataclass(frozen=True)
-class Check:
+class Item:
     id: str
     regex: re.Pattern[str]
     is_regex: bool
@@ -77,7 +77,7 @@ class Checklist:
     lang: str
     description: str
     path: str
-    checks: tuple[Check, ...]
+    checks: tuple[Item, ...]
     digest: str  # a hash of the file: equal digests check alike
 
     @property
@@ -125,7 +125,7 @@ def _parse(data: dict[str, Any], path: Path, text: str, digest: str) -> Checklis
         raise ConfigError(f"{path}: no [[check]] entries")
     starts = [i + 1 for i, ln in enumerate(text.splitlines())
               if re.match(r"\s*\[\[check\]\]", ln)]
-    checks: list[Check] = []
+    checks: list[Item] = []
     for n, entry in enumerate(entries):
         start = starts[n] if n < len(starts) else 0
         checks.append(_check(entry, path, text, start))
@@ -145,7 +145,7 @@ def _line(text: str, key_pattern: str, after: int = 0) -> int:
     return after
 
 
-def _check(entry: Any, path: Path, text: str, start: int) -> Check:
+def _check(entry: Any, path: Path, text: str, start: int) -> Item:
     def bad(key: str | None, why: str) -> ConfigError:
         line = _line(text, rf"{re.escape(key)}\s*=", start) if key else start
         return ConfigError(f"{path}:{line}: check {entry.get('id', '?')!r}: {why}")
@@ -193,7 +193,7 @@ def _check(entry: Any, path: Path, text: str, start: int) -> Check:
                     m.expand(suggestion)
                 except (re.error, IndexError) as exc:
                     raise bad("suggestion", f"invalid replacement: {exc}") from None
-    return Check(entry["id"], regex, is_regex, entry["category"], entry["severity"],
+    return Item(entry["id"], regex, is_regex, entry["category"], entry["severity"],
                  entry["message"], suggestion, tuple(entry.get("source_langs", [])),
                  tuple(entry.get("match", [])), tuple(entry.get("no_match", [])), start)
 

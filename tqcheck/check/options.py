@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from tqcheck.translate.base import BackendSettings
@@ -23,3 +24,7 @@ class CheckOptions:
     dialect: str | None = None  # English spelling accepted; None: the profile's
     dictionaries: tuple[str, ...] = ()  # word files added to the profile's
     checklists: tuple[str, ...] = ()  # checklists added to the profile's
+    # A check that raises on a segment is an error (CheckFailedError) instead of a warning
+    # and a note; the default follows $TQCHECK_STRICT=1 (the test suite runs strict). It
+    # changes no result, so it is not among the settings a resumed run must share.
+    strict: bool = field(default_factory=lambda: os.environ.get("TQCHECK_STRICT") == "1")

@@ -21,8 +21,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tqcheck.check.signals import Signals
 from tqcheck.errors import ConfigError
+from tqcheck.groups import MEANING, in_group
+from tqcheck.signals import Signals
 from tqcheck.types import SEVERITY_RANK, Flag
 
 FEATURE_SET = "tqcheck-risk-2"
@@ -73,8 +74,9 @@ class RiskModel:
 
 
 def is_meaning_critical(flag: Flag) -> bool:
-    """A number, name or negation that the text and its source disagree on."""
-    return flag.signal.startswith("meaning:") or flag.signal == "rules:numbers"
+    """A number, name or negation that the text and its source disagree on (the signals of
+    the group `meaning` of configs/checks.toml)."""
+    return in_group(flag.signal, MEANING)
 
 
 def features(signals: Signals, flags: Sequence[Flag], n_words: int) -> dict[str, float]:

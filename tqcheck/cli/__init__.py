@@ -12,17 +12,18 @@ from typing import Annotated
 
 import typer
 
-from tqcheck import __version__
-from tqcheck.cli import batch, check, evaluation, review
+from tqcheck.cli import batch, check, checks, evaluation, review
 from tqcheck.cli.checklist import checklist_app
 from tqcheck.cli.common import command, typer_app
 from tqcheck.cli.models import models_app
+from tqcheck.version import __version__
 
 app = typer_app(no_args_is_help=True,
                 help="Find awkward and lossy sentences in machine translation.")
 app.add_typer(models_app, name="models")
 app.add_typer(checklist_app, name="checklist")
 command(app, "check")(check.check_command)
+command(app, "checks")(checks.checks_command)
 command(app, "score")(batch.score_command)
 command(app, "summary")(batch.summary_command)
 command(app, "export")(batch.export_command)

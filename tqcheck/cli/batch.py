@@ -12,31 +12,28 @@ from tqcheck.cli.common import (
     DEFAULT_BACKEND,
     DEFAULT_COMPUTE_TYPE,
     BackendKind,
-    Checklists,
     ComputeType,
-    Device,
-    Dialect,
-    Dictionaries,
     EngineKind,
     ExportFormat,
     InputFormat,
     Lang,
-    ModelFree,
-    ModelsDir,
     Pivots,
     Profile,
     Quiet,
     RunArg,
+    SharedOptions,
     SrcLang,
-    dialect_value,
     exit_on_error,
     fail,
+    shared_options,
     writing,
 )
 from tqcheck.translate.base import BackendSettings
 
 
+@shared_options
 def score_command(
+    shared: SharedOptions,
     inputs: Annotated[list[str], typer.Argument(
         metavar="INPUT", help="Files or directories (recursive) to score; - for stdin.")],
     db: Annotated[str, typer.Option("--db", metavar="FILE", help="Run database (SQLite); "
@@ -67,13 +64,7 @@ def score_command(
         help="Translation cache directory (default: the user cache directory).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")
                         ] = False,
-    models_dir: ModelsDir = None,
     profile: Profile = CheckOptions.profile,
-    device: Device = BackendSettings.device,
-    model_free: ModelFree = False,
-    dialect: Dialect = None,
-    dictionary: Dictionaries = None,
-    checklist: Checklists = None,
     engine: Annotated[EngineKind, typer.Option(
         case_sensitive=False, help="local (this process) or ray (actors on a Ray cluster: "
         "pip install 'tqcheck[ray]'); the results are the same.")] = EngineKind.local,
@@ -111,15 +102,11 @@ def score_command(
         raise fail("--address, --actors, --actor-cpus and --actor-gpus need --engine ray")
 
     opts = ScoreOptions(
-        check=CheckOptions(lang=lang, src_lang=src_lang, pivots=tuple(pivot or ()),
-                           profile=profile, models_dir=models_dir, model_free=model_free,
-                           backend=BackendSettings(kind=backend.value, device=device,
-                                                   compute_type=compute_type.value,
-                                                   cache=not no_cache, cache_dir=cache_dir,
-                                                   threads=threads),
-                           dialect=dialect_value(dialect),
-                           dictionaries=tuple(dictionary or ()),
-                           checklists=tuple(checklist or ())),
+        check=shared.check_options(
+            lang, src_lang, pivot=pivot, profile=profile,
+            backend=BackendSettings(kind=backend.value, device=shared.device,
+                                    compute_type=compute_type.value, cache=not no_cache,
+                                    cache_dir=cache_dir, threads=threads)),
         fmt=input_format.value, glob=glob, source=source, engine=engine.value,
         ray=RayOptions(address=address, actors=actors, actor_cpus=actor_cpus,
                        actor_gpus=actor_gpus),
@@ -151,13 +138,13 @@ def summary_command(
     """Counts by category and severity, the risk distribution, the slowest files."""
     import json
 
-    from tqcheck.batch.rundb import RunDB
     from tqcheck.output.tables import print_summary
+    from tqcheck.run.rundb import RunDB
 
     with exit_on_error(), RunDB(run, mode="read") as rundb:
         summary = rundb.summary()
     if as_json:
-        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
     else:
         print_summary(summary)
 
@@ -183,10 +170,10 @@ def export_command(
     """Write a run's segments, one row each (with decisions), or the corrected text."""
     from contextlib import nullcontext
 
-    from tqcheck.batch.parquet import export_parquet, is_parquet_folder
-    from tqcheck.batch.rundb import RunDB
     from tqcheck.output.corrected import write_corrected
     from tqcheck.output.export import export_run
+    from tqcheck.output.parquet import export_parquet, is_parquet_folder
+    from tqcheck.run.rundb import RunDB
 
     parquet = is_parquet_folder(run)
     if parquet and corrected:
@@ -219,8 +206,8 @@ def report_command(
         "(default: [report] max_segments in configs/score.toml).")] = None,
 ) -> None:
     """Write one self-contained HTML page: figures, risk histogram, flagged segments."""
-    from tqcheck.batch.rundb import RunDB
     from tqcheck.output.report import write_report
+    from tqcheck.run.rundb import RunDB
 
     with exit_on_error(), RunDB(run, mode="read") as rundb:
         path = write_report(rundb, out, limit)

@@ -11,27 +11,23 @@ from tqcheck.check.options import CheckOptions
 from tqcheck.cli.common import (
     EXIT_FLAGGED,
     CheckFormat,
-    Checklists,
-    Device,
-    Dialect,
-    Dictionaries,
     FailOn,
     Lang,
-    ModelFree,
-    ModelsDir,
     Pivots,
     Profile,
     Quiet,
+    SharedOptions,
     SrcLang,
-    dialect_value,
     exit_on_error,
     fail,
+    shared_options,
     writing,
 )
-from tqcheck.translate.base import BackendSettings
 
 
+@shared_options
 def check_command(
+    shared: SharedOptions,
     file: Annotated[str, typer.Argument(metavar="FILE",
                                         help="UTF-8 text to check, or - for stdin.")],
     source: Annotated[str | None, typer.Option(
@@ -40,18 +36,12 @@ def check_command(
     lang: Lang = CheckOptions.lang,
     src_lang: SrcLang = None,
     pivot: Pivots = None,
-    models_dir: ModelsDir = None,
     fmt: Annotated[CheckFormat, typer.Option(
         "--format", "-f", case_sensitive=False, help="Output format.")] = CheckFormat.text,
     fail_on: Annotated[FailOn, typer.Option(
         "--fail-on", case_sensitive=False, help="Exit 1 when a flag is at least this severe.")
     ] = FailOn.major,
     profile: Profile = CheckOptions.profile,
-    device: Device = BackendSettings.device,
-    model_free: ModelFree = False,
-    dialect: Dialect = None,
-    dictionary: Dictionaries = None,
-    checklist: Checklists = None,
     quiet: Quiet = False,
     review: Annotated[bool, typer.Option(
         "--review", help="Save the results in a run database (--db) and open the review "
@@ -65,17 +55,13 @@ def check_command(
     A line that cannot be read (invalid UTF-8, too long) is reported on stderr and skipped;
     the rest is checked.
     """
-    from tqcheck.check.document import check_file
     from tqcheck.check.risk import at_or_above
     from tqcheck.output.render import render
+    from tqcheck.pipeline.document import check_file
 
     if source is not None and not src_lang:
         raise fail("--source needs --src-lang (the language of the source text)")
-    opts = CheckOptions(lang=lang, src_lang=src_lang, pivots=tuple(pivot or ()),
-                        profile=profile, models_dir=models_dir,
-                        backend=BackendSettings(device=device), model_free=model_free,
-                        dialect=dialect_value(dialect), dictionaries=tuple(dictionary or ()),
-                        checklists=tuple(checklist or ()))
+    opts = shared.check_options(lang, src_lang, pivot=pivot, profile=profile)
     if review:
         _check_and_review(file, source, opts, db or f"{file}.tqcheck.sqlite", quiet)
         return

@@ -3,16 +3,21 @@ choices that are checked before any work starts, and the options several command
 
 from __future__ import annotations
 
+import dataclasses
 import errno
+import functools
+import inspect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
+from tqcheck.check.environment import DIALECTS
 from tqcheck.errors import TqcheckError
 from tqcheck.translate.base import BackendSettings
 
@@ -135,59 +140,16 @@ def command(app: typer.Typer, name: str) -> Any:
 
 # -- choices, validated (case-insensitively) before any work ---------------------------------
 
-class CheckFormat(StrEnum):
-    text = "text"
-    json = "json"
-    jsonl = "jsonl"
-    tsv = "tsv"
-
-
-class ExportFormat(StrEnum):
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    tsv = "tsv"
-
-
-class FailOn(StrEnum):
-    major = "Major"
-    minor = "Minor"
-    never = "never"
-
-
-class BackendKind(StrEnum):
-    torch = "torch"
-    ct2 = "ct2"
-
-
-class EngineKind(StrEnum):
-    local = "local"
-    ray = "ray"
-
-
-class ComputeType(StrEnum):
-    auto = "auto"
-    int8 = "int8"
-    int8_float32 = "int8_float32"
-    int8_float16 = "int8_float16"
-    float16 = "float16"
-    float32 = "float32"
-
-
-class InputFormat(StrEnum):
-    auto = "auto"
-    text = "text"
-    tsv = "tsv"
-    jsonl = "jsonl"
-
-
-class DialectChoice(StrEnum):
-    any = "any"
-    us = "us"
-    gb = "gb"
-    au = "au"
-    ca = "ca"
-    in_ = "in"
+# (values as the user types them; the functional form: one line a choice)
+CheckFormat = StrEnum("CheckFormat", {v: v for v in ("text", "json", "jsonl", "tsv")})
+ExportFormat = StrEnum("ExportFormat", {v: v for v in ("json", "jsonl", "csv", "tsv")})
+FailOn = StrEnum("FailOn", {"major": "Major", "minor": "Minor", "never": "never"})
+BackendKind = StrEnum("BackendKind", {v: v for v in ("torch", "ct2")})
+EngineKind = StrEnum("EngineKind", {v: v for v in ("local", "ray")})
+ComputeType = StrEnum("ComputeType", {v: v for v in (
+    "auto", "int8", "int8_float32", "int8_float16", "float16", "float32")})
+InputFormat = StrEnum("InputFormat", {v: v for v in ("auto", "text", "tsv", "jsonl")})
+DialectChoice = StrEnum("DialectChoice", {v: v for v in DIALECTS})
 
 
 DEFAULT_BACKEND = BackendKind(BackendSettings.kind)
@@ -250,5 +212,64 @@ Checklists = Annotated[list[str] | None, typer.Option(
     "shipped one) added to the profile's; repeatable.")]
 
 
+Strict = Annotated[bool | None, typer.Option(
+    "--strict/--no-strict", help="A check that fails on a segment stops the run (default: "
+    "a warning, the segment scored by the other checks; $TQCHECK_STRICT=1 makes it strict).")]
+
+
 def dialect_value(dialect: DialectChoice | None) -> str | None:
     return None if dialect is None else dialect.value
+
+
+@dataclass(frozen=True)
+class SharedOptions:
+    """The options every checking command takes (check, score, eval, calibrate): declared
+    once (`shared_options`), assembled into a CheckOptions once (`check_options`)."""
+
+    models_dir: str | None = None
+    device: str = BackendSettings.device
+    model_free: bool = False
+    dialect: DialectChoice | None = None
+    dictionary: list[str] | None = None
+    checklist: list[str] | None = None
+    strict: bool | None = None
+
+    def check_options(self, lang: str, src_lang: str | None = None, *, profile: str,
+                      pivot: list[str] | None = None, backend: BackendSettings | None = None,
+                      similarity: bool = True) -> Any:
+        """The CheckOptions of a command (lists to tuples, choices to values, unset options
+        to the library's defaults)."""
+        from tqcheck.check.options import CheckOptions
+
+        return CheckOptions(
+            lang=lang, src_lang=src_lang, pivots=tuple(pivot or ()), profile=profile,
+            models_dir=self.models_dir, backend=backend or BackendSettings(device=self.device),
+            model_free=self.model_free, similarity=similarity,
+            dialect=dialect_value(self.dialect), dictionaries=tuple(self.dictionary or ()),
+            checklists=tuple(self.checklist or ()),
+            **({} if self.strict is None else {"strict": self.strict}))
+
+
+_SHARED_TYPES: dict[str, Any] = {
+    "models_dir": ModelsDir, "device": Device, "model_free": ModelFree, "dialect": Dialect,
+    "dictionary": Dictionaries, "checklist": Checklists, "strict": Strict}
+
+
+def shared_options(fn: Callable[..., None]) -> Callable[..., None]:
+    """Decorator: the command takes the shared options too (its help lists them after its
+    own), and `fn` receives them as one `shared: SharedOptions` argument."""
+    own = [p for p in inspect.signature(fn, eval_str=True).parameters.values()
+           if p.name != "shared"]
+    extra = [inspect.Parameter(f.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                               default=f.default, annotation=_SHARED_TYPES[f.name])
+             for f in dataclasses.fields(SharedOptions)]
+
+    @functools.wraps(fn)
+    def command(**kwargs: Any) -> None:
+        shared = SharedOptions(**{f.name: kwargs.pop(f.name)
+                                  for f in dataclasses.fields(SharedOptions)})
+        fn(shared=shared, **kwargs)
+
+    command.__signature__ = inspect.Signature([*own, *extra])  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in [*own, *extra]}
+    return command

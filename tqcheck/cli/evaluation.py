@@ -6,22 +6,16 @@ from typing import Annotated, Any
 
 import typer
 
-from tqcheck import __version__
 from tqcheck.check.options import CheckOptions
 from tqcheck.cli.common import (
-    Checklists,
-    Device,
-    Dialect,
-    Dictionaries,
-    ModelFree,
-    ModelsDir,
     Profile,
     Quiet,
-    dialect_value,
+    SharedOptions,
     exit_on_error,
     fail,
+    shared_options,
 )
-from tqcheck.translate.base import BackendSettings
+from tqcheck.version import __version__
 
 MQMFile = Annotated[str, typer.Argument(metavar="MQM_TSV", help="MQM TSV (WMT format).")]
 LangPair = Annotated[str | None, typer.Option(
@@ -38,8 +32,9 @@ OutJson = Annotated[str | None, typer.Option("--out", "-o", metavar="FILE",
 
 
 def _load_mqm(path: str, lang_pair: str | None, limit: int | None,
-              systems: list[str] | None, **options: Any) -> tuple[list[Any], Any]:
-    """The MQM segments of `path` and the EvalOptions (`options`) to check them with."""
+              systems: list[str] | None, target_only: bool, shared: SharedOptions,
+              profile: str) -> tuple[list[Any], Any]:
+    """The MQM segments of `path` and the EvalOptions to check them with."""
     from tqcheck.evaluation.figures import EvalOptions
     from tqcheck.evaluation.mqm import guess_lang_pair, parse_lang_pair, read_mqm
 
@@ -47,7 +42,8 @@ def _load_mqm(path: str, lang_pair: str | None, limit: int | None,
     mqm = read_mqm(path, systems=systems, limit=limit)
     if not mqm:
         raise fail(f"{path}: no segments (check --systems)")
-    return mqm, EvalOptions(src_lang=src, lang=tgt, **options)
+    return mqm, EvalOptions(shared.check_options(tgt, src, profile=profile),
+                            target_only=target_only)
 
 
 def _write_json(out: str, signature: object, input_name: str, payload: dict) -> None:
@@ -60,16 +56,13 @@ def _write_json(out: str, signature: object, input_name: str, payload: dict) -> 
                                      **payload}, indent=2) + "\n")
 
 
+@shared_options
 def eval_command(
+    shared: SharedOptions,
     mqm_file: MQMFile,
     lang_pair: LangPair = None, limit: Limit = None, systems: Systems = None,
-    target_only: TargetOnly = False, model_free: ModelFree = False,
-    models_dir: ModelsDir = None,
+    target_only: TargetOnly = False,
     profile: Profile = CheckOptions.profile,
-    device: Device = BackendSettings.device,
-    dialect: Dialect = None,
-    dictionary: Dictionaries = None,
-    checklist: Checklists = None,
     clean: Annotated[str | None, typer.Option(
         "--clean", metavar="FILE", help="Human-written text in the target language, taken "
         "to be free of errors: its flags per 100 segments are the false-alarm rate.")] = None,
@@ -85,24 +78,18 @@ def eval_command(
     """Measure how far tqcheck agrees with human MQM annotations, with 95 % intervals."""
     from dataclasses import replace
 
-    from tqcheck.check.document import check_file
     from tqcheck.cli.progress import counting_bar
     from tqcheck.evaluation.figures import false_alarms, figures, finite, run_checker
     from tqcheck.output.tables import print_figures
+    from tqcheck.pipeline.document import check_file
 
     if compare is not None:
         _compare(mqm_file, compare, bootstrap, out, quiet, lang_pair=lang_pair, limit=limit,
-                 systems=systems, target_only=target_only, model_free=model_free,
-                 models_dir=models_dir, device=device, dialect=dialect_value(dialect),
-                 dictionaries=tuple(dictionary or ()), checklists=tuple(checklist or ()))
+                 systems=systems, target_only=target_only, shared=shared)
         return
 
     with exit_on_error():
-        mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only=target_only,
-                              model_free=model_free, profile=profile, models_dir=models_dir,
-                              device=device, dialect=dialect_value(dialect),
-                              dictionaries=tuple(dictionary or ()),
-                              checklists=tuple(checklist or ()))
+        mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only, shared, profile)
         bar, advance = counting_bar(quiet, len(mqm), f"checking {len(mqm)} segments")
         with bar:
             results, signature = run_checker(mqm, opts, advance)
@@ -122,7 +109,7 @@ def eval_command(
 
 def _compare(mqm_file: str, profiles: tuple[str, str], permutations: int, out: str | None,
              quiet: bool, lang_pair: str | None, limit: int | None,
-             systems: list[str] | None, **options: Any) -> None:
+             systems: list[str] | None, target_only: bool, shared: SharedOptions) -> None:
     """`eval --compare A B`: both profiles on the same segments, and whether they differ."""
     from tqcheck.cli.progress import counting_bar
     from tqcheck.evaluation.figures import DEFINITIONS, Agreement, compare, finite, run_checker
@@ -130,7 +117,7 @@ def _compare(mqm_file: str, profiles: tuple[str, str], permutations: int, out: s
 
     runs = []
     for profile in profiles:
-        mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, profile=profile, **options)
+        mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only, shared, profile)
         bar, advance = counting_bar(quiet, len(mqm), f"profile {profile}: {len(mqm)} segments")
         with bar:
             results, signature = run_checker(mqm, opts, advance)
@@ -148,7 +135,9 @@ def _compare(mqm_file: str, profiles: tuple[str, str], permutations: int, out: s
             "compare": table})
 
 
+@shared_options
 def calibrate_command(
+    shared: SharedOptions,
     name: Annotated[str, typer.Option(
         "--name", metavar="NAME", help="Profile to write: profiles/NAME.toml in the user "
         "configuration directory ($TQCHECK_CONFIG_DIR or e.g. ~/.config/tqcheck); "
@@ -159,16 +148,11 @@ def calibrate_command(
         "--from-run", metavar="RUN", help="Learn from the review decisions in this run "
         "database instead of MQM; repeatable.")] = None,
     lang_pair: LangPair = None, limit: Limit = None, systems: Systems = None,
-    target_only: TargetOnly = False, model_free: ModelFree = False,
-    models_dir: ModelsDir = None,
+    target_only: TargetOnly = False,
     base: Annotated[str, typer.Option(metavar="NAME|FILE", help="Profile to start from.")
                     ] = CheckOptions.profile,
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds (by document).")
                      ] = 5,
-    device: Device = BackendSettings.device,
-    dialect: Dialect = None,
-    dictionary: Dictionaries = None,
-    checklist: Checklists = None,
     out: OutJson = None,
     quiet: Quiet = False,
 ) -> None:
@@ -194,15 +178,11 @@ def calibrate_command(
     from tqcheck.output.tables import print_figures
 
     with exit_on_error():
-        mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only=target_only,
-                              model_free=model_free, profile=base, models_dir=models_dir,
-                              device=device, dialect=dialect_value(dialect),
-                              dictionaries=tuple(dictionary or ()),
-                              checklists=tuple(checklist or ()))
+        mqm, opts = _load_mqm(mqm_file, lang_pair, limit, systems, target_only, shared, base)
         note = (f"Fitted on {Path(mqm_file).name}, {len(mqm)} segments, "
-                f"{'model-free' if model_free else 'models'}.")
+                f"{'model-free' if shared.model_free else 'models'}.")
         check_profile_name(name)  # before the work, not after it
-        passes = 1 if model_free else 3 + len(span_grid())  # at most; fewer if nothing moved
+        passes = 1 if shared.model_free else 3 + len(span_grid())  # at most; fewer if nothing moved
         bar, advance = counting_bar(quiet, passes * len(mqm),
                                     f"{passes} passes over {len(mqm)} segments")
         with bar:

@@ -41,7 +41,7 @@ def serve_review(run: str, reviewer: str | None, host: str, port: int) -> None:
 
     from textual_serve.server import Server
 
-    from tqcheck.batch.rundb import RunDB
+    from tqcheck.run.rundb import RunDB
 
     with exit_on_error(), RunDB(run, mode="write"):
         pass  # the run database exists and can be written: say so now, not in the page
@@ -57,15 +57,10 @@ def serve_review(run: str, reviewer: str | None, host: str, port: int) -> None:
 
 def read_edit(path: str) -> str:
     """The text of an --edit-file: UTF-8, one final line break dropped."""
-    from pathlib import Path
+    from tqcheck.config import read_utf8
+    from tqcheck.errors import InputError
 
-    try:
-        text = Path(path).read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise fail(f"{path}: not UTF-8 (byte {exc.start})") from None
-    except OSError as exc:
-        raise fail(f"{path}: {exc.strerror or exc}") from None
-    return text.removesuffix("\n").removesuffix("\r")
+    return read_utf8(path, "the edit", InputError).removesuffix("\n").removesuffix("\r")
 
 
 def decide_command(
@@ -100,8 +95,8 @@ def decide_command(
     reviewer: Reviewer = None,
 ) -> None:
     """Record one review decision (the review app's keys, for scripts)."""
-    from tqcheck.batch.rundb import RunDB
-    from tqcheck.review.decisions import Review
+    from tqcheck.run.decisions import Review
+    from tqcheck.run.rundb import RunDB
 
     if flag is not None:
         _decide_flag(run, segment, flag - 1, accept or reject, confirm, apply, undo, ignore,
@@ -135,8 +130,8 @@ def decide_command(
 
 def _decide_flag(run: str, segment: str, n: int, reject: bool, confirm: bool, apply: bool,
                  undo: bool, ignore: bool, edit: bool, reviewer: str | None) -> None:
-    from tqcheck.batch.rundb import RunDB
-    from tqcheck.review.decisions import Review
+    from tqcheck.run.decisions import Review
+    from tqcheck.run.rundb import RunDB
 
     chosen = [name for name, on in (("reject", reject), ("confirm", confirm), ("fix", apply),
                                     ("undo", undo), ("ignore", ignore)) if on]

@@ -13,17 +13,17 @@ from typing import Any
 
 import numpy as np
 
-from tqcheck import __version__
-from tqcheck.check.checker import Checker
 from tqcheck.check.profile import Profile, SpanThresholds, load_profile
 from tqcheck.check.risk import FEATURE_SET, FEATURES, RiskModel, features
 from tqcheck.config import config_file, config_path, user_config_dir
 from tqcheck.errors import ConfigError, InputError
 from tqcheck.evaluation.figures import EvalOptions, figures, run_checker, span_prf
 from tqcheck.evaluation.mqm import MQMSegment, mqm_settings
+from tqcheck.pipeline.checker import Checker
 from tqcheck.signature import Signature
 from tqcheck.translate.base import BackendFactory
 from tqcheck.types import SegmentResult
+from tqcheck.version import __version__
 
 
 def feature_matrix(results: Sequence[SegmentResult]) -> np.ndarray:
@@ -100,7 +100,7 @@ def fit_span_thresholds(mqm: Sequence[MQMSegment], options: EvalOptions,
     The checker re-runs for each candidate over `factory`'s memoised translations and
     scores, so the models run once. Returns (thresholds fitted on all documents,
     out-of-fold span F1 of the base profile and of the fitted thresholds)."""
-    base = load_profile(options.profile)
+    base = load_profile(options.check.profile)
     check_opts = replace(options.check_options(), similarity=False)  # spans do not use it
     candidates: list[dict[str, float]] = [{}, *span_grid()]
     runs = [run_checker(mqm, options, progress,
@@ -150,14 +150,14 @@ def calibrate_run(mqm: Sequence[MQMSegment], options: EvalOptions, k: int = 5,
     factory = None
     spans: dict[str, float] = {}
     span_f1: dict[str, float] = {}
-    if not options.model_free:
+    if not options.check.model_free:
         from tqcheck.translate.factory import ModelFactory
         from tqcheck.translate.registry import load_registry
 
         factory = ModelFactory(options.models_dir, load_registry().decoding,
                                options.check_options().backend, memo=True)
         spans, span_f1 = fit_span_thresholds(mqm, options, factory, k, progress)
-    base = load_profile(options.profile)
+    base = load_profile(options.check.profile)
     base_results, signature = run_checker(mqm, options, progress,
                                           Checker(options.check_options(), factory))
     results = base_results

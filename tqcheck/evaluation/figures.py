@@ -9,6 +9,7 @@ and a paired permutation test between two profiles (`compare`).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -17,7 +18,6 @@ from typing import Any
 import numpy as np
 
 from tqcheck.batch.runner import score_settings
-from tqcheck.check.checker import Checker
 from tqcheck.check.options import CheckOptions
 from tqcheck.config import config_table
 from tqcheck.evaluation.mqm import MQMSegment, mqm_settings, tqcheck_category
@@ -35,8 +35,8 @@ from tqcheck.evaluation.stats import (
     weighted_ranks,
     weighted_system_accuracy,
 )
+from tqcheck.pipeline.checker import Checker
 from tqcheck.signature import Signature
-from tqcheck.translate.base import BackendSettings
 from tqcheck.types import CATEGORIES, Segment, SegmentResult
 
 # The categories MQM annotations share with tqcheck (numbers and repetitions are not MQM's).
@@ -57,24 +57,20 @@ def detection_settings() -> DetectionSettings:
 
 @dataclass(frozen=True)
 class EvalOptions:
-    src_lang: str
-    lang: str
+    """How MQM segments are checked: the check's options (with the pair's languages) and
+    whether their sources are ignored."""
+
+    check: CheckOptions
     target_only: bool = False
-    model_free: bool = False
-    profile: str = CheckOptions.profile
-    models_dir: str | None = None
-    device: str = BackendSettings.device
-    dialect: str | None = None
-    dictionaries: tuple[str, ...] = ()
-    checklists: tuple[str, ...] = ()
+
+    @property
+    def models_dir(self) -> str | None:
+        return self.check.models_dir
 
     def check_options(self) -> CheckOptions:
-        return CheckOptions(lang=self.lang, src_lang=None if self.target_only else self.src_lang,
-                            profile=self.profile, models_dir=self.models_dir,
-                            backend=BackendSettings(device=self.device),
-                            model_free=self.model_free, similarity=not self.target_only,
-                            dialect=self.dialect, dictionaries=self.dictionaries,
-                            checklists=self.checklists)
+        if not self.target_only:
+            return self.check
+        return dataclasses.replace(self.check, src_lang=None, similarity=False)
 
 
 def run_checker(mqm: Sequence[MQMSegment], options: EvalOptions,

@@ -35,12 +35,12 @@ from typing import Any
 
 import numpy as np
 
-from tqcheck.batch.records import SegmentKey
-from tqcheck.batch.rundb import RunDB
 from tqcheck.check.profile import Profile
 from tqcheck.check.risk import FEATURE_SET, FEATURES, RiskModel, features
 from tqcheck.config import config_table
 from tqcheck.errors import InputError
+from tqcheck.run.records import SegmentKey
+from tqcheck.run.rundb import RunDB
 
 # The [spans] threshold that decides how many flags of a category appear.
 CATEGORY_THRESHOLDS = {"Style/Awkward": "awkward_gap", "Accuracy/Mistranslation": "lossy_gap",

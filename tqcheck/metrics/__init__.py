@@ -1,3 +1,3 @@
 """Sentence-level metrics, one module per family: surface agreement (sacrebleu chrF, BLEU,
 TER), forced-decoding likelihood, cross-lingual similarity. Each returns the typed values of
-tqcheck.check.signals and contributes its settings to the signature."""
+tqcheck.signals and contributes its settings to the signature."""

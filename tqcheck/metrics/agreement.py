@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tqcheck.check.signals import Agreement
+from tqcheck.signals import Agreement
 from tqcheck.signature import Signature
 
 _CJK = {"zh", "ja", "ko"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tqcheck.check.signals import Surprisal
+from tqcheck.signals import Surprisal
 from tqcheck.types import TokenScores
 
 

@@ -15,9 +15,9 @@ import os
 import re
 from pathlib import Path
 
-from tqcheck.batch.records import ScoredSpan
-from tqcheck.batch.rundb import RunDB
 from tqcheck.errors import InputError
+from tqcheck.run.records import ScoredSpan
+from tqcheck.run.rundb import RunDB
 
 
 def _edits_by_file(db: RunDB) -> dict[int, dict[int, str]]:

@@ -12,11 +12,11 @@ import csv
 import json
 from typing import IO, Any
 
-from tqcheck import __version__
-from tqcheck.batch.records import Decision, SegmentKey
-from tqcheck.batch.rundb import RunDB
 from tqcheck.output.text import tsv_cell
+from tqcheck.run.records import Decision, SegmentKey
+from tqcheck.run.rundb import RunDB
 from tqcheck.types import SegmentResult
+from tqcheck.version import __version__
 
 EXPORT_FORMATS = ("json", "jsonl", "csv", "tsv")
 FLAT_COLUMNS = ("key", "file", "doc", "id", "line", "start", "end", "risk", "severity",
@@ -26,7 +26,7 @@ FLAT_COLUMNS = ("key", "file", "doc", "id", "line", "start", "end", "risk", "sev
 def flat_row(key: SegmentKey, path: str, doc: str, seg_id: str, r: SegmentResult,
              decision: Decision | None = None) -> dict[str, Any]:
     """One segment as the FLAT_COLUMNS fields (typed; None where there is nothing): the rows
-    of `export -f csv|tsv` and of the Parquet parts (tqcheck.batch.parquet)."""
+    of `export -f csv|tsv` and of the Parquet parts (tqcheck.output.parquet)."""
     seg = r.segment
     return {"key": str(key), "file": path, "doc": doc, "id": seg_id, "line": seg.line,
             "start": seg.start, "end": seg.end, "risk": r.risk,

@@ -15,14 +15,14 @@ import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from tqcheck import __version__
-from tqcheck.batch.rundb import RunDB
 from tqcheck.config import config_table
 from tqcheck.output.text import severity_runs, visible, word_diff
-from tqcheck.review.decisions import Review
+from tqcheck.run.decisions import Review
+from tqcheck.run.records import ReviewAgreement
+from tqcheck.run.rundb import RunDB
 from tqcheck.types import SegmentResult, Side
+from tqcheck.version import __version__
 
 _CSS = """
 .warn{background:#fff4e5;border-left:4px solid #f59e0b;padding:.4rem .7rem}
@@ -132,19 +132,19 @@ def _models_section(db: RunDB) -> str:
             f"<th>weights</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
-def _agreement_section(reviews: dict[str, Any]) -> str:
+def _agreement_section(reviews: ReviewAgreement) -> str:
     """Reviewers' verdicts on flags per category: how often the checker was right."""
-    if not reviews.get("flags_decided"):
+    if not reviews.flags_decided:
         return ""
     rows = []
-    for cat, row in sorted(reviews["by_category"].items()):
-        n = row["confirmed"] + row["rejected"]
-        rows.append(f"<tr><td>{_esc(cat)}</td><td class=num>{row['confirmed']}</td>"
-                    f"<td class=num>{row['rejected']}</td>"
-                    f"<td class=num>{row['confirmed'] / n:.2f}</td></tr>")
-    who = ", ".join(_esc(r) for r in reviews["reviewers"])
-    files = ", ".join(_esc(f) for f in reviews["files"])
-    return (f"<h2>Reviewer agreement</h2><p>{reviews['flags_decided']} flags decided by "
+    for cat, row in sorted(reviews.by_category.items()):
+        n = row.confirmed + row.rejected
+        rows.append(f"<tr><td>{_esc(cat)}</td><td class=num>{row.confirmed}</td>"
+                    f"<td class=num>{row.rejected}</td>"
+                    f"<td class=num>{row.confirmed / n:.2f}</td></tr>")
+    who = ", ".join(_esc(r) for r in reviews.reviewers)
+    files = ", ".join(_esc(f) for f in reviews.files)
+    return (f"<h2>Reviewer agreement</h2><p>{reviews.flags_decided} flags decided by "
             f"{who} in {files}.</p><table id=agreement style=\"width:auto\"><thead><tr>"
             "<th>category</th><th>confirmed</th><th>rejected</th><th>precision</th></tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table>")
@@ -159,18 +159,18 @@ def render_report(db: RunDB, limit: int | None = None) -> str:
     decisions = review.all_current()
     counts = review.counts()
     e = _esc
-    cards = [("segments", s["segments"]), ("flagged", s["flagged_segments"]),
-             ("files", f"{s['files']['done']}/{s['files']['total']}"),
-             ("mean risk", s["risk"]["mean"]), ("p90 risk", s["risk"]["p90"]),
+    cards = [("segments", s.segments), ("flagged", s.flagged_segments),
+             ("files", f"{s.files_done}/{s.files_total}"),
+             ("mean risk", s.risk.mean), ("p90 risk", s.risk.p90),
              ("accepted", counts["accept"]), ("confirmed", counts["confirm"]),
              ("edited", counts["edit"])]
     cat_rows = "".join(
         f"<tr><td>{e(cat)}</td><td class=num>{sev.get('Major', 0)}</td>"
         f"<td class=num>{sev.get('Minor', 0)}</td></tr>"
-        for cat, sev in sorted(s["flags_by_category"].items()))
+        for cat, sev in sorted(s.flags_by_category.items()))
     shown = list(db.results(flagged_only=True, worst_first=True, limit=limit))
-    n_flagged = s["flagged_segments"]
-    cats = sorted(s["flags_by_category"])
+    n_flagged = s.flagged_segments
+    cats = sorted(s.flags_by_category)
     rows = []
     for x in shown:
         r, seg = x.result, x.result.segment
@@ -201,21 +201,21 @@ def render_report(db: RunDB, limit: int | None = None) -> str:
     cat_options = "".join(f'<option value="{e(c)}">{e(c)}</option>' for c in cats)
     note = (f"the {limit} riskiest of {n_flagged} flagged segments" if n_flagged > limit
             else f"all {n_flagged} flagged segments")
-    problems = "".join(f"<li>{e(p['path'])}:{p['line']}: {e(p['message'])}</li>"
-                       for p in s["problems"][:200])
+    problems = "".join(f"<li>{e(p.path)}:{p.line}: {e(p.message)}</li>"
+                       for p in s.problems[:200])
     models = _models_section(db)
-    agreement = _agreement_section(s.get("reviews") or {})
+    agreement = _agreement_section(s.reviews)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>tqcheck report: {e(Path(s['database']).name)}</title><style>{_CSS}</style></head>
+<title>tqcheck report: {e(Path(s.database).name)}</title><style>{_CSS}</style></head>
 <body>
 <h1>tqcheck report</h1>
-<div class=sig>{e(s['database'])} · tqcheck {e(__version__)}</div>
+<div class=sig>{e(s.database)} · tqcheck {e(__version__)}</div>
 <div class=cards>{''.join(f'<div class=card>{e(k)}<b>{e(str(v))}</b></div>' for k, v in cards)}
 </div>
-<h2>Segment risk</h2>{_histogram(s['risk']['histogram'])}
+<h2>Segment risk</h2>{_histogram(s.risk.histogram)}
 <h2>Flags by category and severity</h2>
 <table style="width:auto"><thead><tr><th>category</th><th>Major</th><th>Minor</th></tr>
 </thead><tbody>{cat_rows}</tbody></table>
@@ -237,7 +237,7 @@ def render_report(db: RunDB, limit: int | None = None) -> str:
 <th data-key=file>text, source, back-translations</th><th data-key=sev>flags</th>
 <th data-key=dec>decision</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table>
-<p class=sig>{e(s['signature'] or '')}</p>
+<p class=sig>{e(s.signature or '')}</p>
 <script>{script}</script>
 </body></html>
 """

@@ -2,53 +2,58 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tqcheck.check.base import CheckInfo
+    from tqcheck.run.records import RunSummary
 
 
-def print_summary(s: dict[str, Any]) -> None:
+def print_summary(s: RunSummary) -> None:
     """`tqcheck summary`: counts, the risk distribution, the slowest files, problems."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console(highlight=False)
-    console.print(f"[bold]{s['database']}[/bold]: {s['segments']} segments in "
-                  f"{s['files']['done']}/{s['files']['total']} finished files; "
-                  f"{s['flagged_segments']} flagged")
+    console.print(f"[bold]{s.database}[/bold]: {s.segments} segments in "
+                  f"{s.files_done}/{s.files_total} finished files; "
+                  f"{s.flagged_segments} flagged")
     cats = Table(title="flags by category", show_header=True)
     for col in ("category", "Major", "Minor"):
         cats.add_column(col, justify="left" if col == "category" else "right")
-    for cat, sev in sorted(s["flags_by_category"].items()):
+    for cat, sev in sorted(s.flags_by_category.items()):
         cats.add_row(cat, str(sev.get("Major", 0)), str(sev.get("Minor", 0)))
     console.print(cats)
-    risk = s["risk"]
-    console.print(f"risk: mean {risk['mean']}, median {risk['p50']}, p90 {risk['p90']}, "
-                  f"p99 {risk['p99']}")
-    top = max(risk["histogram"].values() or [1]) or 1
-    for band, n in risk["histogram"].items():
+    risk = s.risk
+    console.print(f"risk: mean {risk.mean}, median {risk.p50}, p90 {risk.p90}, "
+                  f"p99 {risk.p99}")
+    top = max(risk.histogram.values() or [1]) or 1
+    for band, n in risk.histogram.items():
         console.print(f"  {band}  {'█' * round(30 * n / top):<30} {n}", markup=False)
     slow = Table(title="slowest files", show_header=True)
     for col in ("file", "segments", "seconds", "segments/s"):
         slow.add_column(col, justify="left" if col == "file" else "right")
-    for f in s["slowest_files"]:
-        slow.add_row(f["path"], str(f["segments"]), str(f["seconds"]), str(f["segments_per_s"]))
+    for f in s.slowest_files:
+        slow.add_row(f.path, str(f.segments), str(f.seconds), str(f.segments_per_s))
     console.print(slow)
-    reviews = s.get("reviews") or {}
-    if reviews.get("flags_decided"):
-        agree = Table(title=f"reviewer agreement ({reviews['flags_decided']} flags decided by "
-                      f"{', '.join(reviews['reviewers'])})", show_header=True)
+    reviews = s.reviews
+    if reviews.flags_decided:
+        agree = Table(title=f"reviewer agreement ({reviews.flags_decided} flags decided by "
+                      f"{', '.join(reviews.reviewers)})", show_header=True)
         for col in ("category", "confirmed", "rejected", "precision"):
             agree.add_column(col, justify="left" if col == "category" else "right")
-        for cat, row in sorted(reviews["by_category"].items()):
-            n = row["confirmed"] + row["rejected"]
-            agree.add_row(cat, str(row["confirmed"]), str(row["rejected"]),
-                          f"{row['confirmed'] / n:.2f}" if n else "")
+        for cat, row in sorted(reviews.by_category.items()):
+            n = row.confirmed + row.rejected
+            agree.add_row(cat, str(row.confirmed), str(row.rejected),
+                          f"{row.confirmed / n:.2f}" if n else "")
         console.print(agree)
-    if s["problems"]:
-        console.print(f"{len(s['problems'])} input problems:")
-        for p in s["problems"][:20]:
-            console.print(f"  {p['path']}:{p['line']}: {p['message']}", markup=False)
-    if s["signature"]:
-        console.print(s["signature"], style="dim", markup=False)
+    if s.problems:
+        console.print(f"{len(s.problems)} input problems:")
+        for p in s.problems[:20]:
+            console.print(f"  {p.path}:{p.line}: {p.message}", markup=False)
+    if s.signature:
+        console.print(s.signature, style="dim", markup=False)
 
 
 def print_figures(title: str, fig: dict[str, Any]) -> None:
@@ -160,3 +165,26 @@ def print_review_calibration(report: dict[str, Any]) -> None:
                       f"{held['before']['precision']} on {held['before']['flags']} flags -> "
                       f"{held['after']['precision']} on {held['after']['flags']}",
                       markup=False)
+
+
+def print_checks(rows: Sequence[CheckInfo], lang: str, profile: str) -> None:
+    """`tqcheck checks`: a line per check in run order (name, languages, category,
+    severity, whether it runs), then what it needs and finds, indented: readable in a
+    terminal and through a pipe alike."""
+    import shutil
+    import textwrap
+
+    width = min(shutil.get_terminal_size((100, 24)).columns, 100)
+    name_w = max([len(r.name) for r in rows] + [5]) + 2
+    print(f"{'CHECK':<{name_w}}{'LANGUAGES':<12}{'CATEGORY':<29}{'SEVERITY':<10}RUNS")
+    for r in rows:
+        langs = ", ".join(r.languages) if r.languages else "all"
+        runs = "yes" if r.runs else f"no: {r.why_not}"
+        print(f"{r.name:<{name_w}}{langs:<12}{r.category:<29}{r.severity:<10}{runs}")
+        about = r.description + (f" (needs {', '.join(r.needs)})" if r.needs else "") + (
+            f" [uses {', '.join(r.resources)}]" if r.resources else "") + (
+            f" [plugin: {r.origin}]" if r.origin != "built-in" else "")
+        print(textwrap.fill(about, width, initial_indent="    ", subsequent_indent="    ",
+                            break_on_hyphens=False))
+    print(f"{sum(r.runs for r in rows)} of {len(rows)} checks run for {lang} with profile "
+          f"{profile}")

@@ -1,12 +1,14 @@
 """`tqcheck review`: a Textual app to go through flagged segments, worst first, and decide.
 
-The app is a view over `tqcheck.review.decisions.Review`: every key that decides writes the decision
+The app is a view over `tqcheck.run.decisions.Review`: every key that decides writes the decision
 to the run database at once, so quitting (or a crash) loses nothing and reopening resumes
 at the first undecided segment.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -18,11 +20,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static, TextArea
 
-from tqcheck.batch.records import QueueEntry, SegmentKey, StoredSegment
-from tqcheck.batch.rundb import RunDB
 from tqcheck.errors import TqcheckError
 from tqcheck.output.text import SPAN_STYLE, highlighted, word_diff
-from tqcheck.review.decisions import STATES, Review
+from tqcheck.run.decisions import STATES, Review
+from tqcheck.run.records import QueueEntry, SegmentKey, StoredSegment
+from tqcheck.run.rundb import RunDB
 
 HELP = """\
  Keys
@@ -58,6 +60,18 @@ def diffed(original: str, other: str) -> Text:
         out.append(words, style="bold green" if changed else "")
     return out
 
+
+
+def _on_selected_flag(action: Callable[..., None]) -> Callable[..., None]:
+    """An action on the selected flag: called with its queue entry and flag number (and the
+    key binding's arguments), or not at all when no flag is selected."""
+    @functools.wraps(action)
+    def on_flag(self: ReviewApp, *args: Any) -> None:
+        picked = self._selected()
+        if picked is not None:
+            action(self, *picked, *args)
+
+    return on_flag
 
 class EditScreen(ModalScreen[str | None]):
     """An inline editor pre-filled with the segment; returns the text or None."""
@@ -366,42 +380,30 @@ class ReviewApp(App[None]):
         self.flag = (self.flag + step) % n
         self.show()
 
-    def action_decide_flag(self, action: str) -> None:
-        picked = self._selected()
-        if picked is None:
-            return
-        e, n = picked
+    @_on_selected_flag
+    def action_decide_flag(self, e: QueueEntry, n: int, action: str) -> None:
         d = self.review.decide_flag(e.key, n, action)
         self.message = f"{d.action} flag {n + 1} of {e.location}"
         self.show()
 
-    def action_ignore(self) -> None:
-        picked = self._selected()
-        if picked is None:
-            return
-        e, n = picked
+    @_on_selected_flag
+    def action_ignore(self, e: QueueEntry, n: int) -> None:
         word, rejected, path = self.review.ignore_everywhere(e.key, n)
         self.message = f"ignoring {word!r}: {rejected} flag(s) rejected, added to {path}"
         self.show()
 
-    def action_undo_flag(self) -> None:
-        picked = self._selected()
-        if picked is None:
-            return
-        e, n = picked
+    @_on_selected_flag
+    def action_undo_flag(self, e: QueueEntry, n: int) -> None:
         undone = self.review.undo_flag(e.key, n)
         self.message = (f"undid {undone.action} of flag {n + 1}" if undone else
                         f"flag {n + 1} has no decision to undo")
         self._refresh_row(self.index)
         self.show()
 
-    def action_suggest(self) -> None:
+    @_on_selected_flag
+    def action_suggest(self, e: QueueEntry, n: int) -> None:
         """Apply the selected flag's suggestion, and only it, after showing the sentence it
         gives."""
-        picked = self._selected()
-        if picked is None:
-            return
-        e, n = picked
         fixed = self.review.fixed_text(e.key, n)  # a clear error when there is none
         idx = self.index
 

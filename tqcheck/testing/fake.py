@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from tqcheck.check.align import words
+from tqcheck.text.align import words
 from tqcheck.translate.base import CacheStats
 from tqcheck.types import TokenScores
 

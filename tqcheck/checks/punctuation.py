@@ -1,13 +1,30 @@
-"""Punctuation: marks of another writing system, stray spaces, doubled marks, unbalanced
-brackets (Fluency/Punctuation)."""
+"""rules:punctuation: marks of another writing system, stray spaces, doubled marks,
+unbalanced brackets (Fluency/Punctuation)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
-from tqcheck.check.rules.language import LATIN, SCRIPTS
+from tqcheck.check.base import Check, register
+from tqcheck.check.context import SegmentContext
+from tqcheck.text.lexicon import latin_only
 from tqcheck.types import Flag
+
+
+@register
+class Punctuation(Check):
+    name = "rules:punctuation"
+    category = "Fluency/Punctuation"
+    description = ("full-width marks in Latin text, a space before punctuation, doubled "
+                   "marks, unbalanced brackets")
+
+    def off_because(self) -> str | None:
+        return None if self.env.profile.rules.punctuation else "profile: punctuation = false"
+
+    def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
+        return punctuation_flags(ctx.text, ctx.lang)
 
 
 def _full_width(ch: str) -> bool:
@@ -20,7 +37,7 @@ def _full_width(ch: str) -> bool:
 def punctuation_flags(target: str, lang: str) -> list[Flag]:
     """Punctuation of another writing system, stray spaces, unbalanced brackets."""
     flags: list[Flag] = []
-    if SCRIPTS.get(lang, LATIN) == LATIN:
+    if latin_only(lang):
         for i, ch in enumerate(target):
             if _full_width(ch):
                 flags.append(Flag(i, i + 1, "Fluency/Punctuation", "Minor",

@@ -15,7 +15,8 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tqcheck.batch.records import (
+from tqcheck.errors import InputError
+from tqcheck.run.records import (
     ACTIONS,
     FLAG_ACTIONS,
     Decision,
@@ -24,8 +25,7 @@ from tqcheck.batch.records import (
     SegmentKey,
     StoredSegment,
 )
-from tqcheck.batch.rundb import QueueFilter, RunDB
-from tqcheck.errors import InputError
+from tqcheck.run.rundb import QueueFilter, RunDB
 from tqcheck.types import SEVERITY_RANK, Flag
 
 REVIEWER_ENV = "TQCHECK_REVIEWER"
@@ -107,9 +107,9 @@ class Review:
     def ignore_everywhere(self, key: SegmentKey, n: int) -> tuple[str, int, Path]:
         """A false alarm on a word (a name, a term): reject this flag and every undecided
         flag of the run on the same word, and add the word to the user's ignore list, which
-        every later check reads (tqcheck.check.rules.ignore_file). Returns the word, the
+        every later check reads (tqcheck.check.environment.ignore_file). Returns the word, the
         flags rejected and the list's path."""
-        from tqcheck.check.rules import ignore_file
+        from tqcheck.check.environment import ignore_file
 
         stored, flag = self._flag(key, n)
         word = stored.result.excerpt(flag).strip()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
-from tqcheck.types import SegmentResult
+from tqcheck.types import Problem, SegmentResult
 
 ACTIONS = ("accept", "confirm", "edit")  # review decisions; "undo" cancels one
 FLAG_ACTIONS = ("confirm", "reject", "fix")  # decisions on one flag; "undo" cancels one
@@ -117,3 +118,68 @@ class ScoredSpan:
     end: int
     text: str
     line: int
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """Flags reviewers confirmed (or fixed) and rejected, of one category or check."""
+
+    confirmed: int = 0
+    rejected: int = 0
+
+
+@dataclass(frozen=True)
+class ReviewAgreement:
+    """Per category and per check (signal): what reviewers made of the flags."""
+
+    flags_decided: int = 0
+    by_category: dict[str, Verdicts] = field(default_factory=dict)
+    by_signal: dict[str, Verdicts] = field(default_factory=dict)
+    reviewers: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RiskSummary:
+    """The risk distribution of a run: mean, nearest-rank percentiles, a histogram."""
+
+    mean: float | None
+    p50: float | None
+    p90: float | None
+    p99: float | None
+    histogram: dict[str, int]  # "0.0-0.1" -> segments
+
+
+@dataclass(frozen=True)
+class FileTime:
+    path: str
+    segments: int
+    seconds: float
+    segments_per_s: float | None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """`tqcheck summary`: counts, the risk distribution, the slowest files, the problems and
+    the reviewers' agreement of one run; `to_dict` is the JSON of `summary --json`."""
+
+    database: str
+    signature: str | None
+    files_total: int
+    files_done: int
+    segments: int
+    flagged_segments: int
+    flags_by_category: dict[str, dict[str, int]]  # category -> severity -> flags
+    risk: RiskSummary
+    slowest_files: list[FileTime]
+    problems: list[Problem]
+    reviews: ReviewAgreement
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"database": self.database, "signature": self.signature,
+                "files": {"total": self.files_total, "done": self.files_done},
+                "segments": self.segments, "flagged_segments": self.flagged_segments,
+                "flags_by_category": self.flags_by_category, "risk": asdict(self.risk),
+                "slowest_files": [asdict(f) for f in self.slowest_files],
+                "problems": [asdict(p) for p in self.problems],
+                "reviews": asdict(self.reviews)}

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from tqcheck.check.checker import Checker
 from tqcheck.check.options import CheckOptions
 from tqcheck.errors import InputError
 from tqcheck.inputs.files import AUTO, STDIN, InputFile, discover
 from tqcheck.inputs.reader import ReadOptions, input_settings, read_items
+from tqcheck.pipeline.checker import Checker
 from tqcheck.translate.base import BackendFactory
 from tqcheck.types import CheckResult, Problem, Segment
 

@@ -1,13 +1,26 @@
-"""Repeated words ("the the"): Fluency/Repetition. Doublings a language writes on purpose
+"""rules:repetition: repeated words ("the the"). Doublings a language writes on purpose
 ("that that", "es es") are listed in configs/languages.toml and left alone."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import pairwise
 
-from tqcheck.check.align import words
-from tqcheck.check.rules.lexicon import repetition_allowed
+from tqcheck.check.base import Check, register
+from tqcheck.check.context import SegmentContext
+from tqcheck.text.align import words
+from tqcheck.text.lexicon import repetition_allowed
 from tqcheck.types import Flag
+
+
+@register
+class Repetition(Check):
+    name = "rules:repetition"
+    category = "Fluency/Repetition"
+    description = "the same word twice in a row (not a doubled name)"
+
+    def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
+        return repetition_flags(ctx.text, ctx.lang)
 
 
 def repetition_flags(target: str, lang: str = "en") -> list[Flag]:

@@ -19,10 +19,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from tqcheck.batch.records import SegmentKey
-from tqcheck.batch.rundb import RunDB
 from tqcheck.errors import InputError
 from tqcheck.output.export import FLAT_COLUMNS, RowWriter, flat_row
+from tqcheck.run.records import SegmentKey
+from tqcheck.run.rundb import RunDB
 from tqcheck.types import SegmentResult
 
 FLAT_TYPES = {"key": "string", "file": "string", "doc": "string", "id": "string",

@@ -23,18 +23,23 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from tqcheck.batch.records import (
+from tqcheck.errors import InputError
+from tqcheck.run.records import (
     Decision,
     FileProgress,
     FileState,
+    FileTime,
     FlagDecision,
     QueueEntry,
+    ReviewAgreement,
+    RiskSummary,
+    RunSummary,
     ScoredSpan,
     SegmentKey,
     StoredSegment,
+    Verdicts,
 )
-from tqcheck.check.signals import Signals
-from tqcheck.errors import InputError
+from tqcheck.signals import Signals
 from tqcheck.storage import Mode, connect, guarded
 from tqcheck.types import Flag, Problem, Segment, SegmentResult
 
@@ -449,7 +454,7 @@ class RunDB:
             "SELECT ordinal, start, \"end\", text, line FROM segments WHERE file_id = ? "
             "ORDER BY start", (file_id,))]
 
-    def summary(self, slowest: int = 5) -> dict[str, Any]:
+    def summary(self, slowest: int = 5) -> RunSummary:
         """Counts by category and severity, the risk distribution, the slowest files."""
         c = self.conn
         n_seg, n_flagged = c.execute(
@@ -473,41 +478,36 @@ class RunDB:
                             (min(n_seg - 1, int(q * n_seg)),)).fetchone()
             return round(row[0], 4)
 
-        return {
-            "database": str(self.path),
-            "signature": self.meta("signature"),
-            "files": {"total": files[0], "done": files[1]},
-            "segments": n_seg,
-            "flagged_segments": n_flagged,
-            "flags_by_category": by_cat,
-            "risk": {"mean": round(mean, 4) if mean is not None else None,
-                     "p50": pct(0.5), "p90": pct(0.9), "p99": pct(0.99),
-                     "histogram": {f"{lo:.1f}-{min(hi, 1.0):.1f}": n
-                                   for (lo, hi), n in zip(bands, hist, strict=True)}},
-            "slowest_files": [
-                {"path": p, "segments": n, "seconds": round(s, 3),
-                 "segments_per_s": round(n / s, 2) if s > 0 else None}
+        return RunSummary(
+            database=str(self.path), signature=self.meta("signature"),
+            files_total=files[0], files_done=files[1], segments=n_seg,
+            flagged_segments=n_flagged, flags_by_category=by_cat,
+            risk=RiskSummary(round(mean, 4) if mean is not None else None,
+                             pct(0.5), pct(0.9), pct(0.99),
+                             {f"{lo:.1f}-{min(hi, 1.0):.1f}": n
+                              for (lo, hi), n in zip(bands, hist, strict=True)}),
+            slowest_files=[
+                FileTime(p, n, round(s, 3), round(n / s, 2) if s > 0 else None)
                 for p, n, s in c.execute("SELECT path, n_segments, seconds FROM files "
                                          "ORDER BY seconds DESC LIMIT ?", (slowest,))],
-            "problems": [{"path": p, "line": line, "message": m} for p, line, m in c.execute(
+            problems=[Problem(p, line, m) for p, line, m in c.execute(
                 "SELECT path, line, message FROM problems ORDER BY rowid")],
-            "reviews": self.review_agreement(),
-        }
+            reviews=self.review_agreement())
 
-    def review_agreement(self) -> dict[str, Any]:
+    def review_agreement(self) -> ReviewAgreement:
         """Per category and per check (signal): flags reviewers confirmed (or fixed) and
         rejected as false alarms; who reviewed, and in which files."""
         decided = list(self.current_flag_decisions().values())
-        by: dict[str, dict[str, dict[str, int]]] = {"category": {}, "signal": {}}
+        by: dict[str, dict[str, Verdicts]] = {"category": {}, "signal": {}}
         for d in decided:
-            verdict = "rejected" if d.action == "reject" else "confirmed"
+            rejected = d.action == "reject"
             for kind, name in (("category", d.category), ("signal", d.signal)):
-                row = by[kind].setdefault(name or "?", {"confirmed": 0, "rejected": 0})
-                row[verdict] += 1
+                row = by[kind].get(name or "?", Verdicts())
+                by[kind][name or "?"] = Verdicts(row.confirmed + (not rejected),
+                                                 row.rejected + rejected)
         files = sorted(self.file_progress(fid).path for fid in {d.key.file_id for d in decided})
-        return {"flags_decided": len(decided), "by_category": by["category"],
-                "by_signal": by["signal"], "reviewers": sorted({d.reviewer for d in decided}),
-                "files": files}
+        return ReviewAgreement(len(decided), by["category"], by["signal"],
+                               sorted({d.reviewer for d in decided}), files)
 
     # -- decisions -------------------------------------------------------------------------
 

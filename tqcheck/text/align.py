@@ -3,7 +3,7 @@
 Alignment is deliberately simple and language-agnostic: words (or CJK characters) are
 matched in order with difflib, and a word that stands anywhere unused in the other text
 still counts as kept (reordered). Runs of words that are not kept become candidate spans
-(tqcheck.check.spans).
+(tqcheck.checks.roundtrip, tqcheck.checks.source).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
-from tqcheck.types import TokenScores
+from tqcheck.types import Flag, TokenScores
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _WORD = re.compile(rf"\d+(?:[.,:]\d+)*|[{_CJK}]|[^\W{_CJK}]+(?:['’\-][^\W{_CJK}]+)*|[^\w\s]")
@@ -208,3 +208,21 @@ class WordPool:
 def similar(a: str, b: str, ratio: float) -> bool:
     """Near-identical strings (case-insensitive character similarity at least `ratio`)."""
     return SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio() >= ratio
+
+
+def content_count(ws: Sequence[Word], lang: str, min_chars: int) -> int:
+    return sum(is_content(w, lang, min_chars) for w in ws)
+
+
+def merge_flags(flags: list[Flag], gap: int, text: str) -> list[Flag]:
+    """Merge same-category flags separated by at most `gap` characters of whitespace."""
+    out: list[Flag] = []
+    for f in sorted(flags, key=lambda f: (f.side, f.category, f.start)):
+        last = out[-1] if out else None
+        if (last and last.category == f.category and last.side == f.side
+                and f.start - last.end <= gap and not text[last.end:f.start].strip()):
+            sev = "Major" if "Major" in (last.severity, f.severity) else "Minor"
+            out[-1] = replace(last, end=max(last.end, f.end), severity=sev)  # type: ignore[arg-type]
+        else:
+            out.append(f)
+    return sorted(out, key=lambda f: (f.side, f.start))

@@ -53,6 +53,9 @@ class Signals:
     # The source through the target language and back, vs the source: how well the models
     # carry this source at all (their reliability on it), whatever the text says.
     source_roundtrip: Agreement | None = None
+    # Measurements checks contribute (SegmentContext.measure), by flat name
+    # `check:<family>:<id>:<name>`; read back as they were written.
+    extra: dict[str, float] = field(default_factory=dict)
 
     def to_metrics(self) -> dict[str, float]:
         """The flat names of docs/output.md, in the order the checker measures them."""
@@ -74,20 +77,23 @@ class Signals:
             out |= _named(self.reverse_surprisal, "{}:" + REVERSE)
         if self.source_roundtrip is not None:
             out |= _named(self.source_roundtrip, "{}:source_roundtrip")
-        return out
+        return out | self.extra
 
     @classmethod
     def from_metrics(cls, metrics: dict[str, float]) -> Signals:
         """The inverse of `to_metrics`; a name it does not know is an error."""
         groups: dict[tuple[str, str], dict[str, float]] = {}
         similarity = None
+        extra = {}
         for name, value in metrics.items():
             kind, key, metric = _parse_name(name)
-            if kind == "similarity":
+            if kind == "check":
+                extra[name] = value
+            elif kind == "similarity":
                 similarity = value
             else:
                 groups.setdefault((kind, key), {})[metric] = value
-        out = cls(similarity=similarity)
+        out = cls(similarity=similarity, extra=extra)
         for (kind, key), values in groups.items():
             try:
                 if kind == "roundtrip":
@@ -111,6 +117,8 @@ def _parse_name(name: str) -> tuple[str, str, str]:
     parts = name.split(":")
     if name == "similarity:source":
         return "similarity", "", ""
+    if len(parts) >= 4 and parts[0] == "check":
+        return "check", "", ""
     if len(parts) == 3 and parts[0] in AGREEMENT_METRICS and parts[1] == "roundtrip":
         return "roundtrip", parts[2], parts[0]
     if len(parts) == 2 and parts[0] in AGREEMENT_METRICS and parts[1] in (

@@ -1,5 +1,6 @@
-"""English grammar and spelling lints from Harper (offline, rule-based), set up through
-Harper's own options: the dialect, the rules switched off, the user's words, plain text.
+"""grammar:harper: English grammar and spelling lints from Harper (offline, rule-based), set
+up through Harper's own options: the dialect, the rules switched off, the user's words,
+plain text.
 
 Spelling lints are where checkers cry wolf on news text: names of people, places and
 agencies, rare words Harper's curated dictionary lacks, and the other variety's spelling.
@@ -15,13 +16,17 @@ what the rule is for.
 
 from __future__ import annotations
 
-import re
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from tqcheck.check.base import Check, Need, register
+from tqcheck.check.context import SegmentContext
+from tqcheck.check.environment import CheckEnv
 from tqcheck.errors import ConfigError
+from tqcheck.text.names import letter_words, sentence_start
 from tqcheck.types import Flag
 
 _HARPER_CATEGORY = {
@@ -36,27 +41,19 @@ _HARPER_CATEGORY = {
     "Redundancy": "Style/Awkward", "Readability": "Style/Awkward", "Style": "Style/Awkward",
 }
 SPELLING_KINDS = frozenset({"Spelling", "Typo"})
-DIALECTS = ("any", "us", "gb", "au", "ca", "in")  # "any": American and British both accepted
 _HARPER_DIALECT = {"us": "AMERICAN", "gb": "BRITISH", "au": "AUSTRALIAN", "ca": "CANADIAN",
                    "in": "INDIAN"}
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 @dataclass(frozen=True)
 class GrammarSetup:
     """What Harper is asked to do (from the profile and the command line)."""
 
-    dialect: str  # one of DIALECTS
+    dialect: str  # one of tqcheck.check.environment.DIALECTS
     kinds: frozenset[str]  # Harper lint kinds used; others are dropped
     off: frozenset[str]  # Harper rules switched off (Harper's own configuration)
     known_zipf: float  # a word at least this frequent in English (wordfreq) is no misspelling
     words: tuple[str, ...] = ()  # the user's dictionary, added to Harper's
-
-
-def check_dialect(dialect: str) -> str:
-    if dialect not in DIALECTS:
-        raise ConfigError(f"unknown dialect {dialect!r}; use one of {', '.join(DIALECTS)}")
-    return dialect
 
 
 @cache
@@ -74,21 +71,46 @@ def _linter(dialect: str, off: frozenset[str], words: tuple[str, ...]) -> Any:
     return linter
 
 
-def document_names(texts: Iterable[str]) -> frozenset[str]:
-    """Lower-cased words written capitalised inside a sentence somewhere in `texts`: the
-    names of a document, also where one starts a sentence."""
-    names = set()
-    for text in texts:
-        for m in _WORD.finditer(text):
-            word = m.group()
-            if word[0].isupper() and not _sentence_start(text, m.start()):
-                names.add(word.lower())
-    return frozenset(names)
+@register
+class Harper(Check):
+    name = "grammar:harper"
+    languages = frozenset({"en"})
+    needs = frozenset({Need.DOCUMENT})
+    resources = ("harper-py", "wordfreq")
+    category = "Fluency/Grammar"
+    description = ("Harper's grammar and spelling lints (profile: grammar_kinds, "
+                   "grammar_off), sparing names, source words and words English uses")
 
+    def __init__(self, env: CheckEnv) -> None:
+        super().__init__(env)
+        rules = env.profile.rules
+        self.setup = GrammarSetup(env.dialect, frozenset(rules.grammar_kinds),
+                                  frozenset(rules.grammar_off), rules.spelling_known_zipf,
+                                  env.words)
 
-def _sentence_start(text: str, at: int) -> bool:
-    before = text[:at].rstrip(" \t\"'“‘«(—–-")
-    return not before or before[-1] in ".!?:;…"
+    @classmethod
+    def unavailable(cls) -> str | None:
+        from importlib.util import find_spec
+
+        missing = [p for p, m in (("harper-py", "harper"), ("wordfreq", "wordfreq"))
+                   if find_spec(m) is None]
+        return f"pip install {' '.join(missing)}" if missing else None
+
+    def off_because(self) -> str | None:
+        return None if self.env.profile.rules.grammar else "profile: grammar = false"
+
+    def signature(self) -> dict[str, str]:
+        from importlib.metadata import version
+
+        out = {"grammar": f"harper@{version('harper-py')}+wordfreq@{version('wordfreq')}",
+               "dialect": self.setup.dialect}
+        if self.setup.words:
+            words = "\n".join(self.setup.words).encode()
+            out["dict"] = f"sha256:{hashlib.sha256(words).hexdigest()[:12]}"
+        return out
+
+    def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
+        return grammar_flags(ctx.text, ctx.lang, self.setup, ctx.document.names, ctx.source)
 
 
 def _disposition(word: str, text: str, start: int, names: frozenset[str],
@@ -97,7 +119,7 @@ def _disposition(word: str, text: str, start: int, names: frozenset[str],
     (a lower-case word of the source: untranslated) or "misspelt"."""
     if any(c.isdigit() for c in word) or sum(c.isupper() for c in word) > 1:
         return "name"  # acronyms, codes, CamelCase brands
-    if word[:1].isupper() and (not _sentence_start(text, start) or word.lower() in names
+    if word[:1].isupper() and (not sentence_start(text, start) or word.lower() in names
                                or word.lower() in source_words):
         return "name"
     from wordfreq import zipf_frequency
@@ -120,7 +142,7 @@ def grammar_flags(target: str, lang: str, setup: GrammarSetup,
     found, alt = (_lints(target, d, setup) for d in (first, other))
     alt_spelling = {(lint.span.start, lint.span.end) for _, lint in alt
                     if lint.lint_kind == "Spelling"}
-    source_words = frozenset(w.lower() for w in _WORD.findall(source or ""))
+    source_words = frozenset(w.lower() for w in letter_words(source or ""))
     flags = []
     for rule, lint in found:
         kind, start, end = lint.lint_kind, lint.span.start, lint.span.end

@@ -1,87 +1,50 @@
-"""Span extraction: alignments and forced-decoding gaps become flags.
+"""model:source: spans from the text compared with a translation of its source, and the
+source with a back-translation of the text.
 
-Target-only, a word no round trip keeps is lossy and a word the reverse model finds far
-less likely than its own choice (or that every round trip reorders) is awkward.
-Source-aware, the text is compared with a translation of the source (additions,
-mistranslations, awkward wording) and the source with a back-translation (omissions).
+The text against the pseudo-reference gives additions, mistranslations and awkward wording;
+the source against the back-translation gives omissions, reported only for source words the
+source's own round trip keeps (what the models cannot carry says nothing about the text).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterable
 
-from tqcheck.check.align import Word, align, is_content, runs, similar, words
+from tqcheck.check.base import Check, Need, register
+from tqcheck.check.context import SegmentContext
 from tqcheck.check.profile import SpanThresholds
+from tqcheck.text.align import (
+    align,
+    content_count,
+    is_content,
+    merge_flags,
+    runs,
+    similar,
+    word_gaps,
+    words,
+)
 from tqcheck.types import Flag
 
 
-def _merge_flags(flags: list[Flag], gap: int, text: str) -> list[Flag]:
-    """Merge same-category flags separated by at most `gap` characters of whitespace."""
-    out: list[Flag] = []
-    for f in sorted(flags, key=lambda f: (f.side, f.category, f.start)):
-        last = out[-1] if out else None
-        if (last and last.category == f.category and last.side == f.side
-                and f.start - last.end <= gap and not text[last.end:f.start].strip()):
-            sev = "Major" if "Major" in (last.severity, f.severity) else "Minor"
-            out[-1] = replace(last, end=max(last.end, f.end), severity=sev)  # type: ignore[arg-type]
-        else:
-            out.append(f)
-    return sorted(out, key=lambda f: (f.side, f.start))
+@register
+class SourceComparison(Check):
+    name = "model:source"
+    needs = frozenset({Need.SOURCE, Need.SOURCE_MODELS})
+    category = "Accuracy/Mistranslation"
+    severity = "Major"
+    description = ("words a translation of the source does not support (addition, "
+                   "mistranslation), source words the back-translation drops (omission), "
+                   "wording the models find unlikely given the source (awkward)")
 
-
-def _content_count(ws: Sequence[Word], lang: str, min_chars: int) -> int:
-    return sum(is_content(w, lang, min_chars) for w in ws)
-
-
-def roundtrip_flags(text: str, roundtrips: dict[str, str], gaps: list[float], lang: str,
-                    th: SpanThresholds) -> list[Flag]:
-    """Target-only: words no round trip keeps are lossy; words every round trip moves, or
-    that the reverse model finds far less likely than its own choice, are awkward."""
-    if not roundtrips:
-        return []
-    min_chars = th.min_chars
-    major_words = th.major_words
-    aligns = {p: align(text, rt) for p, rt in roundtrips.items()}
-    ws = next(iter(aligns.values())).a
-    first = next(iter(aligns.values()))
-    lost = [not any(al.kept[i] for al in aligns.values()) for i in range(len(ws))]
-    rephrased = [any(col) for col in zip(*(al.replaced() for al in aligns.values()),
-                                         strict=True)]
-    moved = [all(col) for col in zip(*(al.moved() for al in aligns.values()), strict=True)]
-    content = [is_content(w, lang, min_chars) for w in ws]
-    bridge = [not c for c in content]
-    awkward_gap, major_gap = th.awkward_gap, th.major_gap
-    surprising = [g >= awkward_gap for g in gaps] if gaps else [False] * len(ws)
-    # Awkward: the reverse model dislikes the word but the round trips keep or rephrase its
-    # meaning, or every round trip reorders it. Lossy: no round trip keeps it otherwise.
-    # A moved function word belongs to the awkward span ("talks the" calques "the talks"),
-    # but a span needs at least one content word.
-    awkward = [(m and not w.is_punct) or (c and s and (not lo or r))
-               for w, c, m, s, lo, r in zip(ws, content, moved, surprising, lost, rephrased,
-                                            strict=True)]
-    lossy = [c and lo and not a for c, lo, a in zip(content, lost, awkward, strict=True)]
-    flags: list[Flag] = []
-    via = ", ".join(aligns)
-    for i, j in runs(lossy, bridge):
-        n = _content_count(ws[i:j], lang, min_chars)
-        flags.append(Flag(
-            ws[i].start, ws[j - 1].end, "Accuracy/Mistranslation",
-            "Major" if n >= major_words else "Minor",
-            f"not kept by any round trip (via {via}): meaning may be lost or garbled",
-            suggestion=first.counterpart(i, j) or None, signal="roundtrip"))
-    for i, j in runs(awkward, bridge):
-        if not any(content[i:j]):
-            continue
-        worst = max(gaps[i:j], default=0.0) if gaps else 0.0
-        why = (f"the reverse model prefers other wording (gap {worst:.1f} nats)"
-               if worst >= awkward_gap else f"every round trip (via {via}) reorders it")
-        flags.append(Flag(
-            ws[i].start, ws[j - 1].end, "Style/Awkward",
-            "Major" if worst >= major_gap else "Minor", f"awkward: {why}",
-            suggestion=first.counterpart(i, j) or None,
-            signal="likelihood" if worst >= awkward_gap else "roundtrip"))
-    return _merge_flags(flags, th.merge_gap, text)
+    def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
+        sp, source = ctx.given_models(), ctx.given_source()
+        gaps = ctx.gaps_given_source
+        via_bt = word_gaps(ctx.words, sp.text_given_backtranslation)
+        return source_flags(ctx.text, source, sp.pseudo_reference, sp.backtranslation, gaps,
+                            ctx.lang, sp.lang, self.env.profile.spans,
+                            word_gaps(ctx.source_words, sp.source_given_text),
+                            sp.source_roundtrip,
+                            [min(a, b) for a, b in zip(gaps, via_bt, strict=True)])
 
 
 def source_flags(text: str, source: str, pseudo_reference: str, backtranslation: str,
@@ -123,7 +86,7 @@ def source_flags(text: str, source: str, pseudo_reference: str, backtranslation:
         if replacement and similar(text[ws[i].start:ws[j - 1].end], replacement,
                                    th.same_word_ratio):
             continue  # a spelling or inflection variant, not a change of meaning
-        n = _content_count(ws[i:j], lang, min_chars)
+        n = content_count(ws[i:j], lang, min_chars)
         sev = "Major" if n >= major_words else "Minor"
         if replacement:
             flags.append(Flag(ws[i].start, ws[j - 1].end, "Accuracy/Mistranslation", sev,
@@ -158,14 +121,14 @@ def source_flags(text: str, source: str, pseudo_reference: str, backtranslation:
                      [not c for c in s_content]):
         if source_gaps and max(source_gaps[i:j]) < lossy_gap:
             continue
-        n = _content_count(back.a[i:j], src_lang, min_chars)
+        n = content_count(back.a[i:j], src_lang, min_chars)
         flags.append(Flag(back.a[i].start, back.a[j - 1].end, "Accuracy/Omission",
                           "Major" if n >= major_words else "Minor",
                           "source words with no counterpart in the translation "
                           "(absent from its back-translation)", side="source",
                           signal="source"))
-    merged = _merge_flags([f for f in flags if f.side == "target"],
+    merged = merge_flags([f for f in flags if f.side == "target"],
                           th.merge_gap, text)
-    merged += _merge_flags([f for f in flags if f.side == "source"],
+    merged += merge_flags([f for f in flags if f.side == "source"],
                            th.merge_gap, source)
     return merged

@@ -1,6 +1,6 @@
-"""Per-language word lists the rules use, read from configs/languages.toml: number and scale
-words, decimal separators, negators, whether nouns are capitalised, and the words a language
-may write twice in a row."""
+"""Per-language data the checks use, read from configs/languages.toml: number and scale
+words, decimal separators, negators, scripts, whether nouns are capitalised, and the words a
+language may write twice in a row."""
 
 from __future__ import annotations
 
@@ -58,6 +58,16 @@ def _word_list(name: str, value: object) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
         raise ConfigError(f"{config_path('languages.toml')}: {name} must be a list of words")
     return value
+
+
+@cache
+def scripts(lang: str) -> frozenset[str]:
+    """The scripts `lang` is written in (Unicode name prefixes: LATIN, CYRILLIC, CJK...)."""
+    return frozenset(_word_list(f"[scripts] {lang}", _table("scripts").get(lang, ["LATIN"])))
+
+
+def latin_only(lang: str) -> bool:
+    return scripts(lang) == frozenset({"LATIN"})
 
 
 @cache

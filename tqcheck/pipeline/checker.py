@@ -1,0 +1,396 @@
+"""Orchestration: segments in, SegmentResults out. No reading, formatting or printing here.
+
+Target-only mode round-trips the text through each pivot (target -> pivot -> target) and
+force-decodes the original from the pivot text. Source-aware mode also back-translates the
+text into the source language (compared with the source), translates the source into the
+target language as a pseudo-reference (compared with the text) and back (the source's own
+round trip: what the models can carry at all), and force-decodes the text given the source.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from tqcheck.check.base import Check
+from tqcheck.check.context import DocumentFacts, PivotPass, SegmentContext, SourcePass
+from tqcheck.check.environment import CheckEnv
+from tqcheck.check.options import CheckOptions
+from tqcheck.check.profile import Profile, load_profile
+from tqcheck.check.risk import risk
+from tqcheck.errors import CheckFailedError, InputError, ModelNotFoundError, ModelsMissingError
+from tqcheck.groups import MODEL, in_group
+from tqcheck.inputs.segment import clean_for_model
+from tqcheck.metrics.agreement import agreement_metrics
+from tqcheck.metrics.likelihood import surprisal
+from tqcheck.pipeline.registry import BUILTIN, plan
+from tqcheck.pipeline.suppression import suppress, suppression_rules
+from tqcheck.signals import Signals
+from tqcheck.signature import Signature
+from tqcheck.text.names import document_names
+from tqcheck.translate.base import Backend, BackendFactory
+from tqcheck.translate.registry import load_registry
+from tqcheck.types import CheckFailure, CheckResult, Flag, Segment, SegmentResult, TokenScores
+from tqcheck.version import __version__
+
+
+def _stderr_warning(message: str) -> None:
+    print(f"tqcheck: warning: {message}", file=sys.stderr, flush=True)
+
+
+class Checker:
+    """Runs the models and checks over segments. Build once, call `check` many times."""
+
+    def __init__(self, options: CheckOptions, factory: BackendFactory | None = None,
+                 on_stage: Callable[[str], None] | None = None,
+                 profile: Profile | None = None,
+                 on_warning: Callable[[str], None] | None = None) -> None:
+        self.options = options
+        self.registry = load_registry()
+        # An explicit Profile (calibration tries variants) overrides options.profile.
+        self.profile: Profile = profile or load_profile(options.profile)
+        self.env = CheckEnv.build(options, self.profile)
+        planned = plan(self.env)
+        self.checks: list[Check] = [p.check for p in planned if not p.why_not]
+        self.plugins = {p.check.id: p.origin for p in planned
+                        if not p.why_not and p.origin != BUILTIN}
+        self.suppression = suppression_rules()
+        self._known_words = self.env.known_words
+        # One warning per failing check and process (`failures` keeps every one).
+        self.on_warning = on_warning or _stderr_warning
+        self._warned: set[str] = set()
+        self._input_name = "-"
+        if factory is None and not options.model_free:
+            from tqcheck.translate.factory import ModelFactory
+
+            factory = ModelFactory(options.models_dir, self.registry.decoding, options.backend)
+        self.factory = factory
+        self.on_stage = on_stage or (lambda _msg: None)
+        self.metrics = agreement_metrics(options.lang)
+        self.src_metrics = agreement_metrics(options.src_lang) if options.src_lang else None
+        self._used: dict[str, Backend] = {}
+        self._similarity_used = False
+        self._source_used = False
+
+    def check_signature(self) -> dict[str, str]:
+        """What the checks that run contribute to the signature (their libraries, settings
+        and data), one value per key (several checks' values joined by commas)."""
+        out: dict[str, list[str]] = {}
+        for c in self.checks:
+            for key, value in c.signature().items():
+                out.setdefault(key, []).append(value)
+        if self.plugins:
+            out["plugins"] = [f"{name}@{origin}" for name, origin in self.plugins.items()]
+        return {key: ",".join(values) for key, values in out.items()}
+
+    # -- planning --------------------------------------------------------------------------
+
+    def pivots(self) -> list[str]:
+        o = self.options
+        if o.model_free:
+            return []
+        chosen = list(o.pivots) or ([] if o.src_lang else self.registry.default_pivots(o.lang))
+        if o.src_lang:
+            chosen = [o.src_lang, *[p for p in chosen if p != o.src_lang]]
+        if o.lang in chosen:
+            raise InputError(f"pivot {o.lang} is the target language itself; pick another")
+        return chosen
+
+    def backend(self, pair: str) -> Backend:
+        if self.factory is None:
+            raise InputError("model-free mode uses no translation model")
+        if pair not in self._used:
+            self._used[pair] = self.factory(pair)
+        return self._used[pair]
+
+    def load_models(self, with_source: bool) -> None:
+        """Resolve and load every model up front, so that a missing one fails before any
+        work; when several are missing, one error names them all."""
+        lang = self.options.lang
+        pairs = [x for p in self.pivots() for x in (f"{lang}-{p}", f"{p}-{lang}")]
+        if with_source and self.options.src_lang and not self.options.model_free:
+            pairs.append(f"{self.options.src_lang}-{lang}")
+        missing: list[ModelNotFoundError] = []
+        for pair in dict.fromkeys(pairs):
+            try:
+                self.backend(pair)
+            except ModelNotFoundError as exc:
+                missing.append(exc)
+        if len(missing) == 1:
+            raise missing[0]
+        if missing:
+            raise ModelsMissingError(missing)
+
+    def models(self) -> dict[str, str]:
+        """The weights of each model loaded so far, by pair (what `signature` names)."""
+        return {pair: b.model for pair, b in sorted(self._used.items())}
+
+    def signature(self) -> Signature:
+        """What produced the results so far: every part contributes its own fields."""
+        o = self.options
+        mode = "model-free" if o.model_free else "source" if o.src_lang else "target-only"
+        sig = Signature({"mode": mode,
+                         "lang": f"{o.src_lang + '-' if o.src_lang else ''}{o.lang}"})
+        if not o.model_free:
+            sig.add("pivots", ",".join(self.pivots()))
+            for b in self._used.values():
+                sig.add(f"model.{b.pair}", b.model)
+            if self._used:
+                sig.add("backend", ",".join(dict.fromkeys(b.backend_id
+                                                          for b in self._used.values())))
+            for key, value in [*self.registry.decoding.signature().items(),
+                               *self.metrics.signature().items()]:
+                sig.add(key, value)
+            if self._source_used and self.src_metrics is not None:
+                for key, value in self.src_metrics.signature().items():
+                    sig.add(f"{key}.src", value)
+        if self._similarity_used:
+            from tqcheck.metrics.similarity import model_id
+
+            sig.add("sim", model_id())
+        for key, value in self.check_signature().items():
+            sig.add(key, value)
+        sig.add("profile", f"{self.profile.name}@{self.profile.fingerprint()}")
+        sig.add("version", __version__)
+        return sig
+
+    # -- running ---------------------------------------------------------------------------
+
+    def _translate(self, pair: str, texts: Sequence[str]) -> list[str]:
+        unique = list(dict.fromkeys(texts))
+        done = dict(zip(unique, self.backend(pair).translate(unique), strict=True))
+        return [done[t] for t in texts]
+
+    def _truncation_notes(self, segments: list[Segment], texts: list[str]) -> list[Segment]:
+        limit = self.registry.decoding.max_input_tokens
+        first = self.pivots()[0]
+        counts = self.backend(f"{self.options.lang}-{first}").count_tokens(texts)
+        out = []
+        for seg, n in zip(segments, counts, strict=True):
+            if n > limit:
+                note = f"truncated: {n} tokens, the models read only the first {limit}"
+                seg = replace(seg, notes=(*seg.notes, note))
+            out.append(seg)
+        return out
+
+    def _plan(self, batch: _Batch) -> list[tuple[str, Callable[[], None]]]:
+        """The passes over a batch, in order, each with what it announces: the progress
+        counts these (and the spans), so a new pass is counted where it is planned."""
+        o, n = self.options, len(batch.segments)
+        passes: list[tuple[str, Callable[[], None]]] = []
+        if batch.sourced and o.similarity:
+            passes.append((f"sentence similarity of {n} segments",
+                           lambda: self._similarity(batch)))
+        for p in self.pivots():
+            passes += [
+                (f"translating {n} segments {o.lang}→{p}", lambda p=p: batch.to_pivot(self, p)),
+                (f"round trip {p}→{o.lang}", lambda p=p: batch.round_trip(self, p)),
+                (f"forced decoding {p}→{o.lang}", lambda p=p: batch.pivot_scores(self, p))]
+        src = o.src_lang
+        if batch.sourced and src and not o.model_free:
+            m = len(batch.sourced)
+            passes += [
+                (f"translating {m} sources {src}→{o.lang}", lambda: batch.pseudo_refs(self)),
+                (f"forced decoding {src}→{o.lang}", lambda: batch.given_source(self)),
+                (f"forced decoding {o.lang}→{src}", lambda: batch.given_text(self)),
+                (f"round trip of the sources {o.lang}→{src}",
+                 lambda: batch.source_roundtrips(self))]
+        return passes
+
+    def _similarity(self, batch: _Batch) -> None:
+        from tqcheck.metrics.similarity import similarities
+
+        sims = similarities([batch.segments[i].source or "" for i in batch.sourced],
+                            [batch.texts[i] for i in batch.sourced])
+        for i, sim in zip(batch.sourced, sims, strict=True):
+            batch.signals[i].similarity = sim
+        self._similarity_used = True
+
+    def check(self, segments: list[Segment], input_name: str = "-",
+              on_progress: Callable[[float], None] | None = None) -> CheckResult:
+        """Check `segments` together (batched, deduplicated); `on_progress` hears the
+        fraction done after each pass over them (a translation, a forced decoding...)."""
+        o = self.options
+        with_source = any(s.source is not None for s in segments)
+        if with_source and not o.src_lang:
+            raise InputError("segments carry a source but no source language was given "
+                             "(--src-lang)")
+        self.load_models(with_source)
+        texts = [clean_for_model(s.text) for s in segments]
+        if not o.model_free:
+            segments = self._truncation_notes(segments, texts)
+        batch = _Batch(segments, texts, o.lang, o.src_lang)
+        passes = self._plan(batch)
+        total = len(passes) + 1
+        for done, (message, run) in enumerate(passes):
+            self.on_stage(message)
+            run()
+            if on_progress is not None:
+                on_progress((done + 1) / total)
+        if batch.source_passes:
+            self._source_used = True
+        self.on_stage("finding spans")
+        self._input_name = input_name
+        document = DocumentFacts(names=document_names(s.text for s in segments))
+        failures: list[CheckFailure] = []
+        results = [self._result(k, ctx, failures)
+                   for k, ctx in enumerate(batch.contexts(document))]
+        if on_progress is not None:
+            on_progress(1.0)
+        return CheckResult(signature=self.signature(), segments=results,
+                           tqcheck_version=__version__, input_name=input_name,
+                           failures=failures)
+
+    def _result(self, index: int, ctx: SegmentContext,
+                failures: list[CheckFailure]) -> SegmentResult:
+        """One segment's flags, reliability and risk, from its context."""
+        flags = self._flags(index, ctx, failures)
+        r = SegmentResult(segment=ctx.segment, backtranslations=ctx.backtranslations(),
+                          signals=ctx.signals, flags=flags)
+        self._weigh_reliability(r)
+        r.risk = risk(r.signals, r.flags, self.profile.risk, len(r.segment.text.split()))
+        return r
+
+    def _weigh_reliability(self, r: SegmentResult) -> None:
+        """Where the models cannot carry the source through the target language and back,
+        their flags say more about them than about the text: Minor, with a note."""
+        rt = r.signals.source_roundtrip
+        limit = self.profile.spans.reliable_chrf
+        if rt is None or rt.chrf >= limit:
+            return
+        demoted = [f for f in r.flags if in_group(f.signal, MODEL) and f.severity == "Major"]
+        r.flags = [replace(f, severity="Minor") if f in demoted else f for f in r.flags]
+        note = (f"the models carry this source poorly (its round trip keeps chrF "
+                f"{rt.chrf:.0f} < {limit:g})" + (
+                    f": {len(demoted)} model flag(s) demoted to Minor" if demoted else ""))
+        r.segment = replace(r.segment, notes=(*r.segment.notes, note))
+
+    def _flags(self, index: int, ctx: SegmentContext,
+               failures: list[CheckFailure]) -> list[Flag]:
+        """Every check that can run on the segment, each isolated: one that raises costs a
+        note and a warning (an error when strict), never the segment or the run. Then the
+        suppression rules, the profile's switched-off signals and the user's words."""
+        flags: list[Flag] = []
+        for check in self.checks:
+            if not check.ready(ctx):
+                continue
+            try:
+                found = list(check.flags(ctx))
+                _inside(found, ctx.segment)
+            except Exception as exc:
+                self._failed(check, index, ctx, exc, failures)
+                continue
+            flags += found
+        flags = suppress(flags, self.suppression)
+        off = set(self.profile.rules.signals_off)
+        flags = [f for f in flags if f.signal not in off]
+        # A flag on exactly a word the user vouches for (--dictionary, the profile's word
+        # files, the reviewers' ignore list) is a known false alarm.
+        if self._known_words:
+            flags = [f for f in flags
+                     if ctx.segment.text_on(f.side)[f.start:f.end].casefold()
+                     not in self._known_words]
+        # Two checks finding the same span of the same category make one flag (the first).
+        unique: dict[tuple[str, int, int, str], Flag] = {}
+        for f in flags:
+            unique.setdefault((f.side, f.start, f.end, f.category), f)
+        return sorted(unique.values(), key=lambda f: (f.side, f.start, f.end))
+
+    def _failed(self, check: Check, index: int, ctx: SegmentContext, exc: Exception,
+                failures: list[CheckFailure]) -> None:
+        seg = ctx.segment
+        failure = CheckFailure(check.id, seg.id, seg.line, f"{type(exc).__name__}: {exc}",
+                               index)
+        if self.options.strict:
+            raise CheckFailedError(f"{failure} (strict: failures are errors)") from exc
+        failures.append(failure)
+        ctx.segment = seg = replace(seg, notes=(
+            *seg.notes, f"check {check.id} failed: {failure.message}"))
+        if check.id not in self._warned:
+            self._warned.add(check.id)
+            self.on_warning(f"{self._input_name}:{failure} (further failures of this check "
+                            "are in the results' notes and failures only)")
+
+
+def _inside(flags: list[Flag], seg: Segment) -> None:
+    """A flag must lie inside the text it points into (a plugin's bug, else)."""
+    for f in flags:
+        if not (isinstance(f, Flag) and 0 <= f.start <= f.end <= len(seg.text_on(f.side))):
+            raise ValueError(f"flag outside its text: {f!r}")
+
+
+@dataclass
+class _Batch:
+    """The segments of one `check` call and what the model passes found for them, by pass;
+    `contexts` turns it into one SegmentContext per segment."""
+
+    segments: list[Segment]
+    texts: list[str]  # as the models read them
+    lang: str
+    src_lang: str | None
+    signals: list[Signals] = field(default_factory=list)
+    pivot_texts: dict[str, list[str]] = field(default_factory=dict)
+    roundtrips: dict[str, list[str]] = field(default_factory=dict)
+    pivot_token_scores: dict[str, list[TokenScores]] = field(default_factory=dict)
+    # source-aware, over `sourced` (the segments with a source) only
+    refs: list[str] = field(default_factory=list)
+    text_given_source: list[TokenScores] = field(default_factory=list)
+    source_given_text: list[TokenScores] = field(default_factory=list)
+    source_passes: dict[int, SourcePass] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.signals = [Signals() for _ in self.segments]
+        self.sourced = [i for i, s in enumerate(self.segments) if s.source is not None]
+        self.sources = [clean_for_model(self.segments[i].source or "") for i in self.sourced]
+
+    def to_pivot(self, checker: Checker, p: str) -> None:
+        self.pivot_texts[p] = checker._translate(f"{self.lang}-{p}", self.texts)
+
+    def round_trip(self, checker: Checker, p: str) -> None:
+        self.roundtrips[p] = checker._translate(f"{p}-{self.lang}", self.pivot_texts[p])
+
+    def pivot_scores(self, checker: Checker, p: str) -> None:
+        scores = checker.backend(f"{p}-{self.lang}").score(self.pivot_texts[p], self.texts)
+        self.pivot_token_scores[p] = scores
+        for sig, seg, rt, sc in zip(self.signals, self.segments, self.roundtrips[p], scores,
+                                    strict=True):
+            sig.roundtrip[p] = checker.metrics.score(rt, seg.text)
+            sig.pivot_surprisal[p] = surprisal(sc)
+
+    def pseudo_refs(self, checker: Checker) -> None:
+        self.refs = checker._translate(f"{self.src_lang}-{self.lang}", self.sources)
+
+    def given_source(self, checker: Checker) -> None:
+        self.text_given_source = checker.backend(f"{self.src_lang}-{self.lang}").score(
+            self.sources, [self.texts[i] for i in self.sourced])
+
+    def given_text(self, checker: Checker) -> None:
+        self.source_given_text = checker.backend(f"{self.lang}-{self.src_lang}").score(
+            [self.texts[i] for i in self.sourced], self.sources)
+
+    def source_roundtrips(self, checker: Checker) -> None:
+        """The last source-aware pass: the sources' own round trips, and the source passes."""
+        src = self.src_lang or ""
+        own = checker._translate(f"{self.lang}-{src}", self.refs)
+        metrics, src_metrics = checker.metrics, checker.src_metrics
+        assert src_metrics is not None
+        for k, i in enumerate(self.sourced):
+            seg, sig = self.segments[i], self.signals[i]
+            sp = SourcePass(src, self.pivot_texts[src][i], self.refs[k], own[k],
+                            self.text_given_source[k], self.source_given_text[k],
+                            self.pivot_token_scores[src][i])
+            self.source_passes[i] = sp
+            sig.backtranslation = src_metrics.score(sp.backtranslation, seg.source or "")
+            sig.pseudo_reference = metrics.score(seg.text, sp.pseudo_reference)
+            sig.source_surprisal = surprisal(sp.text_given_source)
+            sig.reverse_surprisal = surprisal(sp.source_given_text)
+            sig.source_roundtrip = src_metrics.score(sp.source_roundtrip, seg.source or "")
+
+    def contexts(self, document: DocumentFacts) -> list[SegmentContext]:
+        return [SegmentContext(
+            segment=seg, lang=self.lang, src_lang=self.src_lang,
+            pivots={p: PivotPass(self.pivot_texts[p][i], self.roundtrips[p][i],
+                                 self.pivot_token_scores[p][i]) for p in self.pivot_texts},
+            source_pass=self.source_passes.get(i), document=document,
+            signals=self.signals[i]) for i, seg in enumerate(self.segments)]

@@ -1,0 +1,150 @@
+"""Reading numbers: digits of any script, number words (configs/languages.toml) and Chinese
+numerals, as values with where they stand. Total: any text gives a list, never an error.
+
+A colon between digits joins numbers that are not one quantity: a time ("13:09:10",
+"3:11 p.m."), a score ("2:0"), a ratio ("78:83"), a verse ("3:16"). Each part is read as a
+number of its own, so that the same time or score matches across languages.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import cache
+
+from tqcheck.text.lexicon import decimal_comma, number_words
+
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９", "0123456789" * 3)
+
+
+def normalise_number(raw: str) -> str:
+    """`1,000` == `1000` == `1.000`; `3,5` == `3.5`: digits only, plus a decimal part."""
+    raw = raw.translate(_DIGITS)
+    parts = re.split(r"[.,]", raw)
+    if len(parts) > 1 and len(parts[-1]) != 3:  # a decimal separator, not thousands
+        return "".join(parts[:-1]).lstrip("0") + "." + parts[-1]
+    return "".join(parts).lstrip("0") or "0"
+
+
+_CJK_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CJK_SCALES = {"万": Decimal(10**4), "亿": Decimal(10**8)}
+# What may stand between the parts of one number: "twenty-five", "a hundred and forty",
+# "half a million", "a quarter of a million".
+_JOIN = re.compile(r"[\s-]*|\s+(?:and|und|et|y)\s+|\s+(?:of\s+)?an?\s+", re.IGNORECASE)
+
+
+@cache
+def _token_regex(lang: str) -> re.Pattern[str]:
+    words, scales = number_words(lang)
+    alternatives = "|".join(re.escape(w) for w in sorted([*words, *scales], key=len,
+                                                         reverse=True))
+    return re.compile(
+        r"(?P<digits>\d+(?:[.,:]\d+)*)"
+        r"|(?P<cjk>[零一二两三四五六七八九十百千万亿]+)"
+        + (rf"|(?<!\w)(?P<word>{alternatives})(?!\w)" if alternatives else ""),
+        re.IGNORECASE)
+
+
+def _cjk_value(raw: str) -> int:
+    """Chinese numerals: 六 -> 6, 十五 -> 15, 三百二十 -> 320, 三千五百万 -> 35000000,
+    一亿三千万 -> 130000000, 二零二零 -> 2020."""
+    total = section = current = 0
+    for ch in raw:
+        if ch in _CJK_DIGITS:
+            current = current * 10 + _CJK_DIGITS[ch]
+        elif ch in _CJK_UNITS:
+            section += (current or 1) * _CJK_UNITS[ch]
+            current = 0
+        elif ch == "万":
+            section = (section + current) * 10**4
+            current = 0
+        else:  # 亿
+            total = (total + section + current) * 10**8
+            section = current = 0
+    return total + section + current
+
+
+def _digit_tokens(raw: str, start: int, comma_decimal: bool
+                  ) -> list[tuple[Decimal, str, int, int]]:
+    """One number, or, where a comma is neither a decimal nor a thousands separator in the
+    language ("[1,1]" in English or Chinese), one number per part; the parts of a time,
+    score or ratio ("13:09", "2:0") are numbers of their own."""
+    if ":" in raw:
+        out, pos = [], start
+        for part in raw.split(":"):
+            out += _digit_tokens(part, pos, comma_decimal)
+            pos += len(part) + 1
+        return out
+    parts = raw.split(",")
+    if comma_decimal or len(parts) == 1 or all(len(p) == 3 for p in parts[1:]):
+        return [(Decimal(normalise_number(raw)), "digits", start, start + len(raw))]
+    out, pos = [], start
+    for part in parts:
+        out.append((Decimal(normalise_number(part)), "digits", pos, pos + len(part)))
+        pos += len(part) + 1
+    return out
+
+
+def _tokens(text: str, lang: str) -> list[tuple[Decimal, str, int, int]]:
+    """(value, kind: digits | word | scale, start, end) of every number token."""
+    words, scales = number_words(lang)
+    comma_decimal = decimal_comma(lang)
+    out: list[tuple[Decimal, str, int, int]] = []
+    for m in _token_regex(lang).finditer(text):
+        raw = m.group()
+        if m.group("digits"):
+            out += _digit_tokens(raw, m.start(), comma_decimal)
+        elif m.group("cjk"):
+            if raw in _CJK_SCALES:
+                out.append((_CJK_SCALES[raw], "scale", m.start(), m.end()))
+            elif raw != "一":  # 一 alone is mostly the article "a"/"one" in running text
+                out.append((Decimal(_cjk_value(raw)), "word", m.start(), m.end()))
+        elif raw.lower() in scales:
+            out.append((scales[raw.lower()], "scale", m.start(), m.end()))
+        else:
+            out.append((words[raw.lower()], "word", m.start(), m.end()))
+    return out
+
+
+def numbers(text: str, lang: str = "en") -> list[tuple[str, int, int]]:
+    """The numbers of `text`, each as its value and where it stands: digits (any script),
+    the number words of `lang` (configs/languages.toml) and Chinese numerals, combined with
+    the scale words after them ("fourteen billion" == "14 Milliarden" == "140亿")."""
+    text = text.translate(_DIGITS)
+    tokens = _tokens(text, lang)
+    found: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(tokens):
+        value, kind, start, end = tokens[i]
+        total, current = Decimal(0), value
+        j = i + 1
+        while j < len(tokens) and _JOIN.fullmatch(text[end:tokens[j][2]]):
+            v, k, _, e = tokens[j]
+            if k == "scale" and v == 100:
+                current = (current or 1) * v
+            elif k == "scale":
+                total, current = total + (current or 1) * v, Decimal(0)
+            elif k == "word" and kind in ("word", "scale") and (
+                    kind == "scale" or (current % 10 == 0 and v < 10)):
+                current += v
+            else:
+                break
+            kind, end, j = k, e, j + 1
+        found.append((key(total + current), start, end))
+        i = j
+    return found
+
+
+def key(value: Decimal) -> str:
+    """The comparable form of a value: `1.50` and `1.5` are one key."""
+    return format(value.normalize(), "f")
+
+
+def digits_value(text: str, start: int, lang: str) -> str | None:
+    """The value of the digits that start at `start` ("412" of "412 million")."""
+    m = _NUMBER.match(text, start)
+    if m is None:
+        return None
+    return key(_digit_tokens(m.group(), m.start(), decimal_comma(lang))[0][0])
