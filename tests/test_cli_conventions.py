@@ -239,7 +239,8 @@ def test_report_and_review_queue_show_file_names(tmp_path: Path) -> None:
     assert run("score", str(SEED), "--db", str(db), *FREE).exit_code == 0
     html = tmp_path / "r.html"
     assert run("report", str(db), "-o", str(html)).exit_code == 0
-    assert re.search(rf"<td>{re.escape(str(SEED))}:\d+:\d+</td>", html.read_text())
+    assert re.search(rf"<td class=loc title=\"{re.escape(str(SEED))}:\d+:\d+\">"
+                     rf"{re.escape(SEED.name)}:\d+:\d+</td>", html.read_text())
     with RunDB(db, mode="write") as rundb:
         entry = Review(rundb).queue()[0]
         assert entry.location.startswith(f"{SEED}:")

@@ -217,7 +217,12 @@ def test_calibrate_from_run_changes_nothing_on_too_few_decisions(tmp_path, monke
         Review(run, "ana").decide_flag(KEY, 0, "reject")
     res = CliRunner().invoke(app, ["calibrate", "--from-run", str(db), "--name", "few"])
     assert res.exit_code == 0, res.output
-    assert "no change" in res.stdout
+    assert "no change" in res.stdout and "nothing written" in res.stdout
+    written = tmp_path / "config" / "profiles" / "few.toml"
+    assert not written.exists()  # a profile that changes nothing is not written...
+    res = CliRunner().invoke(app, ["calibrate", "--from-run", str(db), "--name", "few",
+                                   "--force"])
+    assert res.exit_code == 0 and written.is_file()  # ... unless asked
     res = CliRunner().invoke(app, ["calibrate", "--name", "none"])
     assert res.exit_code == 2 and "--from-run" in res.output
 

@@ -29,8 +29,13 @@ class ModelNotFoundError(TqcheckError):
     def __init__(self, pair: str, model_id: str, reason: str = "", fix: str | None = None,
                  local: bool = False) -> None:
         self.pair, self.model_id, self.reason, self.local = pair, model_id, reason, local
-        self.fix = fix or (f"run `tqcheck models pull {pair}` while online (downloads into "
-                           "the Hugging Face cache)")
+        # A local directory is fixed there; the hub's model by (re)downloading it.
+        self.fix = fix or (
+            f"the files in {model_id} are not a loadable Marian model: replace them with a "
+            f"complete saved one (`model.save_pretrained({model_id!r})` and the tokenizer's "
+            "`save_pretrained`)" if local else
+            f"run `tqcheck models pull {pair}` while online (downloads into the Hugging Face "
+            "cache)")
         why = f" ({reason})" if reason else ""
         super().__init__(
             f"model for {pair} is not available: {model_id}{why}.\n"

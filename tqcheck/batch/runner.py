@@ -27,6 +27,7 @@ from tqcheck.inputs.reader import Item, ReadOptions, input_settings, read_items
 from tqcheck.output.parquet import ParquetSink
 from tqcheck.pipeline.checker import Checker
 from tqcheck.run.rundb import RunDB
+from tqcheck.text.langid import SourceLanguage
 from tqcheck.translate.base import BackendFactory
 from tqcheck.types import Problem
 
@@ -133,10 +134,12 @@ class _Run:
 
     def __init__(self, db: RunDB, engine: Engine, progress: Progress, chunk: int,
                  stats: RunStats, sink: ParquetSink | None = None,
-                 log: Callable[[str], None] | None = None) -> None:
+                 log: Callable[[str], None] | None = None,
+                 source_language: Callable[[], SourceLanguage | None] = lambda: None) -> None:
         self.db, self.engine, self.progress, self.chunk, self.stats = (
             db, engine, progress, chunk, stats)
         self.sink, self.log = sink, log
+        self.source_language = source_language  # a new check of each file's sources
         self.buffer: list[tuple[int, Item]] = []
         self.finished: list[int] = []  # file ids whose last segment is buffered or stored
         self.reported_bytes: dict[int, int] = {}
@@ -278,12 +281,25 @@ def run_lock(db_path: Path) -> Iterator[None]:
     try:
         lock.acquire()
     except Timeout:
+        _lock_file_usable(Path(f"{db_path}.lock"))  # a place where none can be made, else:
         raise InputError(f"{db_path}: another `tqcheck score` is writing to this run "
                          "database; wait until it ends, or score into another --db") from None
     try:
         yield
     finally:
         lock.release()
+
+
+def _lock_file_usable(path: Path) -> None:
+    """Raise what stops the lock file from being made or opened (a read-only place, no
+    permission), which the lock library reports as a lock held by someone else."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot make the run's lock file here "
+                         f"({exc.strerror or exc}); score into a --db in a writable "
+                         "directory") from None
+    os.close(fd)
 
 
 def _score_into(db_path: Path, files: list[InputFile], skipped: list[Problem],
@@ -303,7 +319,7 @@ def _score_into(db_path: Path, files: list[InputFile], skipped: list[Problem],
         reading = ReadOptions(check.lang, check.src_lang, input_settings())
         progress.start(files, sum(f.size for f in files))
         sink = ParquetSink(Path(options.parquet), db) if options.parquet else None
-        run = _Run(db, engine, progress, chunk, stats, sink, log)
+        run = _Run(db, engine, progress, chunk, stats, sink, log, checker.source_language)
         for f in files:
             _score_file(f, reading, run)
         run.drain()
@@ -312,6 +328,13 @@ def _score_into(db_path: Path, files: list[InputFile], skipped: list[Problem],
         stats.signature = db.meta("signature")
         db.close()
     return stats
+
+
+def _source_mismatch(f: InputFile, sources: SourceLanguage,
+                     report: Callable[[Problem], None]) -> None:
+    mismatch = sources.mismatch()
+    if mismatch:
+        report(Problem(f.path, 0, mismatch))
 
 
 def _score_file(f: InputFile, reading: ReadOptions, run: _Run) -> None:
@@ -338,8 +361,12 @@ def _score_file(f: InputFile, reading: ReadOptions, run: _Run) -> None:
     done = state.n_segments
     pending: list[Item] = []  # already stored: compared with the input in small batches
     n = 0
+    sources = run.source_language() if done == 0 else None  # (said on the first pass)
     for item in read_items(f, reading, report):
         n += 1
+        if sources is not None and sources.add(item.segment.source):
+            _source_mismatch(f, sources, report)
+            sources = None
         if item.ordinal < done:
             run.skip(state.id, item)
             pending.append(item)
@@ -353,6 +380,8 @@ def _score_file(f: InputFile, reading: ReadOptions, run: _Run) -> None:
         run.add(state.id, item)
     if pending:
         _verify(db, state.id, pending, f.path)
+    if sources is not None:
+        _source_mismatch(f, sources, report)
     stats.segments_resumed += min(done, n)
     if n < done:
         raise InputError(f"{f.path} now has {n} segments but the run database already holds "

@@ -11,6 +11,7 @@ from tqcheck.check.options import CheckOptions
 from tqcheck.cli.common import (
     DEFAULT_BACKEND,
     DEFAULT_COMPUTE_TYPE,
+    STDOUT,
     BackendKind,
     ComputeType,
     EngineKind,
@@ -59,11 +60,6 @@ def score_command(
     ] = DEFAULT_COMPUTE_TYPE,
     threads: Annotated[int, typer.Option(min=0, help="CPU threads; 0 = all cores.")
                        ] = BackendSettings.threads,
-    cache_dir: Annotated[str | None, typer.Option(
-        "--cache-dir", envvar="TQCHECK_CACHE_DIR", metavar="DIR",
-        help="Translation cache directory (default: the user cache directory).")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")
-                        ] = False,
     profile: Profile = CheckOptions.profile,
     engine: Annotated[EngineKind, typer.Option(
         case_sensitive=False, help="local (this process) or ray (actors on a Ray cluster: "
@@ -104,13 +100,18 @@ def score_command(
     opts = ScoreOptions(
         check=shared.check_options(
             lang, src_lang, pivot=pivot, profile=profile,
-            backend=BackendSettings(kind=backend.value, device=shared.device,
-                                    compute_type=compute_type.value, cache=not no_cache,
-                                    cache_dir=cache_dir, threads=threads)),
+            backend=shared.backend(kind=backend.value, compute_type=compute_type.value,
+                                   threads=threads)),
         fmt=input_format.value, glob=glob, source=source, engine=engine.value,
         ray=RayOptions(address=address, actors=actors, actor_cpus=actor_cpus,
                        actor_gpus=actor_gpus),
         parquet=output[1] if output else None)
+    from pathlib import Path
+
+    parent = Path(db).parent
+    if not parent.exists():  # (score_corpus makes it; say so, a typo would go unseen)
+        typer.echo(f"tqcheck: {parent} does not exist: creating it for the run database",
+                   err=True)
     with ScoreProgress(quiet) as progress:
         try:
             with exit_on_error():
@@ -143,10 +144,11 @@ def summary_command(
 
     with exit_on_error(), RunDB(run, mode="read") as rundb:
         summary = rundb.summary()
-    if as_json:
-        typer.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        print_summary(summary)
+    with writing(STDOUT):
+        if as_json:
+            typer.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
+        else:
+            print_summary(summary)
 
 
 def export_command(
@@ -158,7 +160,7 @@ def export_command(
         help="json (one document, as `check -f json`), jsonl, csv or tsv.")
     ] = ExportFormat.jsonl,
     out: Annotated[str | None, typer.Option(
-        "--out", "-o", metavar="FILE", help="Output file (default stdout).")] = None,
+        "--out", "-o", metavar="FILE", help="Output file (default, or -: stdout).")] = None,
     min_risk: Annotated[float | None, typer.Option(
         "--min-risk", min=0.0, max=1.0, help="Only segments with at least this risk.")] = None,
     corrected: Annotated[str | None, typer.Option(
@@ -188,27 +190,32 @@ def export_command(
         if corrected:
             for path in write_corrected(rundb, corrected, force=force):
                 typer.echo(f"wrote {path}", err=True)
-        elif out:
+        elif out and out != "-":
             with writing(out), open(out, "w", encoding="utf-8", newline="") as fh:
                 n = export(fh)
             typer.echo(f"wrote {n} segments to {out}", err=True)
         else:
-            with writing("standard output"):
+            with writing(STDOUT):
                 export(sys.stdout)
 
 
 def report_command(
     run: RunArg,
     out: Annotated[str, typer.Option("--out", "-o", metavar="FILE",
-                                     help="HTML file to write.")] = "tqcheck-report.html",
+                                     help="HTML file to write (-: stdout).")
+                   ] = "tqcheck-report.html",
     limit: Annotated[int | None, typer.Option(
         metavar="N", min=1, help="At most this many flagged segments, worst first "
         "(default: [report] max_segments in configs/score.toml).")] = None,
 ) -> None:
     """Write one self-contained HTML page: figures, risk histogram, flagged segments."""
-    from tqcheck.output.report import write_report
+    from tqcheck.output.report import render_report, write_report
     from tqcheck.run.rundb import RunDB
 
     with exit_on_error(), RunDB(run, mode="read") as rundb:
+        if out == "-":
+            with writing(STDOUT):
+                sys.stdout.write(render_report(rundb, limit))
+            return
         path = write_report(rundb, out, limit)
-    typer.echo(f"wrote {path}")
+    typer.echo(f"wrote {path}", err=True)

@@ -10,6 +10,7 @@ import typer
 from tqcheck.check.options import CheckOptions
 from tqcheck.cli.common import (
     EXIT_FLAGGED,
+    STDOUT,
     CheckFormat,
     FailOn,
     Lang,
@@ -70,7 +71,7 @@ def check_command(
             file, opts, source,
             on_stage=None if quiet else lambda msg: typer.echo(f"tqcheck: {msg}", err=True),
             report=lambda problem: typer.echo(f"tqcheck: warning: {problem}", err=True))
-    with writing("standard output"):
+    with writing(STDOUT):
         render(result, fmt.value, sys.stdout)
     flags = [f for r in result.segments for f in r.flags]
     if fail_on is not FailOn.never and at_or_above(flags, fail_on.value):

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from tqcheck.check.options import CheckOptions
-from tqcheck.cli.common import Checklists, Lang, ModelFree, Profile, SrcLang, writing
+from tqcheck.cli.common import STDOUT, Checklists, Lang, ModelFree, Profile, SrcLang, writing
 
 
 def checks_command(
@@ -35,7 +35,7 @@ def checks_command(
     options = CheckOptions(lang=lang, src_lang=src_lang, profile=profile,
                            model_free=model_free, checklists=tuple(checklist or ()))
     rows = [info(p) for p in plan(CheckEnv.build(options, load_profile(profile)))]
-    with writing("standard output"):
+    with writing(STDOUT):
         if as_json:
             json.dump([dataclasses.asdict(r) for r in rows], sys.stdout, indent=2,
                       ensure_ascii=False)

@@ -3,11 +3,14 @@ choices that are checked before any work starts, and the options several command
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import errno
 import functools
 import inspect
+import os
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +25,7 @@ from tqcheck.errors import TqcheckError
 from tqcheck.translate.base import BackendSettings
 
 EXIT_OK, EXIT_FLAGGED, EXIT_ERROR = 0, 1, 2
+STDOUT = "standard output"  # the name `writing` gives standard output
 
 
 def fail(message: str) -> typer.Exit:
@@ -39,11 +43,18 @@ def os_error_message(exc: OSError) -> str:
 
 @contextmanager
 def writing(name: str) -> Iterator[None]:
-    """Name `name` in an OSError raised while writing to it (writes carry no file name)."""
+    """Name `name` in an OSError raised while writing to it (writes carry no file name).
+    Standard output closed by its reader (`tqcheck check FILE | head`) ends the writing
+    quietly, and the command goes on to its exit code, which means what it always does."""
     try:
         yield
     except BrokenPipeError:
-        raise
+        if name != STDOUT:
+            raise
+        # the rest is not wanted: later writes (and the flush at exit) go nowhere
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
     except OSError as exc:
         if exc.filename is None:
             exc.filename = name
@@ -101,6 +112,28 @@ class _Option(TyperOption):
         label = _type_label(self)
         return f"{label}..." if label and self.nargs != 1 else label
 
+    def process_value(self, ctx: Any, value: Any) -> Any:
+        try:
+            return super().process_value(ctx, value)
+        except typer.BadParameter as exc:  # the validator's "Value error, " says nothing
+            exc.message = re.sub(r"^(?:Value|Assertion) error, ", "", exc.message)
+            raise
+
+
+def _version_option(ctx: Any) -> list[Any]:
+    """`tqcheck`'s own --version, for a command (as every sacrebleu command answers it)."""
+    root = ctx.find_root().command
+    found = [p for p in getattr(root, "params", []) if p.name == "version"]
+    if not found or root is ctx.command:
+        return []
+    option = copy.copy(found[0])
+    option.expose_value = False  # (the command takes no such argument)
+    return [option]
+
+
+# -h is --help, everywhere.
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
 
 def _relabel(params: list[Any]) -> list[Any]:
     for p in params:
@@ -121,7 +154,8 @@ class Command(TyperCommand):
             return super().invoke(ctx)
 
     def get_params(self, ctx: Any) -> list[Any]:
-        return _relabel(super().get_params(ctx))
+        params = super().get_params(ctx)
+        return _relabel([*params[:-1], *_version_option(ctx), params[-1]])  # (--help last)
 
 
 class Group(TyperGroup):
@@ -131,7 +165,7 @@ class Group(TyperGroup):
 
 def typer_app(**kwargs: Any) -> typer.Typer:
     """A typer app whose commands and groups use the help labels above."""
-    return typer.Typer(cls=Group, **kwargs)
+    return typer.Typer(cls=Group, context_settings=CONTEXT, **kwargs)
 
 
 def command(app: typer.Typer, name: str) -> Any:
@@ -155,15 +189,16 @@ DialectChoice = StrEnum("DialectChoice", {v: v for v in DIALECTS})
 DEFAULT_BACKEND = BackendKind(BackendSettings.kind)
 DEFAULT_COMPUTE_TYPE = ComputeType(BackendSettings.compute_type)
 
-_LANG = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?")
+_LANG = re.compile(r"([A-Za-z]{2,3})((?:[-_][A-Za-z]{2,4})?)")
 
 
 def _lang(value: str) -> str:
     """A language code (ISO 639-1 or -3, optionally with a script or region: zh, toy,
     pt-BR); anything else is refused before any work."""
-    if not _LANG.fullmatch(value.strip()):
+    m = _LANG.fullmatch(value.strip())
+    if m is None:
         raise typer.BadParameter(f"{value!r} is not a language code (e.g. en, fr, zh)")
-    return value.strip()
+    return m.group(1).lower() + m.group(2)  # FR = fr, as every choice is case-insensitive
 
 
 _DEVICE = re.compile(r"auto|cpu|cuda(:\d+)?", re.IGNORECASE)
@@ -212,6 +247,10 @@ Checklists = Annotated[list[str] | None, typer.Option(
     "shipped one) added to the profile's; repeatable.")]
 
 
+CacheDir = Annotated[str | None, typer.Option(
+    "--cache-dir", envvar="TQCHECK_CACHE_DIR", metavar="DIR",
+    help="Translation cache directory (default: the user cache directory).")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not use the translation cache.")]
 Strict = Annotated[bool | None, typer.Option(
     "--strict/--no-strict", help="A check that fails on a segment stops the run (default: "
     "a warning, the segment scored by the other checks; $TQCHECK_STRICT=1 makes it strict).")]
@@ -233,6 +272,13 @@ class SharedOptions:
     dictionary: list[str] | None = None
     checklist: list[str] | None = None
     strict: bool | None = None
+    cache_dir: str | None = None
+    no_cache: bool = False
+
+    def backend(self, **settings: Any) -> BackendSettings:
+        """The backend settings of the shared options (device, cache) and `settings`."""
+        return BackendSettings(device=self.device, cache=not self.no_cache,
+                               cache_dir=self.cache_dir, **settings)
 
     def check_options(self, lang: str, src_lang: str | None = None, *, profile: str,
                       pivot: list[str] | None = None, backend: BackendSettings | None = None,
@@ -243,7 +289,7 @@ class SharedOptions:
 
         return CheckOptions(
             lang=lang, src_lang=src_lang, pivots=tuple(pivot or ()), profile=profile,
-            models_dir=self.models_dir, backend=backend or BackendSettings(device=self.device),
+            models_dir=self.models_dir, backend=backend or self.backend(),
             model_free=self.model_free, similarity=similarity,
             dialect=dialect_value(self.dialect), dictionaries=tuple(self.dictionary or ()),
             checklists=tuple(self.checklist or ()),
@@ -252,7 +298,8 @@ class SharedOptions:
 
 _SHARED_TYPES: dict[str, Any] = {
     "models_dir": ModelsDir, "device": Device, "model_free": ModelFree, "dialect": Dialect,
-    "dictionary": Dictionaries, "checklist": Checklists, "strict": Strict}
+    "dictionary": Dictionaries, "checklist": Checklists, "strict": Strict,
+    "cache_dir": CacheDir, "no_cache": NoCache}
 
 
 def shared_options(fn: Callable[..., None]) -> Callable[..., None]:

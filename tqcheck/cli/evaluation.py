@@ -153,6 +153,9 @@ def calibrate_command(
                     ] = CheckOptions.profile,
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds (by document).")
                      ] = 5,
+    force: Annotated[bool, typer.Option(
+        "--force", help="--from-run: write the profile even when the reviews change "
+        "nothing.")] = False,
     out: OutJson = None,
     quiet: Quiet = False,
 ) -> None:
@@ -163,7 +166,7 @@ def calibrate_command(
     if (mqm_file is None) == (not from_run):
         raise fail("give an MQM TSV file or --from-run RUN, not both")
     if from_run:
-        _calibrate_from_runs(from_run, name, base, out)
+        _calibrate_from_runs(from_run, name, base, out, force)
         return
 
     from tqcheck.cli.progress import counting_bar
@@ -203,7 +206,8 @@ def calibrate_command(
             "before": before, "after": after})
 
 
-def _calibrate_from_runs(runs: list[str], name: str, base: str, out: str | None) -> None:
+def _calibrate_from_runs(runs: list[str], name: str, base: str, out: str | None,
+                         force: bool) -> None:
     from tqcheck.check.profile import load_profile
     from tqcheck.evaluation.calibrate import check_profile_name, write_profile
     from tqcheck.evaluation.reviews import calibrate_from_runs
@@ -214,9 +218,14 @@ def _calibrate_from_runs(runs: list[str], name: str, base: str, out: str | None)
         note = (f"Tuned by tqcheck {__version__} calibrate --from-run on the review "
                 f"decisions of {', '.join(runs)}.")
         profile, report = calibrate_from_runs(runs, load_profile(base), name, note)
-        path = write_profile(profile)
         print_review_calibration(report)
-        typer.echo(f"wrote {path}")
+        if not report["changed"] and not force:
+            typer.echo(f"no change: the reviews leave profile {base} as it is; nothing "
+                       "written (--force writes it under the new name all the same)")
+            path = None
+        else:
+            path = write_profile(profile)
+            typer.echo(f"wrote {path}")
         if out:
             _write_json(out, f"profile:{name}@{profile.fingerprint()}", ",".join(runs),
-                        {"profile": str(path), **report})
+                        {"profile": str(path) if path else None, **report})

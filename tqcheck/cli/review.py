@@ -28,7 +28,9 @@ def review_command(
         serve_review(run, reviewer, host, port)
         return
     from tqcheck.review.app import ReviewApp
+    from tqcheck.review.web import die_with_parent
 
+    die_with_parent()  # (a page's app, started by `review --web`)
     with exit_on_error():
         ReviewApp(run, reviewer).run()
 
@@ -36,11 +38,7 @@ def review_command(
 def serve_review(run: str, reviewer: str | None, host: str, port: int) -> None:
     """The same app in a browser: textual-serve runs one `tqcheck review` per page, each
     writing its decisions to the run database as the terminal app does."""
-    import shlex
-    import sys
-
-    from textual_serve.server import Server
-
+    from tqcheck.review.web import serve
     from tqcheck.run.rundb import RunDB
 
     with exit_on_error(), RunDB(run, mode="write"):
@@ -49,10 +47,7 @@ def serve_review(run: str, reviewer: str | None, host: str, port: int) -> None:
         typer.echo(f"tqcheck: warning: serving on {host}:{port}: anyone who can reach it can "
                    "review and change this run (there is no login); use --host 127.0.0.1 "
                    "and an SSH tunnel to keep it to yourself", err=True)
-    command = [sys.executable, "-m", "tqcheck", "review", run]
-    if reviewer:
-        command += ["--reviewer", reviewer]
-    Server(shlex.join(command), host=host, port=port, title=f"tqcheck review {run}").serve()
+    serve(run, reviewer, host, port)
 
 
 def read_edit(path: str) -> str:

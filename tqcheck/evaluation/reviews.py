@@ -254,5 +254,12 @@ def calibrate_from_runs(run_paths: Sequence[str], base: Profile, name: str, note
         "thresholds": ch.thresholds,
         "heldout": cross_validated(labels, base, s),
         "risk": {**risk_info, "weights": dict(risk.weights), "bias": risk.bias},
+        "changed": same_settings(profile, base) is False,
     }
     return profile, report
+
+
+def same_settings(a: Profile, b: Profile) -> bool:
+    """Whether two profiles score alike (their names, descriptions and places aside)."""
+    return dataclasses.replace(a, name=b.name, description=b.description,
+                               path=b.path).fingerprint() == b.fingerprint()

@@ -2,7 +2,8 @@
 document (the run's signature once, then the segments), as `tqcheck check -f json` writes.
 
 Rows carry the segment fields of docs/output.md plus the file and document they came from,
-`key` (FILE:N, what `tqcheck decide` takes) and the segment's current review decision;
+`key` (FILE:N, what `tqcheck decide` takes) and the segment's current review decision (in
+JSON and JSONL also each flag's: confirm, reject or fix, by whom and when);
 `id` is the input's own id column when it had one, else the segment's index in its file.
 """
 
@@ -13,7 +14,7 @@ import json
 from typing import IO, Any
 
 from tqcheck.output.text import tsv_cell
-from tqcheck.run.records import Decision, SegmentKey
+from tqcheck.run.records import Decision, FlagDecision, SegmentKey
 from tqcheck.run.rundb import RunDB
 from tqcheck.types import SegmentResult
 from tqcheck.version import __version__
@@ -83,11 +84,17 @@ class RowWriter:
         return self.n
 
 
+def _flag_decision(d: FlagDecision | None) -> dict[str, Any] | None:
+    """A flag's decision in force as the JSON export writes it (None: undecided)."""
+    return None if d is None else {"action": d.action, "reviewer": d.reviewer, "at": d.at}
+
+
 def export_run(db: RunDB, fmt: str, out: IO[str], min_risk: float | None = None) -> int:
     """Write every stored segment (at or above `min_risk`) to `out`; returns the row count."""
     signature = db.meta("signature")
     writer = RowWriter(fmt, out, {"tqcheck_version": __version__, "signature": signature})
     decisions = db.current_decisions()
+    flag_decisions = db.current_flag_decisions() if writer.documents else {}
     for stored in db.results(min_risk):  # streamed: the rows are not held in memory
         d = decisions.get(stored.key)
         if not writer.documents:
@@ -98,5 +105,7 @@ def export_run(db: RunDB, fmt: str, out: IO[str], min_risk: float | None = None)
                                            "at": d.at, "before": d.before, "after": d.after}
         row = {"key": str(stored.key), "file": stored.path, "doc": stored.doc,
                **stored.result.to_dict(), "id": stored.seg_id, "decision": decision}
+        row["flags"] = [{**f, "decision": _flag_decision(flag_decisions.get((stored.key, n)))}
+                        for n, f in enumerate(row["flags"])]
         writer.document({**row, "signature": signature} if fmt == "jsonl" else row)
     return writer.close()

@@ -51,10 +51,11 @@ def print_text(result: CheckResult, file: IO[str] | None = None) -> None:
     compilers, Vale and LanguageTool print it, so editors and CI annotations can jump to it.
     A flag in the source points at its segment.
     """
-    from rich.console import Console
     from rich.text import Text
 
-    console = Console(file=file, highlight=False, soft_wrap=True)
+    from tqcheck.output.text import console as stdout_console
+
+    console = stdout_console(file=file, highlight=False, soft_wrap=True)
     path = display_path(result.input_name)
     for r in (r for r in result.segments if r.flags or r.segment.notes):
         seg = r.segment

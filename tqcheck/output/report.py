@@ -13,6 +13,7 @@ import base64
 import hashlib
 import html
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,8 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #eee;pad
 vertical-align:top;text-align:left}th{cursor:pointer;background:#f6f6f6;position:sticky;top:0}
 mark.Major{background:#f8b4b4}mark.Minor{background:#fde68a}ins{background:#d1fae5;
 text-decoration:none}.bt{color:#555;font-size:12px}.flag{font-size:12px;color:#444}
-.sig{font:11px monospace;color:#777;word-break:break-all}.filters{display:flex;gap:.6rem;
+.sig{font:11px monospace;color:#777;overflow-wrap:anywhere}
+td.loc{white-space:nowrap;font-size:12px;color:#555}.filters{display:flex;gap:.6rem;
 margin:.5rem 0}.num{text-align:right;font-variant-numeric:tabular-nums}
 """
 
@@ -150,6 +152,17 @@ def _agreement_section(reviews: ReviewAgreement) -> str:
             f"</thead><tbody>{''.join(rows)}</tbody></table>")
 
 
+def _short(location: str) -> str:
+    """A segment's place as the table shows it: the file's name, line and column (the full
+    path is the cell's title), so that long paths do not squeeze the text beside them."""
+    return Path(location).name
+
+
+def _breakable(text: str) -> str:
+    """Escaped, with line-break opportunities after each signature field and path part."""
+    return re.sub(r"([|/])", r"\1<wbr>", _esc(text))
+
+
 def render_report(db: RunDB, limit: int | None = None) -> str:
     """The report page for a run database, as a string (`limit`: flagged segments shown,
     default from configs/score.toml)."""
@@ -192,7 +205,8 @@ def render_report(db: RunDB, limit: int | None = None) -> str:
         rows.append(
             f'<tr data-risk="{r.risk:.4f}" data-key="{e(str(x.key))}" data-file="{e(x.path)}" '
             f'data-sev="{e(r.worst_severity() or "")}" data-cats="{e(row_cats)}" '
-            f'data-dec="{e(dec)}"><td class=num>{r.risk:.3f}</td><td>{e(x.location)}</td>'
+            f'data-dec="{e(dec)}"><td class=num>{r.risk:.3f}</td>'
+            f'<td class=loc title="{e(x.location)}">{e(_short(x.location))}</td>'
             f"<td>{''.join(detail)}</td><td>{flags}</td><td>{e(dec)}</td></tr>")
     script = _JS
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
@@ -212,7 +226,7 @@ def render_report(db: RunDB, limit: int | None = None) -> str:
 <title>tqcheck report: {e(Path(s.database).name)}</title><style>{_CSS}</style></head>
 <body>
 <h1>tqcheck report</h1>
-<div class=sig>{e(s.database)} · tqcheck {e(__version__)}</div>
+<div class=sig>{_breakable(s.database)} · tqcheck {e(__version__)}</div>
 <div class=cards>{''.join(f'<div class=card>{e(k)}<b>{e(str(v))}</b></div>' for k, v in cards)}
 </div>
 <h2>Segment risk</h2>{_histogram(s.risk.histogram)}
@@ -237,7 +251,7 @@ def render_report(db: RunDB, limit: int | None = None) -> str:
 <th data-key=file>text, source, back-translations</th><th data-key=sev>flags</th>
 <th data-key=dec>decision</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table>
-<p class=sig>{e(s.signature or '')}</p>
+<p class=sig>{_breakable(s.signature or '')}</p>
 <script>{script}</script>
 </body></html>
 """

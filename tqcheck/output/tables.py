@@ -12,10 +12,11 @@ if TYPE_CHECKING:
 
 def print_summary(s: RunSummary) -> None:
     """`tqcheck summary`: counts, the risk distribution, the slowest files, problems."""
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    from tqcheck.output.text import console as stdout_console
+
+    console = stdout_console(highlight=False)
     console.print(f"[bold]{s.database}[/bold]: {s.segments} segments in "
                   f"{s.files_done}/{s.files_total} finished files; "
                   f"{s.flagged_segments} flagged")
@@ -52,14 +53,15 @@ def print_summary(s: RunSummary) -> None:
         console.print(f"{len(s.problems)} input problems:")
         for p in s.problems[:20]:
             console.print(f"  {p.path}:{p.line}: {p.message}", markup=False)
-    if s.signature:
-        console.print(s.signature, style="dim", markup=False)
+    if s.signature:  # one line, never wrapped (a reader parses it back)
+        console.print(s.signature, style="dim", markup=False, soft_wrap=True)
 
 
 def print_figures(title: str, fig: dict[str, Any]) -> None:
     """`tqcheck eval` and `calibrate`: agreement figures, one row each."""
-    from rich.console import Console
     from rich.table import Table
+
+    from tqcheck.output.text import console as stdout_console
 
     table = Table(title=title, show_header=True)
     table.add_column("figure")
@@ -105,13 +107,14 @@ def print_figures(title: str, fig: dict[str, Any]) -> None:
         rows += [(f"  clean: {k}", _shown(v)) for k, v in clean["by_signal"].items()]
     for name, value, *rest in rows:
         table.add_row(name, _shown(value), *rest)
-    Console().print(table)
+    stdout_console().print(table)
 
 
 def print_comparison(title: str, table_: dict[str, dict[str, float]]) -> None:
     """`tqcheck eval --compare`: each figure for both profiles, the difference, p."""
-    from rich.console import Console
     from rich.table import Table
+
+    from tqcheck.output.text import console as stdout_console
 
     table = Table(title=title, show_header=True)
     for column in ("figure", "a", "b", "a - b", "p"):
@@ -121,8 +124,9 @@ def print_comparison(title: str, table_: dict[str, dict[str, float]]) -> None:
         mark = " *" if p is not None and p < 0.05 else ""
         table.add_row(name, _shown(row["a"]), _shown(row["b"]), _shown(row["difference"]),
                       _shown(p) + mark)
-    Console().print(table)
-    Console().print("* the difference is significant at p < 0.05 (paired permutation test by "
+    out = stdout_console()
+    out.print(table)
+    out.print("* the difference is significant at p < 0.05 (paired permutation test by "
                     "item)")
 
 
@@ -135,10 +139,11 @@ def _shown(value: Any) -> str:
 def print_review_calibration(report: dict[str, Any]) -> None:
     """`tqcheck calibrate --from-run`: reviewers' precision per check, what changed, and
     the held-out precision before and after."""
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    from tqcheck.output.text import console as stdout_console
+
+    console = stdout_console(highlight=False)
     for by in ("by_category", "by_signal"):
         table = Table(title=f"reviewed flags {by.replace('_', ' ')} ({report['decisions']} "
                       f"decisions; changes need {report['min_decisions']})", show_header=True)

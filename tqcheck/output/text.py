@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tqcheck.types import SEVERITY_RANK, SegmentResult, Side
 
@@ -68,3 +68,15 @@ def word_diff(original: str, other: str) -> list[tuple[str, bool]]:
 def tsv_cell(value: object) -> str:
     """A TSV field: tabs, newlines and backslashes escaped as \\t, \\n, \\\\."""
     return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def console(**options: Any) -> Any:
+    """A rich Console for standard output whose closed pipe is a BrokenPipeError for the
+    command to handle (rich's own handling exits with status 1, which means "flagged")."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return _Console(**options)

@@ -28,6 +28,7 @@ from tqcheck.pipeline.registry import BUILTIN, plan
 from tqcheck.pipeline.suppression import suppress, suppression_rules
 from tqcheck.signals import Signals
 from tqcheck.signature import Signature
+from tqcheck.text.langid import SourceLanguage
 from tqcheck.text.names import document_names
 from tqcheck.translate.base import Backend, BackendFactory
 from tqcheck.translate.registry import load_registry
@@ -121,6 +122,15 @@ class Checker:
             raise missing[0]
         if missing:
             raise ModelsMissingError(missing)
+
+    def source_language(self) -> SourceLanguage | None:
+        """A check of the sources' language for one input (None: no source language, or
+        language identification off)."""
+        o, rules = self.options, self.profile.rules
+        if not o.src_lang or not o.language_id:
+            return None
+        return SourceLanguage(o.src_lang, rules.language_id_languages,
+                              rules.language_id_confidence)
 
     def models(self) -> dict[str, str]:
         """The weights of each model loaded so far, by pair (what `signature` names)."""

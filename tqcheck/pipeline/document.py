@@ -45,7 +45,16 @@ def check_input(f: InputFile, options: CheckOptions, factory: BackendFactory | N
     result's `problems` (and passed to `report` as they are met)."""
     segments, problems = read_document(f, options, report)
     name = "<stdin>" if f.path == STDIN and f.data is None else f.path
-    result = Checker(options, factory, on_stage).check(segments, input_name=name)
+    checker = Checker(options, factory, on_stage)
+    sources = checker.source_language()
+    if sources is not None:
+        for seg in segments:
+            if sources.add(seg.source):
+                break
+        mismatch = sources.mismatch()
+        if mismatch and report is not None:
+            report(Problem(name, 0, mismatch))
+    result = checker.check(segments, input_name=name)
     result.problems = problems
     return result
 

@@ -24,9 +24,17 @@ class SegmentKey:
 
     @classmethod
     def parse(cls, text: str) -> SegmentKey | None:
-        """The key written as FILE_ID:ORDINAL (field `key` of `tqcheck export`), or None."""
-        m = re.fullmatch(r"\s*(\d+):(\d+)\s*", text)
-        return cls(int(m.group(1)), int(m.group(2))) if m else None
+        """The key written as FILE_ID:ORDINAL (field `key` of `tqcheck export`) in ASCII
+        digits, or None (also for numbers beyond what the database can hold)."""
+        m = re.fullmatch(r"\s*([0-9]+):([0-9]+)\s*", text)
+        if m is None or not all(storable(int(g)) for g in m.groups()):
+            return None
+        return cls(int(m.group(1)), int(m.group(2)))
+
+
+def storable(n: int) -> bool:
+    """Whether SQLite can hold `n` as an INTEGER (a larger one names no row)."""
+    return 0 <= n < 2**63
 
 
 @dataclass(frozen=True)

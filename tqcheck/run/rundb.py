@@ -38,6 +38,7 @@ from tqcheck.run.records import (
     SegmentKey,
     StoredSegment,
     Verdicts,
+    storable,
 )
 from tqcheck.signals import Signals
 from tqcheck.storage import Mode, connect, guarded
@@ -400,7 +401,12 @@ class RunDB:
         """The segment a user names: PATH:LINE:COL or PATH:LINE (as the report, the review
         app and `check` print it; PATH as scored, or the same file by another name), or the
         export's `key` FILE_ID:ORDINAL."""
-        m = re.fullmatch(r"(.+?):(\d+)(?::(\d+))?", ref.strip())
+        if any(c.isdigit() and not c.isascii() for c in ref):
+            raise InputError(f"{ref!r}: write line, column and key numbers with the digits "
+                             "0-9")
+        m = re.fullmatch(r"(.+?):([0-9]+)(?::([0-9]+))?", ref.strip())
+        if m is not None and not all(storable(int(g)) for g in m.groups()[1:] if g):
+            raise InputError(f"{self.path}: no segment starts at {ref}")
         files = self.conn.execute("SELECT id, path FROM files ORDER BY id").fetchall()
         matched = [] if m is None else [fid for fid, path in files
                                         if _same_path(path, m.group(1))]
@@ -443,10 +449,11 @@ class RunDB:
         return [p for (p,) in self.conn.execute("SELECT path FROM files ORDER BY id")]
 
     def scored_files(self) -> list[tuple[int, str, str]]:
-        """(id, path, format) of the files with at least one stored segment."""
+        """(id, path, format) of the files with at least one stored segment; the path is
+        the resolved one (valid from any directory) where the run recorded it."""
         return self.conn.execute(
-            "SELECT id, path, format FROM files f WHERE EXISTS (SELECT 1 FROM segments s "
-            "WHERE s.file_id = f.id) ORDER BY id").fetchall()
+            "SELECT id, coalesce(real, path), format FROM files f WHERE EXISTS (SELECT 1 FROM "
+            "segments s WHERE s.file_id = f.id) ORDER BY id").fetchall()
 
     def scored_spans(self, file_id: int) -> list[ScoredSpan]:
         """Where each stored segment of a file lies in it, in file order."""

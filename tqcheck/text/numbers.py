@@ -87,6 +87,20 @@ def _digit_tokens(raw: str, start: int, comma_decimal: bool
     return out
 
 
+_MERIDIEM = re.compile(r"\s?([ap])\.?\s?m\b\.?", re.IGNORECASE)
+
+
+def _clock_hour(hour: tuple[Decimal, str, int, int], text: str, end: int
+                ) -> tuple[Decimal, str, int, int]:
+    """The hour of "3:11 p.m." on the 24-hour clock (15), as other languages write it."""
+    m = _MERIDIEM.match(text, end)
+    value = hour[0]
+    if m is None or not (1 <= value <= 12) or value != value.to_integral_value():
+        return hour
+    afternoon = m.group(1).lower() == "p"
+    return (value % 12 + (12 if afternoon else 0), *hour[1:])  # type: ignore[return-value]
+
+
 def _tokens(text: str, lang: str) -> list[tuple[Decimal, str, int, int]]:
     """(value, kind: digits | word | scale, start, end) of every number token."""
     words, scales = number_words(lang)
@@ -95,7 +109,10 @@ def _tokens(text: str, lang: str) -> list[tuple[Decimal, str, int, int]]:
     for m in _token_regex(lang).finditer(text):
         raw = m.group()
         if m.group("digits"):
-            out += _digit_tokens(raw, m.start(), comma_decimal)
+            found = _digit_tokens(raw, m.start(), comma_decimal)
+            if ":" in raw and found:
+                found[0] = _clock_hour(found[0], text, m.end())
+            out += found
         elif m.group("cjk"):
             if raw in _CJK_SCALES:
                 out.append((_CJK_SCALES[raw], "scale", m.start(), m.end()))
