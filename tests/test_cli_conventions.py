@@ -175,7 +175,12 @@ def test_score_fails_when_every_input_is_skipped(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "every input was skipped" in res.output
 
 
-def test_progress_moves_within_a_chunk(tmp_path: Path) -> None:
+def test_progress_moves_within_a_chunk(tmp_path: Path, monkeypatch) -> None:
+    """The first chunk is committed early ([score] first_chunk_segments), and the bar moves
+    after each slice of each model pass over a chunk ([progress] slice_segments)."""
+    from tqcheck.pipeline import checker
+
+    monkeypatch.setattr(checker, "progress_settings", lambda: checker.ProgressSettings(8))
     text = tmp_path / "t.txt"
     text.write_text("".join(f"Sentence number {i} is here.\n" for i in range(40)))
     events: list[tuple[str, float]] = []
@@ -185,6 +190,8 @@ def test_progress_moves_within_a_chunk(tmp_path: Path) -> None:
 
         def advance(self, nbytes, nsegments):
             events.append(("advance", nsegments))
+
+        def skip(self, nbytes): ...
 
         def working(self, nbytes, nsegments):
             events.append(("working", nsegments))
@@ -197,10 +204,12 @@ def test_progress_moves_within_a_chunk(tmp_path: Path) -> None:
     score_corpus([str(text)], tmp_path / "r.sqlite",
                  ScoreOptions(check=CheckOptions(lang="en", pivots=("fr", "de")),
                               chunk_segments=40), Recorder(), factory)
-    working = [n for kind, n in events if kind == "working"]
-    # 2 pivots x (translate, round trip, forced decoding) + spans: the bar moves 7 times
-    assert len(working) == 7 and working == sorted(working) and working[-1] == 40
-    assert events.index(("advance", 40)) > events.index(("working", working[0]))
+    first = events.index(("advance", 32))  # the first chunk: 32 of the 40 segments
+    working = [n for kind, n in events[:first] if kind == "working"]
+    # 2 pivots x (translate, round trip, forced decoding) x 4 slices of 8, and the spans
+    assert len(working) == 6 * 4 + 1 and working == sorted(working) and working[-1] == 32
+    assert working[0] == pytest.approx(32 / 7 / 4)
+    assert ("advance", 8) in events[first:]
 
 
 def test_corrected_export_does_not_overwrite_an_input_unless_forced(tmp_path: Path) -> None:

@@ -337,3 +337,64 @@ def test_flag_keys_in_the_app_decide_the_selected_flag(tmp_path):
         review = Review(run, "ana")
         decided = [review.flag_decision(KEY, n) for n in (0, 1)]
         assert [d.action if d else None for d in decided] == ["confirm", "fix"]
+
+
+def test_a_segment_decision_that_contradicts_a_flag_s_is_a_conflict(tmp_path):
+    from tqcheck.review.app import ReviewApp
+
+    _, db = make_run(tmp_path)
+    with RunDB(db, mode="write") as run:
+        review = Review(run, "ana")
+        review.decide_flag(KEY, 0, "confirm")
+        review.decide(KEY, "accept")
+        assert "flag 1 was confirmed" in review.conflict(KEY)
+        review.decide(KEY, "confirm")
+        assert review.conflict(KEY) is None
+        review.decide_flag(KEY, 0, "reject")
+        review.decide_flag(KEY, 1, "reject")
+        assert "every flag was rejected" in review.conflict(KEY)
+        review.decide(KEY, "accept")
+        assert review.conflict(KEY) is None
+
+    async def drive() -> str:
+        app_ = ReviewApp(str(db), reviewer="ana")
+        async with app_.run_test(size=(160, 40)) as pilot:
+            await pilot.press("y")  # confirm flag 1, then accept the segment
+            await pilot.press("a")
+            status = str(app_.query_one("#status").render())
+            await pilot.press("p")  # back to it: the detail says so too
+            detail = str(app_.query_one("#segment").render())
+            await pilot.press("q")
+        return status + detail
+
+    shown = asyncio.run(drive())
+    assert shown.count("flag 1 was confirmed") == 2
+    done = CliRunner().invoke(app, ["decide", str(db), "1:0", "--accept"])
+    assert done.exit_code == 0 and "warning" in done.output and "conflict" not in done.output
+
+
+def test_the_app_says_when_toy_models_made_the_flags_and_its_help_fits(tmp_path):
+    from tqcheck.review.app import HELP, ReviewApp
+
+    _, db = make_run(tmp_path)
+    with sqlite3.connect(db) as conn:  # the run as toy models would have recorded it
+        settings = json.loads(conn.execute("SELECT value FROM meta WHERE key = 'settings'"
+                                           ).fetchone()[0])
+        settings["models"] = {"en-toy": "sha256:0", "toy-en": "sha256:1"}
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'settings'",
+                     (json.dumps(settings),))
+
+    async def drive() -> tuple[str, int, int]:
+        app_ = ReviewApp(str(db), reviewer="ana")
+        async with app_.run_test(size=(100, 40)) as pilot:
+            warning = str(app_.query_one("#warning").render())
+            await pilot.press("question_mark")
+            box = app_.screen.query_one("#help")
+            size = (box.content_size.height, box.content_size.width)
+            await pilot.press("escape", "q")
+        return warning, *size
+
+    warning, height, width = asyncio.run(drive())
+    assert warning.startswith("Toy models:")
+    lines = HELP.rstrip("\n").splitlines()
+    assert height == len(lines) and width >= max(map(len, lines))  # no line wrapped

@@ -315,3 +315,67 @@ def test_export_carries_each_flags_decision(tmp_path: Path) -> None:
         decided = [f["decision"] for f in segment["flags"]]
         assert decided[0]["action"] == "reject" and decided[0]["reviewer"] == "ana"
         assert decided[0]["at"] and decided[1:] == [None] * (len(decided) - 1)
+
+
+def test_risk_is_shown_with_its_band_among_real_mt(tmp_path: Path) -> None:
+    """Five calques and slips read "risk 0.12": where that stands is said beside it."""
+    import asyncio
+
+    from tqcheck.check.profile import load_profile
+    from tqcheck.review.app import ReviewApp
+
+    bands = load_profile("default").risk.bands
+    assert bands is not None and 0 < bands.medium <= bands.high < 1
+    line = ("It was the the end of the talks , in Geneva ,, said the official source familiar "
+            "with the matter today (Monday).\n")
+    done = run("check", "-", "--fail-on", "never", *FREE, input=line)
+    assert "risk 0.12 (high)" in done.stdout and "risk bands: high from" in done.stdout
+    _, db = scored(tmp_path, line)
+    html = tqcheck("report", db, "-o", "-").stdout
+    assert "<div class=band>high</div>" in html and "It is a rank, not a probability" in html
+
+    async def detail() -> str:
+        app_ = ReviewApp(str(db))
+        async with app_.run_test(size=(160, 40)) as pilot:
+            shown = str(app_.query_one("#segment").render())
+            await pilot.press("q")
+        return shown
+
+    assert "(high: riskier than 90 % of real MT)" in asyncio.run(detail())
+
+
+def test_a_resumed_run_s_rate_and_eta_count_only_its_own_work(tmp_path: Path,
+                                                             monkeypatch) -> None:
+    from tqcheck.cli import progress as progress_module
+    from tqcheck.cli.progress import ScoreProgress
+
+    now = [100.0]
+    monkeypatch.setattr(progress_module.time, "perf_counter", lambda: now[0])
+    bar = ScoreProgress(quiet=True)
+    bar.start([], 1000)
+    bar.skip(900)  # scored by an earlier invocation
+    now[0] += 10
+    bar.advance(50, 5)  # this one's work: 50 bytes, 5 segments in 10 s
+    assert bar.rates() == (5, 0.5, "0:00:10")  # 50 bytes left at 5 bytes/s
+    # and the runner reports input an earlier invocation scored as skipped, not as work
+    from tqcheck.batch.runner import ScoreOptions, score_corpus
+    from tqcheck.check.options import CheckOptions
+
+    events: list[tuple[str, int]] = []
+
+    class Recorder(ScoreProgress):
+        def skip(self, nbytes: int) -> None:
+            events.append(("skip", nbytes))
+
+        def advance(self, nbytes: int, nsegments: int) -> None:
+            events.append(("advance", nbytes))
+
+    texts = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    for k, t in enumerate(texts):
+        t.write_text("".join(f"Sentence {i} of {k} is here.\n" for i in range(6)), "utf-8")
+    options = ScoreOptions(check=CheckOptions(model_free=True))
+    score_corpus([str(t) for t in texts], tmp_path / "run.sqlite", options, Recorder(True))
+    assert not [e for e in events if e[0] == "skip"]
+    events.clear()
+    score_corpus([str(t) for t in texts], tmp_path / "run.sqlite", options, Recorder(True))
+    assert sorted(events) == sorted(("skip", t.stat().st_size) for t in texts)

@@ -110,6 +110,26 @@ class TokenScores:
 
 
 @dataclass(frozen=True)
+class RiskBands:
+    """Where a segment's risk stands among real machine translation (a profile's
+    `[risk.bands]`): from `medium` on it is riskier than 70 % of the segments the bands were
+    measured on, from `high` on riskier than 90 %. A risk is a rank, not a probability of
+    being fine: "risk 0.06" can be high."""
+
+    medium: float
+    high: float
+
+    def of(self, risk: float) -> str:
+        """low, medium or high."""
+        return "high" if risk >= self.high else "medium" if risk >= self.medium else "low"
+
+    def explain(self) -> str:
+        return (f"risk bands: high from {self.high:.3g} (riskier than 90 % of real MT "
+                f"segments the profile's bands were measured on), medium from "
+                f"{self.medium:.3g} (70 %), else low")
+
+
+@dataclass(frozen=True)
 class Problem:
     """Input that was skipped (or only partly used), with where it is."""
 
@@ -189,6 +209,7 @@ class CheckResult:
     input_name: str = "-"
     problems: list[Problem] = field(default_factory=list)  # input lines that were skipped
     failures: list[CheckFailure] = field(default_factory=list)  # checks that raised
+    risk_bands: RiskBands | None = None  # the profile's, for readers (not in the JSON)
 
     def to_dict(self) -> dict[str, Any]:
         out = {

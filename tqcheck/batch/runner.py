@@ -39,6 +39,7 @@ class ScoreSettings:
     """`[score]` of configs/score.toml."""
 
     chunk_segments: int  # segments checked (and committed) together
+    first_chunk_segments: int  # ... in the first chunk of an invocation: soon committed
 
 
 def score_settings() -> ScoreSettings:
@@ -77,9 +78,13 @@ class Progress(Protocol):
 
     def advance(self, nbytes: int, nsegments: int) -> None: ...
 
+    def skip(self, nbytes: int) -> None:
+        """Input already scored by an earlier invocation: passed over, not this run's work
+        (its rate and ETA leave it out)."""
+
     def working(self, nbytes: float, nsegments: float) -> None:
-        """Work done so far on the chunk being checked (after each pass of the models over
-        it), provisional until the chunk's `advance`."""
+        """Work done so far on the chunk being checked (after each slice of each pass of
+        the models over it), provisional until the chunk's `advance`."""
 
     def file_done(self, path: str, n_segments: int, seconds: float) -> None: ...
 
@@ -92,6 +97,8 @@ class QuietProgress:
     def start(self, files: list[InputFile], total_bytes: int) -> None: ...
 
     def advance(self, nbytes: int, nsegments: int) -> None: ...
+
+    def skip(self, nbytes: int) -> None: ...
 
     def working(self, nbytes: float, nsegments: float) -> None: ...
 
@@ -146,15 +153,19 @@ class _Run:
         self.sizes: dict[int, int] = {}
         self.out: deque[_Chunk] = deque()
         self.warned: set[str] = set()  # checks whose failure was shown
+        self.chunks = 0  # sent to the engine
+        self.first_chunk = min(chunk, score_settings().first_chunk_segments)
 
     def add(self, file_id: int, item: Item) -> None:
         self.buffer.append((file_id, item))
-        if len(self.buffer) >= self.chunk:
+        # The first chunk is small, so that the first results are committed (and kept on
+        # Ctrl-C) and the rate known soon; then chunks of full size.
+        if len(self.buffer) >= (self.chunk if self.chunks else self.first_chunk):
             self.flush()
 
     def skip(self, file_id: int, item: Item) -> None:
         """An item stored by an earlier invocation: only the progress moves."""
-        self.progress.advance(self._move(file_id, item.byte_end), 0)
+        self.progress.skip(self._move(file_id, item.byte_end))
 
     def _move(self, file_id: int, byte_end: int) -> int:
         moved = max(0, byte_end - self.reported_bytes.get(file_id, 0))
@@ -177,6 +188,7 @@ class _Run:
             self.progress.working(fraction * ahead, fraction * len(segments))
 
         self.engine.submit(segments, working)
+        self.chunks += 1
         self.out.append(chunk)
         self.buffer, self.finished = [], []
         while self.engine.pending > self.engine.capacity:
@@ -313,6 +325,7 @@ def _score_into(db_path: Path, files: list[InputFile], skipped: list[Problem],
         backend_id = checker.factory.backend_id if checker.factory is not None else "none"
         db.bind_settings(options.record(backend_id, checker.check_signature(),
                                         checker.models()))
+        db.record_risk_bands(checker.profile.risk.bands)
         for problem in skipped:
             db.add_problem(problem)
             progress.problem(problem)
@@ -348,7 +361,7 @@ def _score_file(f: InputFile, reading: ReadOptions, run: _Run) -> None:
                              "stored results no longer describe it; score it into a new --db")
         stats.files_skipped_done += 1
         stats.segments_resumed += state.n_segments
-        progress.advance(f.size, 0)
+        progress.skip(f.size)
         return
     problems: list[Problem] = []
 

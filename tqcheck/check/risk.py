@@ -21,10 +21,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tqcheck.config import typed_table
 from tqcheck.errors import ConfigError
 from tqcheck.groups import MEANING, in_group
 from tqcheck.signals import Signals
-from tqcheck.types import SEVERITY_RANK, Flag
+from tqcheck.types import SEVERITY_RANK, Flag, RiskBands
 
 FEATURE_SET = "tqcheck-risk-2"
 FEATURES = ("roundtrip_chrf_loss", "backtranslation_excess_loss", "mean_surprisal",
@@ -37,13 +38,22 @@ MINOR_FLAGS_CAP = 4
 LENGTH_CAP_WORDS = 60
 
 
+BAND_QUANTILES = (0.70, 0.90)  # medium and high start at these quantiles of real MT's risk
+
+
 @dataclass(frozen=True)
 class RiskModel:
-    """A profile's `[risk]` table: the feature set, bias and one weight per feature."""
+    """A profile's `[risk]` table: the feature set, bias and one weight per feature, and the
+    bands (None in a profile measured on nothing)."""
 
     feature_set: str
     bias: float
     weights: Mapping[str, float]
+    bands: RiskBands | None = None
+
+    def band(self, risk: float) -> str | None:
+        """low, medium or high; None when the profile has no bands."""
+        return self.bands.of(risk) if self.bands is not None else None
 
     @classmethod
     def from_table(cls, table: Any, where: str) -> RiskModel:
@@ -62,15 +72,27 @@ class RiskModel:
             raise ConfigError(f"{where}: [risk.weights] must weight exactly the features of "
                               f"{FEATURE_SET} (unknown: {extra or 'none'}; missing: "
                               f"{lacking or 'none'})")
+        extra = sorted(set(table) - {"feature_set", "bias", "weights", "bands"})
+        if extra:
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(extra)}")
+        bands = None
+        if "bands" in table:
+            bands = typed_table(RiskBands, table["bands"], f"{where}.bands")
+            if not 0.0 <= bands.medium <= bands.high <= 1.0:
+                raise ConfigError(f"{where}.bands: need 0 <= medium <= high <= 1, found "
+                                  f"{bands.medium} and {bands.high}")
         try:
             return cls(FEATURE_SET, float(table["bias"]),
-                       {f: float(weights[f]) for f in FEATURES})
+                       {f: float(weights[f]) for f in FEATURES}, bands)
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"{where}: [risk] bias and weights must be numbers ({exc})") from None
 
     def to_table(self) -> dict[str, Any]:
-        return {"feature_set": self.feature_set, "bias": self.bias,
-                "weights": dict(self.weights)}
+        out: dict[str, Any] = {"feature_set": self.feature_set, "bias": self.bias,
+                               "weights": dict(self.weights)}
+        if self.bands is not None:
+            out["bands"] = {"medium": self.bands.medium, "high": self.bands.high}
+        return out
 
 
 def is_meaning_critical(flag: Flag) -> bool:

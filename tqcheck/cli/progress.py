@@ -22,8 +22,10 @@ class ScoreProgress:
         self.console = Console(stderr=True, highlight=False)
         self.bar: Any = None
         self.task: Any = None
-        self.segments = 0  # committed
-        self.nbytes = 0  # committed
+        self.segments = 0  # committed by this invocation
+        self.nbytes = 0  # passed: committed or already scored
+        self.new_bytes = 0  # committed by this invocation: its rate and ETA
+        self.total = 0
         self.t0 = time.perf_counter()
 
     def __enter__(self) -> ScoreProgress:
@@ -34,13 +36,12 @@ class ScoreProgress:
                 Progress,
                 TextColumn,
                 TimeElapsedColumn,
-                TimeRemainingColumn,
             )
 
             self.bar = Progress(
                 TextColumn("[bold]scoring"), BarColumn(), DownloadColumn(),
                 TextColumn("{task.fields[segments]} segments, {task.fields[rate]}/s"),
-                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                TimeElapsedColumn(), TextColumn("ETA {task.fields[eta]}"),
                 console=self.console, transient=True)
             self.bar.__enter__()
         return self
@@ -56,12 +57,18 @@ class ScoreProgress:
         self.t0 = time.perf_counter()
         if not self.quiet:
             self.log(f"tqcheck: {len(files)} files, {total_bytes:,} bytes")
+        self.total = total_bytes
         if self.bar is not None:
             self.task = self.bar.add_task("score", total=total_bytes or None, segments=0,
-                                          rate="0.0")
+                                          rate="0.0", eta="-:--:--")
 
     def advance(self, nbytes: int, nsegments: int) -> None:
         self.segments += nsegments
+        self.nbytes += nbytes
+        self.new_bytes += nbytes
+        self._draw(0.0, 0.0)
+
+    def skip(self, nbytes: int) -> None:
         self.nbytes += nbytes
         self._draw(0.0, 0.0)
 
@@ -72,10 +79,24 @@ class ScoreProgress:
         """Committed work plus the provisional part of the chunk being checked."""
         if self.bar is None or self.task is None:
             return
-        segments = self.segments + extra_segments
-        rate = segments / max(time.perf_counter() - self.t0, 1e-9)
+        segments, rate, eta = self.rates(extra_bytes, extra_segments)
         self.bar.update(self.task, completed=self.nbytes + extra_bytes,
-                        segments=f"{segments:,.0f}", rate=f"{rate:.1f}")
+                        segments=f"{segments:,.0f}", rate=f"{rate:.1f}", eta=eta)
+
+    def rates(self, extra_bytes: float = 0.0, extra_segments: float = 0.0
+              ) -> tuple[float, float, str]:
+        """(segments this invocation checked, its segments per second, the time left as
+        H:MM:SS): from this invocation's own work only, so that input an earlier one
+        scored makes neither look fast."""
+        elapsed = max(time.perf_counter() - self.t0, 1e-9)
+        segments = self.segments + extra_segments
+        done = self.new_bytes + extra_bytes
+        left = max(0.0, self.total - self.nbytes - extra_bytes)
+        if done <= 0:
+            return segments, 0.0, "-:--:--"
+        seconds = int(left * elapsed / done)
+        eta = f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        return segments, segments / elapsed, eta
 
     def file_done(self, path: str, n_segments: int, seconds: float) -> None:
         if not self.quiet:

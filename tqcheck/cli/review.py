@@ -120,7 +120,10 @@ def decide_command(
             typer.echo(f"{where}: undid {current.action}")
             return
         d = review.decide(key, chosen[0], edit)
+        conflict = review.conflict(key)
     typer.echo(f"{where}: {d.action} by {d.reviewer} at {d.at}")
+    if conflict:
+        typer.echo(f"tqcheck: warning: {where}: {conflict}", err=True)
 
 
 def _decide_flag(run: str, segment: str, n: int, reject: bool, confirm: bool, apply: bool,
@@ -152,4 +155,7 @@ def _decide_flag(run: str, segment: str, n: int, reject: bool, confirm: bool, ap
         if chosen[0] == "fix":
             typer.echo(f"{where}: {review.fixed_text(key, n)}")
         d = review.decide_flag(key, n, chosen[0])
+        conflict = review.conflict(key)
     typer.echo(f"{where}: {d.action} ({d.category}, {d.signal}) by {d.reviewer} at {d.at}")
+    if conflict:
+        typer.echo(f"tqcheck: warning: {where}: {conflict}", err=True)

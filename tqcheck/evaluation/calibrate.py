@@ -14,7 +14,13 @@ from typing import Any
 import numpy as np
 
 from tqcheck.check.profile import Profile, SpanThresholds, load_profile
-from tqcheck.check.risk import FEATURE_SET, FEATURES, RiskModel, features
+from tqcheck.check.risk import (
+    BAND_QUANTILES,
+    FEATURE_SET,
+    FEATURES,
+    RiskModel,
+    features,
+)
 from tqcheck.config import config_file, config_path, user_config_dir
 from tqcheck.errors import ConfigError, InputError
 from tqcheck.evaluation.figures import EvalOptions, figures, run_checker, span_prf
@@ -22,7 +28,7 @@ from tqcheck.evaluation.mqm import MQMSegment, mqm_settings
 from tqcheck.pipeline.checker import Checker
 from tqcheck.signature import Signature
 from tqcheck.translate.base import BackendFactory
-from tqcheck.types import SegmentResult
+from tqcheck.types import RiskBands, SegmentResult
 from tqcheck.version import __version__
 
 
@@ -73,6 +79,7 @@ class Calibration:
     heldout_after: dict[str, Any] = field(default_factory=dict)
     spans: dict[str, float] = field(default_factory=dict)  # fitted span thresholds
     span_heldout: dict[str, float] = field(default_factory=dict)  # F1 before / after
+    bands: RiskBands | None = None  # the fitted risk's quantiles on the segments
 
 
 def span_grid() -> list[dict[str, float]]:
@@ -135,10 +142,12 @@ def calibrate(mqm: Sequence[MQMSegment], results: Sequence[SegmentResult], k: in
         b, w = fit_logistic(x[train], y[train])
         oof[test] = predict(x[test], b, w)
     bias, weights = fit_logistic(x, y)
+    fitted = predict(x, bias, weights)
     return Calibration(
         bias=bias, weights=dict(zip(FEATURES, map(float, weights), strict=True)),
         heldout_before=figures(mqm, [r.risk for r in results]),
         heldout_after=figures(mqm, list(oof)),
+        bands=RiskBands(*(round(float(np.quantile(fitted, q)), 4) for q in BAND_QUANTILES)),
     )
 
 
@@ -186,7 +195,8 @@ def calibrated_profile(cal: Calibration, name: str, base: str = "default",
     return replace(start, name=name,
                    description=f"Calibrated by tqcheck {__version__} calibrate. {note}".strip(),
                    spans=replace(start.spans, **cal.spans),
-                   risk=RiskModel(FEATURE_SET, cal.bias, dict(cal.weights)), path="")
+                   risk=RiskModel(FEATURE_SET, cal.bias, dict(cal.weights), cal.bands),
+                   path="")
 
 
 def write_profile(profile: Profile) -> Path:

@@ -57,9 +57,11 @@ def print_text(result: CheckResult, file: IO[str] | None = None) -> None:
 
     console = stdout_console(file=file, highlight=False, soft_wrap=True)
     path = display_path(result.input_name)
+    bands = result.risk_bands
     for r in (r for r in result.segments if r.flags or r.segment.notes):
         seg = r.segment
-        head = Text(f"{seg.location(path)}: #{seg.id}  risk {r.risk:.2f}", style="bold")
+        band = f" ({bands.of(r.risk)})" if bands is not None else ""
+        head = Text(f"{seg.location(path)}: #{seg.id}  risk {r.risk:.2f}{band}", style="bold")
         if r.worst_severity():
             head.append(f"  {r.worst_severity()}", style=SPAN_STYLE[r.worst_severity() or "Minor"])
         console.print(head)
@@ -83,6 +85,8 @@ def print_text(result: CheckResult, file: IO[str] | None = None) -> None:
     console.print(Text(
         f"{len(result.segments)} segments, {sum(bool(r.flags) for r in result.segments)} "
         f"flagged ({major} with a Major flag) — {result.input_name}", style="bold"))
+    if bands is not None:
+        console.print(Text(bands.explain(), style="dim"))
     console.print(Text(str(result.signature), style="dim"))
 
 

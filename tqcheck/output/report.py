@@ -12,13 +12,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from tqcheck.config import config_table
-from tqcheck.output.text import severity_runs, visible, word_diff
+from tqcheck.output.text import models_warning, severity_runs, visible, word_diff
 from tqcheck.run.decisions import Review
 from tqcheck.run.records import ReviewAgreement
 from tqcheck.run.rundb import RunDB
@@ -36,7 +35,7 @@ vertical-align:top;text-align:left}th{cursor:pointer;background:#f6f6f6;position
 mark.Major{background:#f8b4b4}mark.Minor{background:#fde68a}ins{background:#d1fae5;
 text-decoration:none}.bt{color:#555;font-size:12px}.flag{font-size:12px;color:#444}
 .sig{font:11px monospace;color:#777;overflow-wrap:anywhere}
-td.loc{white-space:nowrap;font-size:12px;color:#555}.filters{display:flex;gap:.6rem;
+td.loc{white-space:nowrap;font-size:12px;color:#555}.band{font-size:11px;color:#555}.filters{display:flex;gap:.6rem;
 margin:.5rem 0}.num{text-align:right;font-variant-numeric:tabular-nums}
 """
 
@@ -116,20 +115,16 @@ def _histogram(hist: dict[str, int]) -> str:
 
 def _models_section(db: RunDB) -> str:
     """Which models made the flags, with a warning where they are not real MT models."""
-    settings = json.loads(db.meta("settings") or "{}")
-    models: dict[str, str] = settings.get("models") or {}
+    models = db.models()
     if not models:
         return "<h2>Models</h2><p>none: model-free checks only</p>"
     rows = "".join(f"<tr><td>{_esc(pair)}</td><td>{_esc(m)}</td></tr>"
                    for pair, m in sorted(models.items()))
+    note = models_warning(models)
     warn = ""
-    if any("toy" in pair.split("-") for pair in models):
-        warn = ("<p class=warn><b>Toy models:</b> these flags come from tqcheck's toy models "
-                "(a synthetic language for tests and demonstrations), not from real "
-                "translation models; they show the method, not this text's quality.</p>")
-    elif any(m.startswith("sha256:") for m in models.values()):
-        warn = ("<p class=warn>Local model directories (not hub releases): if these are "
-                "random test models, the flags mean nothing.</p>")
+    if note:
+        head, _, rest = note.partition(": ")
+        warn = f"<p class=warn><b>{_esc(head)}:</b> {_esc(rest)}</p>"
     return (f"<h2>Models</h2>{warn}<table style=\"width:auto\"><thead><tr><th>pair</th>"
             f"<th>weights</th></tr></thead><tbody>{rows}</tbody></table>")
 
@@ -150,6 +145,11 @@ def _agreement_section(reviews: ReviewAgreement) -> str:
             f"{who} in {files}.</p><table id=agreement style=\"width:auto\"><thead><tr>"
             "<th>category</th><th>confirmed</th><th>rejected</th><th>precision</th></tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+_RISK_MEANING = ("Risk ranks segments for review, from the profile's weights over what the "
+                 "checks found: worst first. It is a rank, not a probability that a "
+                 "segment is fine.")
 
 
 def _short(location: str) -> str:
@@ -185,6 +185,11 @@ def render_report(db: RunDB, limit: int | None = None) -> str:
     n_flagged = s.flagged_segments
     cats = sorted(s.flags_by_category)
     rows = []
+    bands = db.risk_bands()
+
+    def band(risk: float) -> str:
+        return f"<div class=band>{bands.of(risk)}</div>" if bands is not None else ""
+
     for x in shown:
         r, seg = x.result, x.result.segment
         d = decisions.get(x.key)
@@ -205,7 +210,7 @@ def render_report(db: RunDB, limit: int | None = None) -> str:
         rows.append(
             f'<tr data-risk="{r.risk:.4f}" data-key="{e(str(x.key))}" data-file="{e(x.path)}" '
             f'data-sev="{e(r.worst_severity() or "")}" data-cats="{e(row_cats)}" '
-            f'data-dec="{e(dec)}"><td class=num>{r.risk:.3f}</td>'
+            f'data-dec="{e(dec)}"><td class=num>{r.risk:.3f}{band(r.risk)}</td>'
             f'<td class=loc title="{e(x.location)}">{e(_short(x.location))}</td>'
             f"<td>{''.join(detail)}</td><td>{flags}</td><td>{e(dec)}</td></tr>")
     script = _JS
@@ -229,7 +234,9 @@ def render_report(db: RunDB, limit: int | None = None) -> str:
 <div class=sig>{_breakable(s.database)} · tqcheck {e(__version__)}</div>
 <div class=cards>{''.join(f'<div class=card>{e(k)}<b>{e(str(v))}</b></div>' for k, v in cards)}
 </div>
-<h2>Segment risk</h2>{_histogram(s.risk.histogram)}
+<h2>Segment risk</h2>
+<p>{e(_RISK_MEANING)} {e(bands.explain() if bands else "This run keeps no risk bands.")}</p>
+{_histogram(s.risk.histogram)}
 <h2>Flags by category and severity</h2>
 <table style="width:auto"><thead><tr><th>category</th><th>Major</th><th>Minor</th></tr>
 </thead><tbody>{cat_rows}</tbody></table>

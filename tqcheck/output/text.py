@@ -80,3 +80,17 @@ def console(**options: Any) -> Any:
             raise BrokenPipeError
 
     return _Console(**options)
+
+
+def models_warning(models: dict[str, str]) -> str | None:
+    """What a reader must know about the models behind a run's flags, or None: toy models
+    (tqcheck's synthetic language) show the method, not the text's quality; local
+    directories may be random test models."""
+    if any("toy" in pair.split("-") for pair in models):
+        return ("Toy models: these flags come from tqcheck's toy models (a synthetic language "
+                "for tests and demonstrations), not from real translation models; they show "
+                "the method, not this text's quality.")
+    if any(m.startswith("sha256:") for m in models.values()):
+        return ("Local model directories (not hub releases): if these are random test "
+                "models, the flags mean nothing.")
+    return None

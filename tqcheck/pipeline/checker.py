@@ -12,6 +12,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import Any, TypeVar
 
 from tqcheck.check.base import Check
 from tqcheck.check.context import DocumentFacts, PivotPass, SegmentContext, SourcePass
@@ -19,6 +21,7 @@ from tqcheck.check.environment import CheckEnv
 from tqcheck.check.options import CheckOptions
 from tqcheck.check.profile import Profile, load_profile
 from tqcheck.check.risk import risk
+from tqcheck.config import config_table
 from tqcheck.errors import CheckFailedError, InputError, ModelNotFoundError, ModelsMissingError
 from tqcheck.groups import MODEL, in_group
 from tqcheck.inputs.segment import clean_for_model
@@ -30,10 +33,41 @@ from tqcheck.signals import Signals
 from tqcheck.signature import Signature
 from tqcheck.text.langid import SourceLanguage
 from tqcheck.text.names import document_names
-from tqcheck.translate.base import Backend, BackendFactory
+from tqcheck.translate.base import Backend, BackendFactory, complete
 from tqcheck.translate.registry import load_registry
 from tqcheck.types import CheckFailure, CheckResult, Flag, Segment, SegmentResult, TokenScores
 from tqcheck.version import __version__
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ProgressSettings:
+    """`[progress]` of configs/score.toml."""
+
+    slice_segments: int  # a pass over a chunk reports progress after this many segments
+
+
+@cache
+def progress_settings() -> ProgressSettings:
+    return config_table(ProgressSettings, "score.toml", "progress")
+
+
+def _no_progress(_fraction: float) -> None:
+    """Progress nobody listens to."""
+
+
+def _rising(report: Callable[[float], None]) -> Callable[[float], None]:
+    """`report`, told only of fractions beyond the last one it heard."""
+    last = -1.0
+
+    def rising(fraction: float) -> None:
+        nonlocal last
+        if fraction > last:
+            last = fraction
+            report(fraction)
+
+    return rising
 
 
 def _stderr_warning(message: str) -> None:
@@ -62,6 +96,7 @@ class Checker:
         self.on_warning = on_warning or _stderr_warning
         self._warned: set[str] = set()
         self._input_name = "-"
+        self._tick: Callable[[float], None] = _no_progress  # the running pass's progress
         if factory is None and not options.model_free:
             from tqcheck.translate.factory import ModelFactory
 
@@ -168,9 +203,35 @@ class Checker:
     # -- running ---------------------------------------------------------------------------
 
     def _translate(self, pair: str, texts: Sequence[str]) -> list[str]:
+        """`texts` translated, each distinct text once, in slices of similar length (so the
+        backends still batch by length) after each of which the progress moves."""
         unique = list(dict.fromkeys(texts))
-        done = dict(zip(unique, self.backend(pair).translate(unique), strict=True))
+        backend = self.backend(pair)
+        done = dict(zip(unique, self._sliced(backend.translate, unique, len), strict=True))
         return [done[t] for t in texts]
+
+    def _score(self, pair: str, sources: Sequence[str], targets: Sequence[str]
+               ) -> list[TokenScores]:
+        """Forced decoding of `targets` given `sources`, in slices as `_translate`."""
+        backend = self.backend(pair)
+        rows = list(zip(sources, targets, strict=True))
+        return self._sliced(lambda part: backend.score([s for s, _ in part],
+                                                        [t for _, t in part]),
+                            rows, lambda row: len(row[1]))
+
+    def _sliced(self, fn: Callable[[list[Any]], list[T]], items: list[Any],
+                size: Callable[[Any], int]) -> list[T]:
+        """`fn` over `items` in slices of `[progress] slice_segments` items of similar
+        `size`, results in the order of `items`; the pass's progress moves after each."""
+        per = progress_settings().slice_segments
+        order = sorted(range(len(items)), key=lambda i: size(items[i]))
+        out: list[T | None] = [None] * len(items)
+        for lo in range(0, len(order), per):
+            part = order[lo:lo + per]
+            for i, value in zip(part, fn([items[i] for i in part]), strict=True):
+                out[i] = value
+            self._tick(min(1.0, (lo + len(part)) / len(order)))
+        return complete(out, "results")
 
     def _truncation_notes(self, segments: list[Segment], texts: list[str]) -> list[Segment]:
         limit = self.registry.decoding.max_input_tokens
@@ -233,11 +294,16 @@ class Checker:
         batch = _Batch(segments, texts, o.lang, o.src_lang)
         passes = self._plan(batch)
         total = len(passes) + 1
+        if on_progress is not None:
+            on_progress = _rising(on_progress)
         for done, (message, run) in enumerate(passes):
             self.on_stage(message)
+            if on_progress is not None:  # (within the pass: after each slice of it)
+                self._tick = lambda f, k=done: on_progress((k + f) / total)  # type: ignore[misc]
             run()
             if on_progress is not None:
                 on_progress((done + 1) / total)
+        self._tick = _no_progress
         if batch.source_passes:
             self._source_used = True
         self.on_stage("finding spans")
@@ -250,7 +316,7 @@ class Checker:
             on_progress(1.0)
         return CheckResult(signature=self.signature(), segments=results,
                            tqcheck_version=__version__, input_name=input_name,
-                           failures=failures)
+                           failures=failures, risk_bands=self.profile.risk.bands)
 
     def _result(self, index: int, ctx: SegmentContext,
                 failures: list[CheckFailure]) -> SegmentResult:
@@ -361,7 +427,7 @@ class _Batch:
         self.roundtrips[p] = checker._translate(f"{p}-{self.lang}", self.pivot_texts[p])
 
     def pivot_scores(self, checker: Checker, p: str) -> None:
-        scores = checker.backend(f"{p}-{self.lang}").score(self.pivot_texts[p], self.texts)
+        scores = checker._score(f"{p}-{self.lang}", self.pivot_texts[p], self.texts)
         self.pivot_token_scores[p] = scores
         for sig, seg, rt, sc in zip(self.signals, self.segments, self.roundtrips[p], scores,
                                     strict=True):
@@ -372,12 +438,13 @@ class _Batch:
         self.refs = checker._translate(f"{self.src_lang}-{self.lang}", self.sources)
 
     def given_source(self, checker: Checker) -> None:
-        self.text_given_source = checker.backend(f"{self.src_lang}-{self.lang}").score(
-            self.sources, [self.texts[i] for i in self.sourced])
+        self.text_given_source = checker._score(f"{self.src_lang}-{self.lang}", self.sources,
+                                                [self.texts[i] for i in self.sourced])
 
     def given_text(self, checker: Checker) -> None:
-        self.source_given_text = checker.backend(f"{self.lang}-{self.src_lang}").score(
-            [self.texts[i] for i in self.sourced], self.sources)
+        self.source_given_text = checker._score(f"{self.lang}-{self.src_lang}",
+                                                [self.texts[i] for i in self.sourced],
+                                                self.sources)
 
     def source_roundtrips(self, checker: Checker) -> None:
         """The last source-aware pass: the sources' own round trips, and the source passes."""

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static, TextArea
 
 from tqcheck.errors import TqcheckError
-from tqcheck.output.text import SPAN_STYLE, highlighted, word_diff
+from tqcheck.output.text import SPAN_STYLE, highlighted, models_warning, word_diff
 from tqcheck.run.decisions import STATES, Review
 from tqcheck.run.records import QueueEntry, SegmentKey, StoredSegment
 from tqcheck.run.rundb import RunDB
@@ -141,7 +141,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("q", "close", "Close")]
 
     def compose(self) -> ComposeResult:
-        yield Static(HELP, id="help")
+        yield Static(HELP.rstrip("\n"), id="help")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -161,7 +161,9 @@ class ReviewApp(App[None]):
                background: $panel; }
     #editor { width: 90%; height: 12; }
     #search { width: 70%; }
-    #help { width: 60; height: auto; border: round $accent; padding: 1; background: $panel; }
+    #help { width: auto; max-width: 95%; height: auto; border: round $accent; padding: 1;
+            background: $panel; }
+    #warning { height: auto; background: $warning 30%; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "decide('accept')", "Accept"),
@@ -191,6 +193,7 @@ class ReviewApp(App[None]):
         super().__init__()
         self.db = RunDB(db_path, mode="write")
         self.review = Review(self.db, reviewer)
+        self.bands = self.db.risk_bands()  # the run profile's, to say where a risk stands
         self.entries: list[QueueEntry] = []
         self.category: str | None = None
         self.severity: str | None = None
@@ -204,6 +207,9 @@ class ReviewApp(App[None]):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        note = models_warning(self.db.models())
+        if note:  # as the report says it: toy or local models make flags that mean little
+            yield Static(note, id="warning")
         with Horizontal(id="main"):
             yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="detail"):
@@ -278,11 +284,17 @@ class ReviewApp(App[None]):
     def render_detail(self, stored: StoredSegment, e: QueueEntry) -> Text:
         r, seg = stored.result, stored.result.segment
         out = Text()
-        out.append(f"{stored.location}  risk {r.risk:.2f}",
-                   style="bold")
+        out.append(f"{stored.location}  risk {r.risk:.2f}", style="bold")
+        if self.bands is not None:
+            share = {"high": "90 %", "medium": "70 %"}.get(self.bands.of(r.risk))
+            out.append(f" ({self.bands.of(r.risk)}" + (
+                f": riskier than {share} of real MT)" if share else ")"), style="bold")
         d = self.review.current(e.key)
         if d:
             out.append(f"  [{d.action} by {d.reviewer}]", style="bold cyan")
+        conflict = self.review.conflict(e.key)
+        if conflict:
+            out.append(f"\n⚠ conflict: {conflict}", style="bold red")
         out.append("\n\n")
         before = self.db.get(SegmentKey(e.key.file_id, e.key.ordinal - 1))
         after = self.db.get(SegmentKey(e.key.file_id, e.key.ordinal + 1))
@@ -324,7 +336,10 @@ class ReviewApp(App[None]):
         e = replace(e, decision=self.review.current(e.key))
         self.entries[idx] = e
         table = self.query_one(DataTable)
-        for col, value in enumerate(self._cells(e)):
+        cells = list(self._cells(e))
+        if e.decision is not None and self.review.conflict(e.key):
+            cells[3] += " ⚠"  # the decision cell: it disagrees with a flag's
+        for col, value in enumerate(cells):
             table.update_cell_at((idx, col), value)
 
     # -- actions ---------------------------------------------------------------------------
@@ -346,7 +361,8 @@ class ReviewApp(App[None]):
             return
         idx = self.index
         self.review.decide(e.key, action, text)
-        self.message = f"{action} {e.location}"
+        conflict = self.review.conflict(e.key)
+        self.message = f"{action} {e.location}" + (f"  ⚠ {conflict}" if conflict else "")
         self._refresh_row(idx)
         self.goto(idx + 1)
 
@@ -383,7 +399,10 @@ class ReviewApp(App[None]):
     @_on_selected_flag
     def action_decide_flag(self, e: QueueEntry, n: int, action: str) -> None:
         d = self.review.decide_flag(e.key, n, action)
-        self.message = f"{d.action} flag {n + 1} of {e.location}"
+        conflict = self.review.conflict(e.key)
+        self.message = f"{d.action} flag {n + 1} of {e.location}" + (
+            f"  ⚠ {conflict}" if conflict else "")
+        self._refresh_row(self.index)
         self.show()
 
     @_on_selected_flag

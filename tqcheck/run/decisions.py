@@ -50,6 +50,25 @@ class Review:
     def current(self, key: SegmentKey) -> Decision | None:
         return self.db.current_decision(key)
 
+    def conflict(self, key: SegmentKey) -> str | None:
+        """Where the segment's decision and its flags' decisions disagree: accepted as a
+        false alarm while a flag of it was confirmed (or fixed), or confirmed as a problem
+        while every flag of it was rejected. None when they agree."""
+        d = self.current(key)
+        if d is None or d.action == "edit":
+            return None
+        verdicts = self.db.current_flag_decisions(key)
+        real = sorted(n + 1 for (_, n), v in verdicts.items() if v.action != "reject")
+        if d.action == "accept" and real:
+            return (f"accepted as a false alarm, but flag {', '.join(map(str, real))} was "
+                    "confirmed: decide again (c) or undo the flag's decision (z)")
+        stored = self.db.get(key)
+        n_flags = len(stored.result.flags) if stored else 0
+        if d.action == "confirm" and n_flags and len(verdicts) == n_flags and not real:
+            return ("confirmed as a problem, but every flag was rejected: which problem? "
+                    "edit it (e) or accept the segment (a)")
+        return None
+
     def all_current(self) -> dict[SegmentKey, Decision]:
         return self.db.current_decisions()
 

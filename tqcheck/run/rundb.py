@@ -42,7 +42,7 @@ from tqcheck.run.records import (
 )
 from tqcheck.signals import Signals
 from tqcheck.storage import Mode, connect, guarded
-from tqcheck.types import Flag, Problem, Segment, SegmentResult
+from tqcheck.types import Flag, Problem, RiskBands, Segment, SegmentResult
 
 SCHEMA_VERSION = "2"
 
@@ -276,6 +276,23 @@ class RunDB:
         self.close()
 
     # -- settings --------------------------------------------------------------------------
+
+    def record_risk_bands(self, bands: RiskBands | None) -> None:
+        """Keep the profile's risk bands with the run, for its readers (report, review)."""
+        value = None if bands is None else json.dumps([bands.medium, bands.high])
+        with self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('risk_bands', ?)",
+                              (value or "null",))
+
+    def risk_bands(self) -> RiskBands | None:
+        """The bands of the profile the run was scored with (None before they were kept)."""
+        value = json.loads(self.meta("risk_bands") or "null")
+        return RiskBands(*value) if value else None
+
+    def models(self) -> dict[str, str]:
+        """The weights of each model the run used, by pair (its recorded settings)."""
+        settings = json.loads(self.meta("settings") or "{}")
+        return dict(settings.get("models") or {})
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
