@@ -4,6 +4,7 @@ test here failed before the change it covers."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -379,3 +380,25 @@ def test_a_resumed_run_s_rate_and_eta_count_only_its_own_work(tmp_path: Path,
     events.clear()
     score_corpus([str(t) for t in texts], tmp_path / "run.sqlite", options, Recorder(True))
     assert sorted(events) == sorted(("skip", t.stat().st_size) for t in texts)
+
+
+@pytest.mark.parametrize(("target", "source", "lang"), [
+    ("С более чем 30 000 учащихся по всей Шотландии.", "With upwards of 30,000 pupils.", "ru"),
+    ("Seine Kaution wurde auf 350\u202f000 $ festgelegt.", "His bond was set at $350,000.", "de"),
+    ("за £125 млн три года назад", "sold for £125m three years ago", "ru"),
+    ("более чем 37 миллиардам долларов", "more than $37bn", "ru"),
+    ("ABC заняла второе место с 3,26 миллионами зрителей.",
+     "ABC was second with 3.26 million viewers.", "ru"),
+    ("Er betrat den Markt um 4:40 Uhr.", "He entered the market at 4.40 am.", "de"),
+    ("Das Spiel beginnt um 15 Uhr.", "The match starts at 3 p.m.", "de"),
+    ("das Ende des Koreakriegs von 1950 bis 1953", "an end to the 1950-53 Korea War", "de"),
+])
+def test_numbers_as_news_writes_them_match_across_languages(target: str, source: str,
+                                                            lang: str) -> None:
+    """Forms real WMT news MT showed as false number flags: thousands grouped by spaces,
+    £125m, inflected scale words, 4.40 am, 3 p.m., a year range 1950-53."""
+    from tqcheck.checks.numbers import number_flags
+
+    assert number_flags(target, source, lang, "en") == []
+    changed = re.sub(r"\d", lambda m: str((int(m.group()) + 1) % 10), target, count=1)
+    assert number_flags(changed, source, lang, "en")  # a changed number still shows

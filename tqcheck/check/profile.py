@@ -47,6 +47,7 @@ class RuleSettings:
     grammar_kinds: tuple[str, ...]  # Harper lint kinds reported
     grammar_off: tuple[str, ...]  # Harper rules switched off
     spelling_known_zipf: float  # words this frequent in English (wordfreq) are not misspelt
+    hunspell_known_zipf: float  # ... in the target language: spelling:hunspell leaves them
     dialect: str  # "any" (American and British both accepted), us, gb, au, ca, in
     dictionaries: tuple[str, ...]  # word files (one word per line), relative to the profile
     checklists: tuple[str, ...]  # configs/checklists/NAME.toml names, or paths

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from tqcheck.check.base import Check, register
 from tqcheck.check.context import SegmentContext
-from tqcheck.text.lexicon import latin_only
+from tqcheck.text.lexicon import latin_only, spaced_punctuation
 from tqcheck.types import Flag
 
 
@@ -43,7 +43,8 @@ def punctuation_flags(target: str, lang: str) -> list[Flag]:
                 flags.append(Flag(i, i + 1, "Fluency/Punctuation", "Minor",
                                   f"full-width punctuation {ch!r} in {lang} text",
                                   signal="rules:full-width"))
-        for m in re.finditer(r"(?<=\w) +(?=[,.;:!?](?:\s|$))", target):
+        marks = ",." if spaced_punctuation(lang) else ",.;:!?"
+        for m in re.finditer(rf"(?<=\w) +(?=[{marks}](?:\s|$))", target):
             flags.append(Flag(m.start(), m.end() + 1, "Fluency/Punctuation", "Minor",
                               "space before punctuation", signal="rules:space-before"))
     # Doubled commas, semicolons, colons. Not "..": an abbreviation's dot before the full

@@ -1,5 +1,11 @@
 """rules:script: letters of a script the target language does not use (Chinese left in an
-English text); the scripts of each language are in configs/languages.toml."""
+English text); the scripts of each language are in configs/languages.toml.
+
+Names keep their script in much news: Russian writes "Twitter", "CNN", "Sky Sports" in
+Latin letters. So a run of such words that the source writes as it is, each with a capital
+(a name, an acronym, a brand), is left alone; a lower-case word copied is still flagged.
+Measured on WMT21 en-ru news MT: of 131 flags before this rule, 23 % of the characters lay
+in an annotated error, and most were such names."""
 
 from __future__ import annotations
 
@@ -21,7 +27,16 @@ class ForeignScript(Check):
     description = "letters of a script the target language is not written in"
 
     def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
-        return foreign_script_flags(ctx.text, ctx.lang)
+        found = foreign_script_flags(ctx.text, ctx.lang)
+        if ctx.source is None:
+            return found
+        return [f for f in found if not _kept_name(ctx.text[f.start:f.end], ctx.source)]
+
+
+def _kept_name(run: str, source: str) -> bool:
+    """Words the source writes as they are, each capitalised: a name kept in its script."""
+    words = run.split()
+    return run in source and all(w[:1].isupper() for w in words)
 
 
 def _script(ch: str) -> str:

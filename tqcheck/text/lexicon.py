@@ -71,6 +71,14 @@ def latin_only(lang: str) -> bool:
 
 
 @cache
+def spaced_punctuation(lang: str) -> bool:
+    """Whether `lang` sets a space before ; : ! ? ("Vraiment ?")."""
+    return lang in _word_list("space_before_punctuation",
+                              config_file("languages.toml").get("space_before_punctuation",
+                                                                []))
+
+
+@cache
 def capitalises_nouns(lang: str) -> bool:
     """Whether `lang` writes every noun with a capital ("die Regierung")."""
     return lang in _word_list("capitalised_nouns",

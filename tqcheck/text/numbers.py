@@ -41,7 +41,10 @@ def _token_regex(lang: str) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(w) for w in sorted([*words, *scales], key=len,
                                                          reverse=True))
     return re.compile(
-        r"(?P<digits>\d+(?:[.,:]\d+)*)"
+        # thousands grouped by spaces ("30 000", with a no-break or thin space too)
+        r"(?P<grouped>(?<![\d.,])\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![.,]?\d))"
+        # a scale letter right after digits counts only after a currency sign ("£125m")
+        r"|(?P<digits>\d+(?:[.,:]\d+)*)(?P<suffix>(?:bn|m|k|tn)(?!\w))?"
         r"|(?P<cjk>[零一二两三四五六七八九十百千万亿]+)"
         + (rf"|(?<!\w)(?P<word>{alternatives})(?!\w)" if alternatives else ""),
         re.IGNORECASE)
@@ -101,6 +104,28 @@ def _clock_hour(hour: tuple[Decimal, str, int, int], text: str, end: int
     return (value % 12 + (12 if afternoon else 0), *hour[1:])  # type: ignore[return-value]
 
 
+_SUFFIXES = {"k": Decimal(10**3), "m": Decimal(10**6), "bn": Decimal(10**9),
+             "tn": Decimal(10**12)}
+_CURRENCY_BEFORE = re.compile(r"[$£€¥]\s?$")
+_TIME_WITH_DOT = re.compile(r"\d{1,2}\.\d{2}")
+
+
+def _year_range(found: list[tuple[Decimal, str, int, int]], text: str,
+                before: list[tuple[Decimal, str, int, int]]
+                ) -> list[tuple[Decimal, str, int, int]]:
+    """"1950-53" is 1950 to 1953: a two-digit number right after a year and a dash takes the
+    year's century."""
+    if len(found) == 1 and before and before[-1][1] == "digits":
+        year, _, _, end = before[-1]
+        value, kind, start, stop = found[0]
+        if (1000 <= year <= 2999 and year == year.to_integral_value() and value < 100
+                and text[end:start] in ("-", "–", "—") and stop - start == 2):
+            century = year - year % 100
+            return [(century + value + (100 if century + value < year else 0), kind, start,
+                     stop)]
+    return found
+
+
 def _tokens(text: str, lang: str) -> list[tuple[Decimal, str, int, int]]:
     """(value, kind: digits | word | scale, start, end) of every number token."""
     words, scales = number_words(lang)
@@ -108,11 +133,25 @@ def _tokens(text: str, lang: str) -> list[tuple[Decimal, str, int, int]]:
     out: list[tuple[Decimal, str, int, int]] = []
     for m in _token_regex(lang).finditer(text):
         raw = m.group()
-        if m.group("digits"):
-            found = _digit_tokens(raw, m.start(), comma_decimal)
-            if ":" in raw and found:
-                found[0] = _clock_hour(found[0], text, m.end())
-            out += found
+        if m.group("grouped"):
+            value = Decimal(re.sub(r"\D", "", raw))
+            out.append((value, "digits", m.start(), m.end()))
+        elif m.group("digits"):
+            digits = m.group("digits")
+            found = _digit_tokens(digits, m.start(), comma_decimal)
+            suffix = m.group("suffix")
+            if suffix and _CURRENCY_BEFORE.search(text, 0, m.start()) and found:
+                value, kind, a, _ = found[-1]  # "£125m", "$37bn"
+                found[-1] = (value * _SUFFIXES[suffix.lower()], kind, a, m.end())
+            clock = _TIME_WITH_DOT.fullmatch(digits) and _MERIDIEM.match(
+                text, m.start() + len(digits))  # "4.40 am": a time, "3.26 million" not
+            if found and (":" in digits or clock):
+                if "." in digits:  # "4.40 am": a time, not a decimal
+                    found = _digit_tokens(digits.replace(".", ":"), m.start(), comma_decimal)
+                found[0] = _clock_hour(found[0], text, m.start() + len(digits))
+            elif found and len(found) == 1 and digits.isdigit():
+                found[0] = _clock_hour(found[0], text, m.start() + len(digits))  # "3 p.m."
+            out += _year_range(found, text, out)
         elif m.group("cjk"):
             if raw in _CJK_SCALES:
                 out.append((_CJK_SCALES[raw], "scale", m.start(), m.end()))
@@ -136,6 +175,7 @@ def numbers(text: str, lang: str = "en") -> list[tuple[str, int, int]]:
     while i < len(tokens):
         value, kind, start, end = tokens[i]
         total, current = Decimal(0), value
+        in_words = kind != "digits"  # "two million three" is one number; "2 million three"
         j = i + 1
         while j < len(tokens) and _JOIN.fullmatch(text[end:tokens[j][2]]):
             v, k, _, e = tokens[j]
@@ -143,7 +183,7 @@ def numbers(text: str, lang: str = "en") -> list[tuple[str, int, int]]:
                 current = (current or 1) * v
             elif k == "scale":
                 total, current = total + (current or 1) * v, Decimal(0)
-            elif k == "word" and kind in ("word", "scale") and (
+            elif k == "word" and in_words and kind in ("word", "scale") and (
                     kind == "scale" or (current % 10 == 0 and v < 10)):
                 current += v
             else:

@@ -1,0 +1,110 @@
+"""Fluency checks beyond English: Hunspell spelling, typography and translationese
+checklists per language, on blatant errors written for these tests (each sentence one
+error, of the kinds MT makes: misspellings, punctuation and quotes of English typography,
+numbers in English notation, missing elision, calques; agreement and case errors too, which
+no check here finds yet), and on the same sentences corrected, which must stay clean."""
+
+from __future__ import annotations
+
+import pytest
+
+from tqcheck.check.options import CheckOptions
+from tqcheck.checks.spelling import dictionary_path
+from tqcheck.pipeline.document import check_text
+
+# (language, erroneous sentence, its correction)
+CASES = {
+    "de": [
+        ("Die Regierung will die Verhandlungn fortsetzen.",
+         "Die Regierung will die Verhandlungen fortsetzen."),
+        ("Der Minister sagte, die Gespräche seien produktiv gewessen.",
+         "Der Minister sagte, die Gespräche seien produktiv gewesen."),
+        ('Er sagte: "Wir werden nicht aufgeben."', "Er sagte: „Wir werden nicht aufgeben.“"),
+        ("Die Wirtschaft wuchs um 3.5 Prozent.", "Die Wirtschaft wuchs um 3,5 Prozent."),
+        ("Mehr als 10,000 Menschen gingen auf die Straße.",
+         "Mehr als 10.000 Menschen gingen auf die Straße."),
+        ("Das macht keinen Sinn, sagte die Sprecherin.",
+         "Das ergibt keinen Sinn, sagte die Sprecherin."),
+        ("Die Wahl fand in 2020 statt.", "Die Wahl fand 2020 statt."),
+        ("Die Polizei nahm nahm den Verdächtigen fest.",
+         "Die Polizei nahm den Verdächtigen fest."),
+        ("Der Kanzler traf sich mit dem Präsidentin.",  # agreement: not found yet
+         "Der Kanzler traf sich mit der Präsidentin."),
+        ("Die Kinder spielt im Garten.", "Die Kinder spielen im Garten."),  # agreement
+    ],
+    "fr": [
+        ("Le gouvernment a annoncé de nouvelles mesures.",
+         "Le gouvernement a annoncé de nouvelles mesures."),
+        ("Le avion a atterri à Genève.", "L'avion a atterri à Genève."),
+        ("Il a dit que il viendrait demain.", "Il a dit qu'il viendrait demain."),
+        ('Le ministre a déclaré: "Nous allons négocier."',
+         "Le ministre a déclaré : « Nous allons négocier. »"),
+        ("Est-ce la fin de la crise?", "Est-ce la fin de la crise ?"),
+        ("La croissance a atteint 3.5 % cette année.",
+         "La croissance a atteint 3,5 % cette année."),
+        ("Cela fait sens pour le gouvernement.", "Cela a du sens pour le gouvernement."),
+        ("Il a réalisé que la guerre était perdue.",
+         "Il s'est rendu compte que la guerre était perdue."),
+        ("Les négociations ont échoué ,, selon la presse.",
+         "Les négociations ont échoué, selon la presse."),
+        ("Les ministres est arrivés hier.", "Les ministres sont arrivés hier."),  # agreement
+    ],
+    "es": [
+        ("El gobierno anunció nuevas medidas econmicas.",
+         "El gobierno anunció nuevas medidas económicas."),
+        ("Qué pasará con los acuerdos?", "¿Qué pasará con los acuerdos?"),
+        ("Eso no hace sentido para nadie.", "Eso no tiene sentido para nadie."),
+        ("China juega un papel clave en la región.",
+         "China desempeña un papel clave en la región."),
+        ("Decidió en base a los datos disponibles.",
+         "Decidió con base en los datos disponibles."),
+        ("Qué desastre!", "¡Qué desastre!"),
+        ("Los negociadores se reunieron en en Ginebra.",
+         "Los negociadores se reunieron en Ginebra."),
+        ("La presidenta fueron recibida en Madrid.",  # agreement: not found yet
+         "La presidenta fue recibida en Madrid."),
+    ],
+    "ru": [
+        ("Правительсво объявило о новых мерах.", "Правительство объявило о новых мерах."),
+        ('Он сказал: "Мы будем вести переговоры".', "Он сказал: «Мы будем вести переговоры»."),
+        ("Москва - столица России.", "Москва — столица России."),
+        ("Экономика выросла на 3.5 процента.", "Экономика выросла на 3,5 процента."),
+        ("Встречи проходят на ежедневной основе.", "Встречи проходят ежедневно."),
+        ("Это делает смысл для всех.", "Это имеет смысл для всех."),
+        ("Министр министр заявил о переговорах.", "Министр заявил о переговорах."),
+        ("Переговоры продолжалась весь день.", "Переговоры продолжались весь день."),
+    ],
+}
+# Of the blatant errors above, the share the model-free checks find with the default profile
+# (measured: the test fails if it drops). Missed: agreement errors, and English quotes in
+# German and Russian and a hyphen for a dash in Russian, whose checks the profile switches
+# off (annotators of real MT leave them unmarked: docs/evaluation.md).
+FOUND_AT_LEAST = {"de": 0.7, "fr": 0.9, "es": 0.85, "ru": 0.6}
+
+
+def _flags(lang: str, text: str) -> list:
+    result = check_text(text, CheckOptions(lang=lang, model_free=True, language_id=False))
+    return [f for r in result.segments for f in r.flags]
+
+
+@pytest.mark.parametrize("lang", sorted(CASES))
+def test_blatant_errors_are_found_and_their_corrections_stay_clean(lang: str) -> None:
+    if dictionary_path({"de": "de_DE", "fr": "fr_FR", "es": "es_ES", "ru": "ru_RU"}[lang]
+                       ) is None:
+        pytest.skip(f"no Hunspell dictionary for {lang} (.ci/run installs it)")
+    found = [bool(_flags(lang, wrong)) for wrong, _ in CASES[lang]]
+    assert sum(found) / len(found) >= FOUND_AT_LEAST[lang], list(zip(CASES[lang], found,
+                                                                   strict=True))
+    false_alarms = {right: _flags(lang, right) for _, right in CASES[lang]}
+    assert {k: v for k, v in false_alarms.items() if v} == {}
+
+
+def test_a_language_without_its_dictionary_says_which_package_to_install(monkeypatch) -> None:
+    from tqcheck.checks import spelling
+    from tqcheck.pipeline.registry import plan
+    from tqcheck.testing.contexts import make_env
+
+    monkeypatch.setattr(spelling, "SEARCH", ())
+    monkeypatch.delenv("TQCHECK_HUNSPELL_PATH", raising=False)
+    why = {p.check.id: p.why_not for p in plan(make_env("de"))}
+    assert "apt-get install hunspell-de-de" in why["spelling:hunspell"]

@@ -1,0 +1,216 @@
+"""spelling:hunspell: words of the target language that its Hunspell dictionary does not know
+(Debian's `hunspell-*` packages, read with spylls), for every language with one listed in
+configs/languages.toml `[hunspell]` (English has Harper: grammar:harper).
+
+News is full of words no dictionary lists: names, places, agencies, new coinages. So a word
+is left alone when it has a digit or more than one capital (codes, acronyms, brands), is a
+word of the source (a name carried over, also inflected: "Wileys"), one of the user's
+words, a name of the sentence, a word the language's morphology, endings or compounds make
+of known words (configs/languages.toml `[spelling]`), or a word the language uses (at least
+`hunspell_known_zipf` in wordfreq's frequencies for it: "Selenskyj"). What is left is flagged
+only where a frequent word lies one slip away ("Verhandlungn" -> "Verhandlungen", the
+suggestion): on WMT21 news MT the unknown words with none were rare valid words (drugs,
+coinages, compounds) far more often than errors. A capitalised word is flagged only where it
+is nowhere in wordfreq: a capital marks a name in most languages and every noun in German.
+(Hunspell's own suggestions take seconds a word in pure Python; wordfreq's frequent words
+serve instead.)
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from tqcheck.check.base import Check, Need, register
+from tqcheck.check.context import SegmentContext
+from tqcheck.check.environment import CheckEnv
+from tqcheck.config import config_file, config_path
+from tqcheck.errors import ConfigError
+from tqcheck.text.names import letter_words, names, sentence_start
+from tqcheck.types import Flag
+
+# Where dictionaries are looked for: $TQCHECK_HUNSPELL_PATH (os.pathsep-separated), then
+# Debian's and other distributions' places.
+SEARCH = ("/usr/share/hunspell", "/usr/share/myspell/dicts", "/usr/share/myspell",
+          "/usr/local/share/hunspell", "/Library/Spelling")
+SUGGEST_FROM = 60_000  # the most frequent words of the language a suggestion is chosen from
+SUGGEST_CUTOFF = 0.85  # how close a suggestion must be (difflib ratio)
+
+
+def dictionary_names() -> dict[str, str]:
+    """configs/languages.toml `[hunspell]`: language -> dictionary file name (no suffix)."""
+    table = config_file("languages.toml").get("hunspell", {})
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise ConfigError(f"{config_path('languages.toml')}: [hunspell] maps languages to "
+                          "dictionary names (de = \"de_DE\")")
+    return dict(table)
+
+
+def dictionary_path(name: str) -> Path | None:
+    """The .dic/.aff pair `name` (without suffix), where a search place has both."""
+    extra = [p for p in os.environ.get("TQCHECK_HUNSPELL_PATH", "").split(os.pathsep) if p]
+    for folder in (*extra, *SEARCH):
+        base = Path(folder) / name
+        if base.with_suffix(".dic").is_file() and base.with_suffix(".aff").is_file():
+            return base
+    return None
+
+
+@cache
+def _spelling_table() -> dict[str, Any]:
+    """configs/languages.toml `[spelling]`: compounds, endings, morphology."""
+    table = config_file("languages.toml").get("spelling", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{config_path('languages.toml')}: [spelling] must be a table")
+    return table
+
+
+@cache
+def _morphology(lang: str) -> Any:
+    """The morphological analyser configs/languages.toml names for `lang` (its lexicon
+    knows the inflected forms a dictionary misses), or None."""
+    name = (_spelling_table().get("morphology") or {}).get(lang)
+    if name != "pymorphy3":
+        return None
+    try:
+        import pymorphy3
+    except ImportError:
+        return None  # (said by `tqcheck checks`: see Hunspell.off_because)
+    return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+def _known(hunspell: Any, lang: str, word: str, depth: int = 0) -> bool:
+    """The dictionary, the language's morphology, its endings and its compounds."""
+    if hunspell.lookup(word) or hunspell.lookup(word.lower()) or \
+            hunspell.lookup(word[:1].upper() + word[1:]):
+        return True
+    morph = _morphology(lang)
+    if morph is not None and morph.word_is_known(word.lower()):
+        return True
+    table = _spelling_table()
+    for ending in (table.get("endings") or {}).get(lang, ()):
+        stem = word[:-len(ending)]
+        if word.endswith(ending) and len(stem) >= 3 and (
+                hunspell.lookup(stem) or hunspell.lookup(stem + "e")):
+            return True
+    if depth == 0 and lang in (table.get("compounds") or ()):
+        lower = word.lower()
+        for cut in range(2, len(lower) - 2):
+            head, tail = lower[:cut], lower[cut:]
+            heads = (head, head[:-1]) if head.endswith("s") and len(head) > 3 else (head,)
+            if any(hunspell.lookup(h) or hunspell.lookup(h.capitalize()) for h in heads) \
+                    and _known(hunspell, lang, tail.lstrip("-"), depth + 1):
+                return True
+    return False
+
+
+@cache
+def _dictionary(base: str) -> Any:
+    from spylls.hunspell import Dictionary
+
+    return Dictionary.from_files(base)
+
+
+@cache
+def _frequent(lang: str, first: str) -> list[str]:
+    """The language's frequent words that start with `first` (lower case), for suggestions."""
+    from wordfreq import top_n_list
+
+    return [w for w in top_n_list(lang, SUGGEST_FROM) if w[:1] == first]
+
+
+@register
+class Hunspell(Check):
+    name = "spelling:hunspell"
+    languages = frozenset(dictionary_names())
+    needs = frozenset({Need.DOCUMENT})
+    resources = ("spylls", "wordfreq", "hunspell-<lang> (Debian)")
+    category = "Fluency/Spelling"
+    description = ("words the language's Hunspell dictionary does not know, sparing names, "
+                   "source words and words the language uses (wordfreq)")
+
+    def __init__(self, env: CheckEnv) -> None:
+        super().__init__(env)
+        self.dict_name = dictionary_names().get(env.lang, "")
+        self.base = dictionary_path(self.dict_name) if self.dict_name else None
+        self.known_zipf = env.profile.rules.hunspell_known_zipf
+        self.own = env.known_words
+
+    @classmethod
+    def unavailable(cls) -> str | None:
+        from importlib.util import find_spec
+
+        missing = [m for m in ("spylls", "wordfreq") if find_spec(m) is None]
+        return f"pip install {' '.join(missing)}" if missing else None
+
+    def off_because(self) -> str | None:
+        morph = (_spelling_table().get("morphology") or {}).get(self.env.lang)
+        from importlib.util import find_spec
+
+        if morph and find_spec(morph) is None:
+            return f"pip install {morph} (the {self.env.lang} morphology it needs)"
+        if self.dict_name and self.base is None:
+            package = "hunspell-" + self.dict_name.lower().replace("_", "-")
+            return (f"no Hunspell dictionary {self.dict_name} (apt-get install {package}, or "
+                    "set TQCHECK_HUNSPELL_PATH)")
+        return None
+
+    def signature(self) -> dict[str, str]:
+        from importlib.metadata import version
+
+        return {"spelling": f"hunspell:{self.dict_name}+spylls@{version('spylls')}"}
+
+    def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
+        if self.base is None:
+            return []
+        text, lang = ctx.text, ctx.lang
+        source = {w.casefold() for w in re.findall(r"[^\W\d_]+", ctx.source or "")}
+        named = {w.start for w in names(text, lang)}
+        out = []
+        pos = 0
+        for word in letter_words(text):
+            start = text.index(word, pos)
+            pos = start + len(word)
+            folded = word.casefold()
+            if start in named or folded in self.own or any(
+                    folded.startswith(s) for s in source if len(s) >= 4 or s == folded):
+                continue  # a name of the source, also inflected ("Wileys", "Bidens")
+            suggestion = self._misspelt(word, lang, sentence_start(text, start))
+            if suggestion is not None:
+                out.append(Flag(start, start + len(word), "Fluency/Spelling", "Minor",
+                                f"{word!r} is not in the {self.dict_name} dictionary nor a "
+                                f"word {lang} news uses", suggestion=suggestion or None,
+                                signal=self.name))
+        return out
+
+    def _misspelt(self, word: str, lang: str, starts: bool) -> str | None:
+        """None for a word to leave alone; else the suggestion ("" for none)."""
+        return _misspelt(str(self.base), lang, word, starts, self.known_zipf)
+
+
+@cache
+def _misspelt(base: str, lang: str, word: str, starts: bool, known_zipf: float) -> str | None:
+    if len(word) < 3 or sum(c.isupper() for c in word) > 1:
+        return None  # short words, acronyms, CamelCase brands
+    from wordfreq import zipf_frequency
+
+    hunspell = _dictionary(base)
+    if _known(hunspell, lang, word):
+        return None
+    zipf = zipf_frequency(word, lang)
+    if zipf >= known_zipf:
+        return None  # a word the language uses, whatever the dictionary says
+    close = difflib.get_close_matches(word.lower(), _frequent(lang, word[:1].lower()), n=1,
+                                      cutoff=SUGGEST_CUTOFF)
+    suggestion = (close[0][:1].upper() + close[0][1:] if word[:1].isupper() else close[0]
+                  ) if close else ""
+    if not suggestion:
+        return None  # a rare word (a drug, a coinage) more often than a slip of the keys
+    if word[:1].isupper() and zipf > 0.0:
+        return None  # a capital: most likely a name (or any German noun) somebody writes
+    return suggestion
