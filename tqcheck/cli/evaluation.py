@@ -59,7 +59,12 @@ def _write_json(out: str, signature: object, input_name: str, payload: dict) -> 
 @shared_options
 def eval_command(
     shared: SharedOptions,
-    mqm_file: MQMFile,
+    mqm_file: Annotated[str | None, typer.Argument(
+        metavar="[MQM_TSV]", help="MQM TSV (WMT format); or use --spans.")] = None,
+    spans: Annotated[str | None, typer.Option(
+        "--spans", metavar="FILE", help="Expert error spans in the WMT QE Task 2 format "
+        "(../shared/data/qe-spans): span P/R/F1 as the shared task scores it and sentence "
+        "Spearman, beside flagging every character.")] = None,
     lang_pair: LangPair = None, limit: Limit = None, systems: Systems = None,
     target_only: TargetOnly = False,
     profile: Profile = CheckOptions.profile,
@@ -75,7 +80,8 @@ def eval_command(
     out: OutJson = None,
     quiet: Quiet = False,
 ) -> None:
-    """Measure how far tqcheck agrees with human MQM annotations, with 95 % intervals."""
+    """Measure how far tqcheck agrees with human MQM annotations, with 95 % intervals
+    (or with expert error spans, --spans)."""
     from dataclasses import replace
 
     from tqcheck.cli.progress import counting_bar
@@ -83,6 +89,12 @@ def eval_command(
     from tqcheck.output.tables import print_figures
     from tqcheck.pipeline.document import check_file
 
+    if (mqm_file is None) == (spans is None):
+        raise fail("give an MQM TSV file or --spans FILE (one of them)")
+    if spans is not None:
+        _eval_spans(spans, shared, lang_pair, limit, profile, out, quiet)
+        return
+    assert mqm_file is not None
     if compare is not None:
         _compare(mqm_file, compare, bootstrap, out, quiet, lang_pair=lang_pair, limit=limit,
                  systems=systems, target_only=target_only, shared=shared)
@@ -105,6 +117,29 @@ def eval_command(
     typer.echo(str(signature))
     if out:
         _write_json(out, signature, mqm_file, fig)
+
+
+def _eval_spans(path: str, shared: SharedOptions, lang_pair: str | None, limit: int | None,
+                profile: str, out: str | None, quiet: bool) -> None:
+    """`eval --spans FILE`: the checker's flags and risk against expert error spans."""
+    from tqcheck.cli.progress import counting_bar
+    from tqcheck.evaluation.mqm import guess_lang_pair, parse_lang_pair
+    from tqcheck.evaluation.qespans import evaluate_spans, read_spans
+
+    with exit_on_error():
+        src, tgt = parse_lang_pair(lang_pair) if lang_pair else guess_lang_pair(path)
+        total = len(read_spans(path))
+        total = min(total, limit) if limit else total
+        bar, advance = counting_bar(quiet, total, f"checking {total} segments")
+        with bar:
+            figures, signature = evaluate_spans(
+                path, shared.check_options(tgt, src, profile=profile), limit, advance)
+    from tqcheck.output.tables import print_span_figures
+
+    print_span_figures(f"tqcheck eval --spans {path} ({src}-{tgt})", figures)
+    typer.echo(str(signature))
+    if out:
+        _write_json(out, signature, path, figures)
 
 
 def _compare(mqm_file: str, profiles: tuple[str, str], permutations: int, out: str | None,

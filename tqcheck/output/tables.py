@@ -194,3 +194,23 @@ def print_checks(rows: Sequence[CheckInfo], lang: str, profile: str) -> None:
                             break_on_hyphens=False))
     print(f"{sum(r.runs for r in rows)} of {len(rows)} checks run for {lang} with profile "
           f"{profile}")
+
+
+def print_span_figures(title: str, fig: dict[str, Any]) -> None:
+    """`tqcheck eval --spans`: span P/R/F1 beside flagging every character, and ranking."""
+    from tqcheck.output.text import console as stdout_console
+
+    out = stdout_console(highlight=False)
+    out.print(f"[bold]{title}[/bold]: {fig['segments']} segments")
+    for key, label in (("span", "tqcheck"),
+                       ("span_flag_every_character_minor", "flag every character (minor)"),
+                       ("span_flag_every_character_major", "flag every character (major)")):
+        s = fig[key]
+        out.print(f"  span {label:<32} P {s['precision']:.4f}  R {s['recall']:.4f}  "
+                  f"F1 {s['f1']:.4f}  ({s['flagged_chars']} of the characters flagged)",
+                  markup=False)
+    out.print(f"  sentence Spearman: -risk {fig['sentence_spearman']}, similarity alone "
+              f"{fig['sentence_spearman_similarity_alone']}", markup=False)
+    if fig.get("rows_skipped"):
+        out.print(f"  {len(fig['rows_skipped'])} rows skipped: {fig['rows_skipped'][:3]}",
+                  markup=False)
