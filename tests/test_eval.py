@@ -178,6 +178,8 @@ def test_logistic_fit_separates_and_folds_keep_documents_whole(tmp_path):
 def test_lang_pair_from_file_name():
     assert guess_lang_pair("mqm_ted_zhen.tsv") == ("zh", "en")
     assert guess_lang_pair("x/en-de.tsv") == ("en", "de")
+    # a hyphenated pair wins over words that read as two codes ("test": Telugu, Sotho)
+    assert guess_lang_pair("2022_en-de_test_processed.tsv") == ("en", "de")
 
 
 def test_calibrate_with_models_fits_span_thresholds(tmp_path, monkeypatch, tiny_models_dir):

@@ -82,10 +82,15 @@ def test_a_plugin_check_is_listed_and_runs_like_a_builtin(plugin_path: Path,
     assert "plugins:acme:fragile@acme-checks==0.1,acme:shouting@acme-checks==0.1" in \
         result["signature"]
     # switched off in a profile exactly like a built-in
+    import tomllib
+
+    import tomli_w
+
     profile = tmp_path / "quiet.toml"
     shipped = Path(__file__).resolve().parent.parent / "configs" / "profiles" / "default.toml"
-    profile.write_text(shipped.read_text().replace('signals_off = []',
-                                                   'signals_off = ["acme:shouting"]'))
+    table = tomllib.loads(shipped.read_text("utf-8"))
+    table["rules"]["signals_off"] = [*table["rules"]["signals_off"], "acme:shouting"]
+    profile.write_text(tomli_w.dumps(table), "utf-8")
     off = _run(["checks", "--json", "--profile", str(profile)], plugin_path, tmp_path)
     assert not {r["name"]: r for r in json.loads(off.stdout)}["acme:shouting"]["runs"]
 

@@ -108,6 +108,12 @@ def guess_lang_pair(path: str | Path) -> tuple[str, str]:
     `mqm_generalMT2022_zhen.3ratingsPerSegment.tsv` (the last token made of two ISO 639-1
     codes)."""
     name = Path(path).name.lower()
+    # A pair written with a hyphen ("2022_en-de_test") is meant; two run-together codes
+    # ("zhen") are a guess, and any word may make one ("test": Telugu and Sotho).
+    marked = [(a, b) for a, b in re.findall(r"(?<![a-z])([a-z]{2})-([a-z]{2})(?![a-z])", name)
+              if a in ISO_639_1 and b in ISO_639_1 and a != b]
+    if marked:
+        return marked[0]
     pairs = [(a, b) for a, b in re.findall(r"(?<![a-z])([a-z]{2})[-_]?([a-z]{2})(?![a-z])", name)
              if a in ISO_639_1 and b in ISO_639_1 and a != b]
     if not pairs:

@@ -281,7 +281,8 @@ class Checker:
     def check(self, segments: list[Segment], input_name: str = "-",
               on_progress: Callable[[float], None] | None = None) -> CheckResult:
         """Check `segments` together (batched, deduplicated); `on_progress` hears the
-        fraction done after each pass over them (a translation, a forced decoding...)."""
+        fraction done after each slice of each pass over them (a translation, a forced
+        decoding...: `[progress] slice_segments` of configs/score.toml)."""
         o = self.options
         with_source = any(s.source is not None for s in segments)
         if with_source and not o.src_lang:
