@@ -249,3 +249,35 @@ def test_checks_lists_every_check_with_its_declarations():
     assert text.returncode == 0
     assert "grammar:harper" in text.stdout and "no: serves en only" in text.stdout
     assert "no: needs translation models" in text.stdout
+
+
+def test_a_check_prepared_on_the_batch_flags_as_it_does_alone() -> None:
+    """Harper lints a batch in a few calls (Check.prepare); the flags are those it finds
+    segment by segment."""
+    from tqcheck.checks.grammar import Harper
+
+    texts = ["He recieved the the letter yesterday.", "Their going to the the market.",
+             "It was a good day.", "The colour of the sky is grey , he said."]
+    check = Harper(make_env("en"))
+    alone = [list(check.flags(make_context(t))) for t in texts]
+    contexts = [replace(make_context(t), segment=Segment(k, t, 0, len(t), k + 1))
+                for k, t in enumerate(texts)]
+    check.prepare(contexts)
+    assert [list(check.flags(c)) for c in contexts] == alone
+    assert any(alone)
+
+
+class _BadBatch(_Boom):
+    name = "test:bad-batch"
+
+    def prepare(self, contexts) -> None:
+        raise RuntimeError("batch broke")
+
+
+def test_a_check_whose_preparation_raises_fails_on_each_segment_only() -> None:
+    checker = Checker(CheckOptions(lang="en", model_free=True, strict=False),
+                      on_warning=lambda _m: None)
+    checker.checks.append(_BadBatch(checker.env))
+    result = checker.check(_segments("It was the the end.", "Fine."))
+    assert [f.check for f in result.failures] == ["test:bad-batch"] * 2
+    assert [f.signal for f in result.segments[0].flags] == ["rules:repetition"]

@@ -12,7 +12,7 @@ the group `tqcheck.checks`. One instance serves every segment of a run: load res
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
@@ -83,6 +83,11 @@ class Check:
     def signature(self) -> dict[str, str]:
         """The libraries, settings and data of this check that change results."""
         return {}
+
+    def prepare(self, contexts: Sequence[SegmentContext]) -> None:
+        """Called once with the segments of a batch before `flags` is called on each: a
+        check that works faster on many at once does that work here (Harper lints a
+        batch in one call). `flags` must still work alone, unprepared."""
 
     def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
         """The problems found in one segment (spans into `ctx.text`, or into the source

@@ -311,18 +311,37 @@ class Checker:
         self._input_name = input_name
         document = DocumentFacts(names=document_names(s.text for s in segments))
         failures: list[CheckFailure] = []
-        results = [self._result(k, ctx, failures)
-                   for k, ctx in enumerate(batch.contexts(document))]
+        contexts = batch.contexts(document)
+        unprepared = self._prepare(contexts, failures)
+        results = [self._result(k, ctx, failures, unprepared)
+                   for k, ctx in enumerate(contexts)]
         if on_progress is not None:
             on_progress(1.0)
         return CheckResult(signature=self.signature(), segments=results,
                            tqcheck_version=__version__, input_name=input_name,
                            failures=failures, risk_bands=self.profile.risk.bands)
 
-    def _result(self, index: int, ctx: SegmentContext,
-                failures: list[CheckFailure]) -> SegmentResult:
+    def _prepare(self, contexts: list[SegmentContext],
+                 failures: list[CheckFailure]) -> set[str]:
+        """Each check's work on the whole batch (Check.prepare); a check whose preparation
+        raises has failed on every segment it would have checked: the names of those."""
+        failed: set[str] = set()
+        for check in self.checks:
+            ready = [(k, c) for k, c in enumerate(contexts) if check.ready(c)]
+            if not ready:
+                continue
+            try:
+                check.prepare([c for _, c in ready])
+            except Exception as exc:
+                failed.add(check.id)
+                for k, c in ready:
+                    self._failed(check, k, c, exc, failures)
+        return failed
+
+    def _result(self, index: int, ctx: SegmentContext, failures: list[CheckFailure],
+                unprepared: set[str] = frozenset()) -> SegmentResult:  # type: ignore[assignment]
         """One segment's flags, reliability and risk, from its context."""
-        flags = self._flags(index, ctx, failures)
+        flags = self._flags(index, ctx, failures, unprepared)
         r = SegmentResult(segment=ctx.segment, backtranslations=ctx.backtranslations(),
                           signals=ctx.signals, flags=flags)
         self._weigh_reliability(r)
@@ -343,14 +362,14 @@ class Checker:
                     f": {len(demoted)} model flag(s) demoted to Minor" if demoted else ""))
         r.segment = replace(r.segment, notes=(*r.segment.notes, note))
 
-    def _flags(self, index: int, ctx: SegmentContext,
-               failures: list[CheckFailure]) -> list[Flag]:
+    def _flags(self, index: int, ctx: SegmentContext, failures: list[CheckFailure],
+               unprepared: set[str]) -> list[Flag]:
         """Every check that can run on the segment, each isolated: one that raises costs a
         note and a warning (an error when strict), never the segment or the run. Then the
         suppression rules, the profile's switched-off signals and the user's words."""
         flags: list[Flag] = []
         for check in self.checks:
-            if not check.ready(ctx):
+            if not check.ready(ctx) or check.id in unprepared:
                 continue
             try:
                 found = list(check.flags(ctx))
