@@ -10,7 +10,7 @@ round trip: what the models can carry at all), and force-decodes the text given 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, TypeVar
@@ -339,7 +339,7 @@ class Checker:
         return failed
 
     def _result(self, index: int, ctx: SegmentContext, failures: list[CheckFailure],
-                unprepared: set[str] = frozenset()) -> SegmentResult:  # type: ignore[assignment]
+                unprepared: Collection[str] = ()) -> SegmentResult:
         """One segment's flags, reliability and risk, from its context."""
         flags = self._flags(index, ctx, failures, unprepared)
         r = SegmentResult(segment=ctx.segment, backtranslations=ctx.backtranslations(),
@@ -363,7 +363,7 @@ class Checker:
         r.segment = replace(r.segment, notes=(*r.segment.notes, note))
 
     def _flags(self, index: int, ctx: SegmentContext, failures: list[CheckFailure],
-               unprepared: set[str]) -> list[Flag]:
+               unprepared: Collection[str]) -> list[Flag]:
         """Every check that can run on the segment, each isolated: one that raises costs a
         note and a warning (an error when strict), never the segment or the run. Then the
         suppression rules, the profile's switched-off signals and the user's words."""
