@@ -25,6 +25,9 @@ class ChecklistCheck(Check):
             self.languages = frozenset({checklist.lang})  # type: ignore[misc]
             self.description = (f"{checklist.description or 'checklist'} "  # type: ignore[misc]
                                 f"({len(checklist.checks)} patterns)")
+            categories = [item.category for item in checklist.checks]
+            if categories:  # its patterns' usual category (typography: punctuation)
+                self.category = max(set(categories), key=categories.count)  # type: ignore[misc]
 
     @classmethod
     def instances(cls, env: CheckEnv) -> list[Check]:
