@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tqcheck.check.options import CheckOptions  # noqa: E402
+from tqcheck.evaluation.qespans import read_spans  # noqa: E402
 from tqcheck.pipeline.document import check_file  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "qe-spans"
@@ -33,21 +34,11 @@ FILES = ("2021_en-de_processed.tsv", "2021_en-ru_processed.tsv", "2021_zh-en_pro
 def sample(path: Path, per_file: int) -> list[tuple[str, str, bool, bool]]:
     """(source, target, has an error, has a Major error) of up to `per_file` segments, the
     annotations of one segment's raters pooled, spread over the file."""
-    rows: dict[tuple[str, str], list[str]] = {}
-    for line in path.read_text("utf-8").splitlines():
-        cells = line.split("\t")
-        if len(cells) < 9 or cells[0] == "mt_system" or not cells[4].strip() \
-                or not cells[5].strip():
-            continue
-        rows.setdefault((cells[4], cells[5]), []).append(cells[8])
-    items = sorted(rows.items())
-    step = max(1, len(items) // per_file)
-    out = []
-    for (source, target), errors in items[::step][:per_file]:
-        marks = " ".join(errors).split()
-        out.append((source, target, any(m in ("minor", "major") for m in marks),
-                    "major" in marks))
-    return out
+    segments = sorted((s for s in read_spans(path) if s.source.strip() and s.target.strip()),
+                      key=lambda s: (s.source, s.target))
+    step = max(1, len(segments) // per_file)
+    return [(s.source, s.target, not s.clean, any(sev == "major" for _, _, sev in s.spans))
+            for s in segments[::step][:per_file]]
 
 
 def quantile(values: list[float], q: float) -> float:

@@ -29,13 +29,12 @@ class PivotPass:
 class SourcePass:
     """What the models make of a segment and its source (source-aware mode)."""
 
-    lang: str  # the source language
-    backtranslation: str  # the segment in the source language (its pivot pass)
+    lang: str  # the source language (its pivot pass holds the back-translation: the
+    # segment in the source language, and the segment's token scores given it)
     pseudo_reference: str  # the source translated into the target language
     source_roundtrip: str  # ... and back: what the models can carry of the source at all
     text_given_source: TokenScores  # the segment force-decoded given the source
     source_given_text: TokenScores  # the source force-decoded given the segment (reverse)
-    text_given_backtranslation: TokenScores  # the segment given its back-translation
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,11 @@ class SegmentContext:
             raise LookupError("this segment has no source: declare Need.SOURCE")
         return self.segment.source
 
+    @property
+    def backtranslation(self) -> PivotPass:
+        """The source language's pivot pass (source-aware): the back-translation."""
+        return self.pivots[self.given_models().lang]
+
     def given_models(self) -> SourcePass:
         """The source pass, for a check that declares Need.SOURCE_MODELS."""
         if self.source_pass is None:
@@ -102,7 +106,7 @@ class SegmentContext:
         out = {f"roundtrip:{p}": pp.roundtrip for p, pp in self.pivots.items()}
         sp = self.source_pass
         if sp is not None:
-            out[f"backtranslation:{sp.lang}"] = sp.backtranslation
+            out[f"backtranslation:{sp.lang}"] = self.pivots[sp.lang].text
             out["pseudo_reference"] = sp.pseudo_reference
             out["source_roundtrip"] = sp.source_roundtrip
         return out

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from tqcheck.check.base import Check, Need, register
 from tqcheck.check.context import SegmentContext
 from tqcheck.text.align import WordPool, words
-from tqcheck.text.names import names, script_of, writes_in
+from tqcheck.text.lexicon import scripts
+from tqcheck.text.names import names, script_of
 from tqcheck.types import Flag
 
 NAME = "meaning:name"
@@ -49,8 +50,8 @@ def name_flags(text: str, source: str, lang: str, src_lang: str,
     only the source to go by, Minor: the name may be translated, "Allemagne" -> "Germany").
     A source name missing from the text that the pseudo-reference keeps is an omission."""
     t_names = names(text, lang)
-    s_names = [n for n in names(source, src_lang) if script_of(n.text) in writes_in(lang)]
-    if not s_names and not any(script_of(n.text) in writes_in(src_lang) for n in t_names):
+    s_names = [n for n in names(source, src_lang) if script_of(n.text) in scripts(lang)]
+    if not s_names and not any(script_of(n.text) in scripts(src_lang) for n in t_names):
         return []
     fuzzy = len(t_names) + len(s_names) <= MAX_FUZZY_NAMES
     in_source = WordPool([w.text for w in words(source)], ratio)

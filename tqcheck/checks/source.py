@@ -39,8 +39,9 @@ class SourceComparison(Check):
     def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
         sp, source = ctx.given_models(), ctx.given_source()
         gaps = ctx.gaps_given_source
-        via_bt = word_gaps(ctx.words, sp.text_given_backtranslation)
-        return source_flags(ctx.text, source, sp.pseudo_reference, sp.backtranslation, gaps,
+        back = ctx.backtranslation
+        via_bt = word_gaps(ctx.words, back.scores)
+        return source_flags(ctx.text, source, sp.pseudo_reference, back.text, gaps,
                             ctx.lang, sp.lang, self.env.profile.spans,
                             word_gaps(ctx.source_words, sp.source_given_text),
                             sp.source_roundtrip,

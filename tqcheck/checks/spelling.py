@@ -31,7 +31,7 @@ from tqcheck.check.context import SegmentContext
 from tqcheck.check.environment import CheckEnv
 from tqcheck.config import config_file, config_path
 from tqcheck.errors import ConfigError
-from tqcheck.text.names import letter_words, names, sentence_start
+from tqcheck.text.names import letter_words, names
 from tqcheck.types import Flag
 
 # Where dictionaries are looked for: $TQCHECK_HUNSPELL_PATH (os.pathsep-separated), then
@@ -180,7 +180,7 @@ class Hunspell(Check):
             if start in named or folded in self.own or any(
                     folded.startswith(s) for s in source if len(s) >= 4 or s == folded):
                 continue  # a name of the source, also inflected ("Wileys", "Bidens")
-            suggestion = self._misspelt(word, lang, sentence_start(text, start))
+            suggestion = _misspelt(str(self.base), lang, word, self.known_zipf)
             if suggestion is not None:
                 out.append(Flag(start, start + len(word), "Fluency/Spelling", "Minor",
                                 f"{word!r} is not in the {self.dict_name} dictionary nor a "
@@ -188,13 +188,9 @@ class Hunspell(Check):
                                 signal=self.name))
         return out
 
-    def _misspelt(self, word: str, lang: str, starts: bool) -> str | None:
-        """None for a word to leave alone; else the suggestion ("" for none)."""
-        return _misspelt(str(self.base), lang, word, starts, self.known_zipf)
-
-
 @cache
-def _misspelt(base: str, lang: str, word: str, starts: bool, known_zipf: float) -> str | None:
+def _misspelt(base: str, lang: str, word: str, known_zipf: float) -> str | None:
+    """None for a word to leave alone; else the suggestion ("" for none)."""
     if len(word) < 3 or sum(c.isupper() for c in word) > 1:
         return None  # short words, acronyms, CamelCase brands
     from wordfreq import zipf_frequency

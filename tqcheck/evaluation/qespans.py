@@ -93,9 +93,8 @@ def flag_figures(segments: Sequence[SpanSegment], flags: Sequence[Iterable[Flag]
     out: dict[str, SpanFigures] = {}
     clean = gold_chars = 0
     for seg, found in zip(segments, flags, strict=True):
-        gold = set()
-        for a, b, _ in seg.spans:
-            gold.update(range(a, b))
+        labels = gold_labels(seg)
+        gold = {c for c, label in enumerate(labels) if label}
         gold_chars += len(gold)
         clean += seg.clean
         for f in found:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from typing import Any, TypeVar
 
 from tqcheck.check.base import Check
@@ -48,7 +47,6 @@ class ProgressSettings:
     slice_segments: int  # a pass over a chunk reports progress after this many segments
 
 
-@cache
 def progress_settings() -> ProgressSettings:
     return config_table(ProgressSettings, "score.toml", "progress")
 
@@ -474,11 +472,10 @@ class _Batch:
         assert src_metrics is not None
         for k, i in enumerate(self.sourced):
             seg, sig = self.segments[i], self.signals[i]
-            sp = SourcePass(src, self.pivot_texts[src][i], self.refs[k], own[k],
-                            self.text_given_source[k], self.source_given_text[k],
-                            self.pivot_token_scores[src][i])
+            sp = SourcePass(src, self.refs[k], own[k], self.text_given_source[k],
+                            self.source_given_text[k])
             self.source_passes[i] = sp
-            sig.backtranslation = src_metrics.score(sp.backtranslation, seg.source or "")
+            sig.backtranslation = src_metrics.score(self.pivot_texts[src][i], seg.source or "")
             sig.pseudo_reference = metrics.score(seg.text, sp.pseudo_reference)
             sig.source_surprisal = surprisal(sp.text_given_source)
             sig.reverse_surprisal = surprisal(sp.source_given_text)

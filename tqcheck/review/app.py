@@ -331,16 +331,19 @@ class ReviewApp(App[None]):
         out.append("  ".join(f"{k} {v:.3g}" for k, v in r.metrics.items()), style="dim")
         return out
 
-    def _refresh_row(self, idx: int) -> None:
+    def _refresh_row(self, idx: int) -> str | None:
+        """Redraw a row after a decision; returns the segment's conflict, if any."""
         e = self.entries[idx]
         e = replace(e, decision=self.review.current(e.key))
         self.entries[idx] = e
         table = self.query_one(DataTable)
         cells = list(self._cells(e))
-        if e.decision is not None and self.review.conflict(e.key):
+        conflict = self.review.conflict(e.key) if e.decision is not None else None
+        if conflict:
             cells[3] += " ⚠"  # the decision cell: it disagrees with a flag's
         for col, value in enumerate(cells):
             table.update_cell_at((idx, col), value)
+        return conflict
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -361,9 +364,8 @@ class ReviewApp(App[None]):
             return
         idx = self.index
         self.review.decide(e.key, action, text)
-        conflict = self.review.conflict(e.key)
+        conflict = self._refresh_row(idx)
         self.message = f"{action} {e.location}" + (f"  ⚠ {conflict}" if conflict else "")
-        self._refresh_row(idx)
         self.goto(idx + 1)
 
     def action_edit(self) -> None:
@@ -399,10 +401,9 @@ class ReviewApp(App[None]):
     @_on_selected_flag
     def action_decide_flag(self, e: QueueEntry, n: int, action: str) -> None:
         d = self.review.decide_flag(e.key, n, action)
-        conflict = self.review.conflict(e.key)
+        conflict = self._refresh_row(self.index)
         self.message = f"{d.action} flag {n + 1} of {e.location}" + (
             f"  ⚠ {conflict}" if conflict else "")
-        self._refresh_row(self.index)
         self.show()
 
     @_on_selected_flag

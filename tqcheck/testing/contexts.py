@@ -58,8 +58,8 @@ def make_context(text: str, source: str | None = None, lang: str = "en",
         src = src_lang or "xx"
         bt = backtranslation if backtranslation is not None else source
         pivots = {src: PivotPass(bt, text, scores), **pivots}
-        source_pass = SourcePass(src, bt, pseudo_reference,
+        source_pass = SourcePass(src, pseudo_reference,
                                  source_roundtrip if source_roundtrip is not None else source,
-                                 scores, word_scores(source), scores)
+                                 scores, word_scores(source))
     return SegmentContext(seg, lang, src_lang, pivots, source_pass,
                           DocumentFacts(document_names(document or (text,))))

@@ -33,16 +33,10 @@ class FakeBackend:
         return [len(words(t)) + 1 for t in texts]
 
     def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenScores]:
+        from tqcheck.testing.contexts import word_scores
+
         self.score_calls.append(list(zip(sources, targets, strict=True)))
-        out = []
-        for tgt in targets:
-            ws = words(tgt)
-            lps = tuple(-self.surprising.get(w.text, 0.0) for w in ws)
-            out.append(TokenScores(
-                tokens=tuple(w.text for w in ws), logprobs=lps,
-                best_tokens=tuple(w.text for w in ws), best_logprobs=tuple(0.0 for _ in ws),
-                offsets=tuple((w.start, w.end) for w in ws)))
-        return out
+        return [word_scores(tgt, self.surprising) for tgt in targets]
 
 
 class FakeFactory:

@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from tqcheck.text.align import Word, words
-from tqcheck.text.lexicon import capitalises_nouns, scripts
+from tqcheck.text.lexicon import capitalises_nouns
 
 # What may stand before a sentence's first word: its capital says nothing there. (A word
 # after a bracket or a dash keeps its capital for a reason: "(Reuters)", "— Kyiv".)
@@ -23,10 +23,6 @@ def script_of(text: str) -> str:
         if ch.isalpha():
             return unicodedata.name(ch, "").split(" ", 1)[0]
     return ""
-
-
-def writes_in(lang: str) -> frozenset[str]:
-    return scripts(lang)
 
 
 def names(text: str, lang: str) -> list[Word]:
