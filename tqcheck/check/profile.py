@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tqcheck.check.risk import RiskModel
+from tqcheck.check.spanmodel import SpanModel
 from tqcheck.config import config_names, config_path, read_toml, typed_table
 from tqcheck.errors import ConfigError
 
@@ -48,6 +49,7 @@ class RuleSettings:
     grammar_off: tuple[str, ...]  # Harper rules switched off
     spelling_known_zipf: float  # words this frequent in English (wordfreq) are not misspelt
     hunspell_known_zipf: float  # ... in the target language: spelling:hunspell leaves them
+    grammalecte_kinds: tuple[str, ...]  # Grammalecte error types reported (French)
     dialect: str  # "any" (American and British both accepted), us, gb, au, ca, in
     dictionaries: tuple[str, ...]  # word files (one word per line), relative to the profile
     checklists: tuple[str, ...]  # configs/checklists/NAME.toml names, or paths
@@ -64,6 +66,14 @@ class Profile:
     rules: RuleSettings
     risk: RiskModel
     path: str = ""  # where it was read from ("" when made in memory)
+    span_model: SpanModel | None = None  # the learned span decision ([span_model]), if any
+
+    @property
+    def signals_off(self) -> frozenset[str]:
+        """The checks switched off: `rules.signals_off`, less the learned decision's
+        candidates (they inform it, and it decides what is shown)."""
+        keep = set(self.span_model.candidates) if self.span_model else set()
+        return frozenset(self.rules.signals_off) - keep
 
     def fingerprint(self) -> str:
         """A short hash of every setting: equal fingerprints score alike."""
@@ -76,7 +86,8 @@ class Profile:
                 "spans": dataclasses.asdict(self.spans),
                 "rules": {k: list(v) if isinstance(v, tuple) else v
                           for k, v in dataclasses.asdict(self.rules).items()},
-                "risk": self.risk.to_table()}
+                "risk": self.risk.to_table()} | (
+                    {"span_model": self.span_model.to_table()} if self.span_model else {})
 
 
 def profile_path(name: str) -> Path:
@@ -91,11 +102,37 @@ def load_profile(name: str = "default") -> Profile:
     if not path.is_file():
         known = config_names("profiles")
         raise ConfigError(f"no profile {name!r} (looked for {path}); known: {', '.join(known)}")
-    return parse_profile(read_toml(path), path)
+    return parse_profile(_extended(read_toml(path), path, ()), path)
+
+
+def _extended(data: dict[str, Any], path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    """`extends = "NAME"`: the named profile's settings, with this file's over them (table by
+    table, key by key), so that a profile says only how it differs."""
+    base = data.get("extends")
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise ConfigError(f"{path}: extends must name a profile, found {base!r}")
+    base_path = profile_path(base)
+    if base_path in (*seen, path) or not base_path.is_file():
+        raise ConfigError(f"{path}: extends {base!r}: " + (
+            "a cycle" if base_path.is_file() else f"no such profile ({base_path})"))
+    out = _extended(read_toml(base_path), base_path, (*seen, path))
+    out = {k: dict(v) if isinstance(v, dict) else v for k, v in out.items()}
+    for key, value in data.items():
+        if key == "extends":
+            continue
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key].update(value)
+        else:
+            out[key] = value
+    out["name"] = data.get("name", path.stem)
+    return out
 
 
 def parse_profile(data: dict[str, Any], path: Path) -> Profile:
-    extra = sorted(set(data) - {"name", "description", "spans", "rules", "risk"})
+    extra = sorted(set(data) - {"name", "description", "spans", "rules", "risk",
+                                "span_model"})
     if extra:
         raise ConfigError(f"{path}: unknown table(s) or key(s) {', '.join(extra)}")
     name, description = data.get("name", path.stem), data.get("description", "")
@@ -111,4 +148,5 @@ def parse_profile(data: dict[str, Any], path: Path) -> Profile:
         rules=typed_table(RuleSettings, data.get("rules"), f"{path}: [rules]"),
         risk=RiskModel.from_table(data.get("risk"), f"{path}: [risk]"),
         path=str(path),
+        span_model=SpanModel.from_table(data.get("span_model"), f"{path}: [span_model]"),
     )

@@ -190,23 +190,23 @@ class Hunspell(Check):
 
 @cache
 def _misspelt(base: str, lang: str, word: str, known_zipf: float) -> str | None:
-    """None for a word to leave alone; else the suggestion ("" for none)."""
+    """None for a word to leave alone; else the suggestion. Every condition must hold for a
+    flag, so the cheap ones are asked first: a frequency is a table lookup, a suggestion a
+    scan of frequent words, Hunspell's affix and compound rules in pure Python cost
+    milliseconds a word."""
     if len(word) < 3 or sum(c.isupper() for c in word) > 1:
         return None  # short words, acronyms, CamelCase brands
     from wordfreq import zipf_frequency
 
-    hunspell = _dictionary(base)
-    if _known(hunspell, lang, word):
-        return None
     zipf = zipf_frequency(word, lang)
     if zipf >= known_zipf:
         return None  # a word the language uses, whatever the dictionary says
-    close = difflib.get_close_matches(word.lower(), _frequent(lang, word[:1].lower()), n=1,
-                                      cutoff=SUGGEST_CUTOFF)
-    suggestion = (close[0][:1].upper() + close[0][1:] if word[:1].isupper() else close[0]
-                  ) if close else ""
-    if not suggestion:
-        return None  # a rare word (a drug, a coinage) more often than a slip of the keys
     if word[:1].isupper() and zipf > 0.0:
         return None  # a capital: most likely a name (or any German noun) somebody writes
-    return suggestion
+    close = difflib.get_close_matches(word.lower(), _frequent(lang, word[:1].lower()), n=1,
+                                      cutoff=SUGGEST_CUTOFF)
+    if not close:
+        return None  # a rare word (a drug, a coinage) more often than a slip of the keys
+    if _known(_dictionary(base), lang, word):
+        return None
+    return close[0][:1].upper() + close[0][1:] if word[:1].isupper() else close[0]

@@ -34,7 +34,8 @@ def checks_command(
 
     options = CheckOptions(lang=lang, src_lang=src_lang, profile=profile,
                            model_free=model_free, checklists=tuple(checklist or ()))
-    rows = [info(p) for p in plan(CheckEnv.build(options, load_profile(profile)))]
+    chosen = load_profile(profile)
+    rows = [info(p) for p in plan(CheckEnv.build(options, chosen))]
     with writing(STDOUT):
         if as_json:
             json.dump([dataclasses.asdict(r) for r in rows], sys.stdout, indent=2,
@@ -44,3 +45,10 @@ def checks_command(
         from tqcheck.output.tables import print_checks
 
         print_checks(rows, lang, profile)
+        learned = chosen.span_model
+        if learned is not None:
+            typer.echo(f"\nProfile {profile} adds the learned span decision (spans:learned): "
+                       f"words at least {learned.threshold:.0%} likely in an error by these "
+                       f"checks' flags, the sentence encoder and {', '.join(learned.candidates)} "
+                       f"(whose flags inform it and are not shown). Fitted on: "
+                       f"{learned.fitted_on or 'not said'}.")

@@ -182,6 +182,14 @@ def calibrate_command(
     from_run: Annotated[list[str] | None, typer.Option(
         "--from-run", metavar="RUN", help="Learn from the review decisions in this run "
         "database instead of MQM; repeatable.")] = None,
+    spans: Annotated[list[str] | None, typer.Option(
+        "--spans", metavar="FILE", help="Fit the learned span decision on expert error "
+        "spans in the WMT QE Task 2 format (docs/evaluation.md) instead; repeatable "
+        "(--limit N: N segments spread over each file).")] = None,
+    choose: Annotated[list[str] | None, typer.Option(
+        "--choose", metavar="FILE", help="--spans: choose the thresholds on these span "
+        "files (annotations not fitted on); without, on the fitted files themselves.")
+    ] = None,
     lang_pair: LangPair = None, limit: Limit = None, systems: Systems = None,
     target_only: TargetOnly = False,
     base: Annotated[str, typer.Option(metavar="NAME|FILE", help="Profile to start from.")
@@ -195,11 +203,17 @@ def calibrate_command(
     quiet: Quiet = False,
 ) -> None:
     """Fit the risk weights to MQM judgments (or tune a profile by reviewers' decisions,
-    --from-run) and write a profile for --profile NAME."""
+    --from-run; or fit the learned span decision on span annotations, --spans) and write a
+    profile for --profile NAME."""
     from pathlib import Path
 
-    if (mqm_file is None) == (not from_run):
-        raise fail("give an MQM TSV file or --from-run RUN, not both")
+    if sum((mqm_file is not None, bool(from_run), bool(spans))) != 1:
+        raise fail("give one of: an MQM TSV file, --from-run RUN, --spans FILE")
+    if choose and not spans:
+        raise fail("--choose goes with --spans")
+    if spans:
+        _calibrate_spans(spans, choose or [], name, base, lang_pair, limit, out, quiet)
+        return
     if from_run:
         _calibrate_from_runs(from_run, name, base, out, force)
         return
@@ -264,3 +278,43 @@ def _calibrate_from_runs(runs: list[str], name: str, base: str, out: str | None,
         if out:
             _write_json(out, f"profile:{name}@{profile.fingerprint()}", ",".join(runs),
                         {"profile": str(path) if path else None, **report})
+
+
+def _calibrate_spans(files: list[str], choose: list[str], name: str, base: str,
+                     lang_pair: str | None, limit: int | None, out: str | None,
+                     quiet: bool) -> None:
+    from pathlib import Path
+
+    from tqcheck.check.profile import load_profile
+    from tqcheck.cli.progress import counting_bar
+    from tqcheck.evaluation.calibrate import check_profile_name, write_profile
+    from tqcheck.evaluation.mqm import parse_lang_pair
+    from tqcheck.evaluation.qespans import read_spans
+    from tqcheck.evaluation.spanfit import fit_span_model, span_profile, span_table
+
+    with exit_on_error():
+        check_profile_name(name)  # before the work, not after it
+        start = load_profile(base)
+        pair = parse_lang_pair(lang_pair) if lang_pair else None
+        sizes = {f: len(read_spans(f)) for f in [*files, *choose]}
+        total = 2 * sum(min(n, limit or n) for n in sizes.values())
+        bar, advance = counting_bar(quiet, total, f"checking {total // 2} annotated segments "
+                                    "with their sources and without")
+        with bar:  # one decision for runs with sources and without
+            fit = [span_table(f, pair, start, limit, advance, with_source=s)
+                   for s in (True, False) for f in files]
+            held = [span_table(f, pair, start, limit, advance, with_source=s)
+                    for s in (True, False) for f in choose]
+        note = (f"tqcheck {__version__} calibrate --spans on "
+                f"{', '.join(Path(f).name for f in files)}"
+                + (f"; thresholds chosen on {', '.join(Path(f).name for f in choose)}"
+                   if choose else "; thresholds chosen on the same files (no --choose)"))
+        model = fit_span_model(fit, held or fit, note)
+        path = write_profile(span_profile(model, name, start, f"Calibrated: {note}."))
+    for file, fig in model.heldout["figures"].items():
+        typer.echo(f"{file}: span P {fig['precision']:.3f} R {fig['recall']:.3f} "
+                   f"F1 {fig['f1']:.3f} (flag every character {fig['baseline_f1']:.3f})")
+    typer.echo(f"threshold {model.threshold}, Major from {model.major_threshold}; wrote {path}")
+    if out:
+        _write_json(out, f"profile:{name}", ",".join(files), {
+            "profile": str(path), "span_model": model.to_table()})

@@ -343,7 +343,13 @@ class Checker:
         r = SegmentResult(segment=ctx.segment, backtranslations=ctx.backtranslations(),
                           signals=ctx.signals, flags=flags)
         self._weigh_reliability(r)
-        r.risk = risk(r.signals, r.flags, self.profile.risk, len(r.segment.text.split()))
+        learned = self.profile.span_model
+        if learned is None:
+            r.risk = risk(r.signals, r.flags, self.profile.risk, len(r.segment.text.split()))
+            return r
+        shown = [f for f in r.flags if f.signal not in learned.candidates]
+        r.risk = risk(r.signals, shown, self.profile.risk, len(r.segment.text.split()))
+        r.flags, r.risk = learned.decide(r, self.options.lang)
         return r
 
     def _weigh_reliability(self, r: SegmentResult) -> None:
@@ -377,7 +383,7 @@ class Checker:
                 continue
             flags += found
         flags = suppress(flags, self.suppression)
-        off = set(self.profile.rules.signals_off)
+        off = set(self.profile.signals_off)
         flags = [f for f in flags if f.signal not in off]
         # A flag on exactly a word the user vouches for (--dictionary, the profile's word
         # files, the reviewers' ignore list) is a known false alarm.

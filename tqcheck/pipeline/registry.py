@@ -83,7 +83,7 @@ class Planned:
 def plan(env: CheckEnv) -> list[Planned]:
     """Every check instance for the run `env` describes, in run order, each with why it
     would not run (language, a missing resource, the profile or the options)."""
-    off = set(env.profile.rules.signals_off)
+    off = set(env.profile.signals_off)
     out: list[Planned] = []
     for cls, origin in check_classes():
         missing = cls.unavailable()
