@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from tqcheck.check.base import Check, register
@@ -48,6 +48,12 @@ def _analyser(lang: str) -> Any:
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+@lru_cache(maxsize=200_000)
+def _parses(lang: str, word: str) -> tuple[Any, ...]:
+    """The analyser's readings of a word (news repeats its words: asked once each)."""
+    return tuple(_analyser(lang).parse(word))
 
 
 def _case(tag: Any) -> str | None:
@@ -96,18 +102,20 @@ class Agreement(Check):
         return {"agreement": f"pymorphy3@{version('pymorphy3')}"}
 
     def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
-        text, morph = ctx.text, _analyser(ctx.lang)
+        text, lang = ctx.text, ctx.lang
         ws = list(_WORD.finditer(text))
         out = []
         for k in range(1, len(ws)) if len(ws) > 1 else ():
             first, second = ws[k - 1], ws[k]
             if text[first.end():second.start()] != " ":
                 continue
-            if self._allowed(text, ws, k - 1, morph):
+            adjs = self._readings(lang, first.group(), "ADJF")
+            if not adjs:
                 continue
-            adjs = self._readings(morph, first.group(), "ADJF")
-            nouns = self._readings(morph, second.group(), "NOUN")
-            if not adjs or not nouns or any(_agree(a, n) for a in adjs for n in nouns):
+            nouns = self._readings(lang, second.group(), "NOUN")
+            if not nouns or any(_agree(a, n) for a in adjs for n in nouns):
+                continue
+            if self._allowed(text, ws, k - 1, lang):
                 continue
             cases = {_case(a.tag) for a in adjs}
             if any(_case(n.tag) in GOVERNED and _case(n.tag) not in cases for n in nouns):
@@ -121,10 +129,10 @@ class Agreement(Check):
         return out
 
     @staticmethod
-    def _readings(morph: Any, word: str, pos: str) -> list[Any]:
+    def _readings(lang: str, word: str, pos: str) -> list[Any]:
         """The word's readings as `pos`, when they carry at least half its probability and
         it has no reading as a participle, pronoun or pronominal adjective."""
-        parses = morph.parse(word)
+        parses = _parses(lang, word)
         if any(p.tag.POS in ("PRTF", "NPRO") or "Apro" in p.tag for p in parses):
             return []
         if pos == "NOUN" and any(g in p.tag for p in parses for g in
@@ -133,7 +141,7 @@ class Agreement(Check):
         chosen = [p for p in parses if pos == p.tag.POS]
         return chosen if sum(p.score for p in chosen) >= 0.5 else []
 
-    def _allowed(self, text: str, ws: list[re.Match[str]], k: int, morph: Any) -> bool:
+    def _allowed(self, text: str, ws: list[re.Match[str]], k: int, lang: str) -> bool:
         """After a numeral, or joined to an adjective before it by a coordinator."""
         start = ws[k].start()
         before = text[:start].rstrip()
@@ -143,4 +151,4 @@ class Agreement(Check):
             return False
         prev = ws[k - 1].group()
         return prev.lower() in self.coordinators or any(
-            p.tag.POS == "NUMR" for p in morph.parse(prev))
+            p.tag.POS == "NUMR" for p in _parses(lang, prev))

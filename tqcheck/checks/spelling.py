@@ -117,11 +117,28 @@ def _dictionary(base: str) -> Any:
 
 
 @cache
-def _frequent(lang: str, first: str) -> list[str]:
-    """The language's frequent words that start with `first` (lower case), for suggestions."""
+def _frequent(lang: str, first: str) -> dict[int, list[str]]:
+    """The language's frequent words that start with `first` (lower case), by length, for
+    suggestions."""
     from wordfreq import top_n_list
 
-    return [w for w in top_n_list(lang, SUGGEST_FROM) if w[:1] == first]
+    out: dict[int, list[str]] = {}
+    for w in top_n_list(lang, SUGGEST_FROM):
+        if w[:1] == first:
+            out.setdefault(len(w), []).append(w)
+    return out
+
+
+def _suggestion(lang: str, word: str) -> str | None:
+    """The frequent word closest to `word` if one is close enough. Only lengths that can
+    reach SUGGEST_CUTOFF are compared (difflib's ratio is at most 2 min / (a + b))."""
+    lower = word.lower()
+    by_length = _frequent(lang, lower[:1])
+    n = len(lower)
+    lengths = [k for k in by_length if 2 * min(n, k) / (n + k) >= SUGGEST_CUTOFF]
+    close = difflib.get_close_matches(lower, [w for k in lengths for w in by_length[k]], n=1,
+                                      cutoff=SUGGEST_CUTOFF)
+    return close[0] if close else None
 
 
 @register
@@ -203,10 +220,12 @@ def _misspelt(base: str, lang: str, word: str, known_zipf: float) -> str | None:
         return None  # a word the language uses, whatever the dictionary says
     if word[:1].isupper() and zipf > 0.0:
         return None  # a capital: most likely a name (or any German noun) somebody writes
-    close = difflib.get_close_matches(word.lower(), _frequent(lang, word[:1].lower()), n=1,
-                                      cutoff=SUGGEST_CUTOFF)
-    if not close:
+    morph = _morphology(lang)
+    if morph is not None and morph.word_is_known(word.lower()):
+        return None  # (its lexicon is a fast lookup; the rest of _known is not)
+    close = _suggestion(lang, word)
+    if close is None:
         return None  # a rare word (a drug, a coinage) more often than a slip of the keys
     if _known(_dictionary(base), lang, word):
         return None
-    return close[0][:1].upper() + close[0][1:] if word[:1].isupper() else close[0]
+    return close[:1].upper() + close[1:] if word[:1].isupper() else close
