@@ -150,3 +150,17 @@ def test_real_cedict_chinese_english() -> None:
                       "A two-year-old child was only slightly injured.")
     found = {w.text: ok for w, ok in cov.target}
     assert found["child"] and found["injured"]
+
+
+def test_check_names_the_missing_dictionary_once(dictd: Path, capsys: pytest.CaptureFixture,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from tqcheck.pipeline import checker
+    from tqcheck.pipeline.document import check_text
+
+    monkeypatch.setattr(checker, "_SAID_MISSING", set())
+    options = CheckOptions(lang="fr", src_lang="en", model_free=True, profile="spans")
+    for _ in range(2):
+        check_text("Le gouvernement a dit non.", options, source="The government said no.")
+    err = capsys.readouterr().err
+    assert err.count("meaning:coverage does not run: apt-get install "
+                     "dict-freedict-eng-fra") == 1, err

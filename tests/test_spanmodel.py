@@ -125,7 +125,7 @@ def test_calibrate_spans_fits_a_decision_a_later_check_uses(
     bilingual.evidence.cache_clear()
     data = span_file(tmp_path / "annotated_en-de.tsv")
     out = CliRunner().invoke(app, ["calibrate", "--spans", str(data), "--name", "mine",
-                                   "--quiet"])
+                                   "--model-free", "--quiet"])
     assert out.exit_code == 0, out.output
     assert "wrote" in out.output and "flag every character" in out.output
     mine = load_profile("mine")
@@ -159,3 +159,34 @@ def test_the_shipped_decision_holds_any_text(text: str, spans: list[tuple[int, i
     for f in out:
         assert 0 <= f.start < f.end <= len(text) and f.signal == LEARNED
         assert text[f.start:f.end].strip() == text[f.start:f.end]
+
+
+def test_calibrate_spans_with_models_weighs_their_flags(tmp_path: Path) -> None:
+    """Where the models run, the decision is fitted on their flags too (the committed toy
+    pair: toy source, English text)."""
+    from conftest import ROOT
+
+    from tqcheck.cli import app
+    from tqcheck.testing.toylang import to_toy
+
+    lines = (ROOT / "fixtures" / "toy" / "heldout.en.txt").read_text("utf-8").splitlines()
+    rows = []
+    for k, line in enumerate(lines[:24]):
+        words_ = line.split()
+        if k % 2 and len(words_) > 3:  # a word of the text replaced: marked Major
+            a = len(" ".join(words_[:2])) + 1
+            text = " ".join([*words_[:2], "banana", *words_[3:]])
+            rows.append(f"s\td{k}\t{k}\tr\t{to_toy(line)}\t{text}\t{a}\t{a + 6}\tmajor")
+        else:
+            rows.append(f"s\td{k}\t{k}\tr\t{to_toy(line)}\t{line}\t-1\t-1\tno-error")
+    data = tmp_path / "toy_toy-en.tsv"
+    data.write_text("\n".join(rows) + "\n", "utf-8")
+    out = CliRunner().invoke(app, ["calibrate", "--spans", str(data), "--name", "toyspans",
+                                   "--lang-pair", "toy-en", "--pivot", "toy", "--models-dir",
+                                   str(ROOT / "fixtures" / "models"), "--quiet"])
+    assert out.exit_code == 0, out.output
+    learned = load_profile("toyspans").span_model
+    assert learned is not None and "with the models" in learned.fitted_on
+    # the model checks' flags (signals of the `model` group: likelihood, roundtrip, source)
+    assert {"flag:likelihood", "flag:roundtrip", "flag:source"} & set(learned.weights), \
+        learned.weights

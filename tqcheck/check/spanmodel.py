@@ -23,6 +23,7 @@ from typing import Any
 
 from tqcheck.errors import ConfigError
 from tqcheck.text.align import Word, words
+from tqcheck.text.frequency import zipf as zipf_of
 from tqcheck.types import Flag, SegmentResult
 
 FEATURE_SET = "tqcheck-spans-1"
@@ -160,8 +161,6 @@ def token_features(result: SegmentResult, lang: str,
                    candidates: Sequence[str] = (COVERAGE,)
                    ) -> tuple[list[Word], list[dict[str, float]]]:
     """The words of the segment's text and each one's features (FEATURES)."""
-    from wordfreq import zipf_frequency
-
     text, source = result.segment.text, result.segment.source or ""
     ws = words(text)
     src_lower = source.lower()
@@ -186,8 +185,10 @@ def token_features(result: SegmentResult, lang: str,
     rows = []
     for k, w in enumerate(ws):
         covering = [f for f in shown if f.start < w.end and w.start < f.end]
-        zipf = zipf_frequency(w.text, lang) if not w.is_punct else 8.0
         letters = any(c.isalpha() for c in w.text)
+        known = zipf_of(w.text, lang) if not w.is_punct else 8.0
+        # where wordfreq has no list for the language: a middling word, never an unknown one
+        zipf = known if known is not None else 4.0
         content = letters and zipf < 5.6
         near = sum(flagged_uncovered[j] for j in range(max(0, k - 2), min(n, k + 3))
                    if j != k)
@@ -196,7 +197,7 @@ def token_features(result: SegmentResult, lang: str,
             "digit": float(any(c.isdigit() for c in w.text)),
             "capital": float(k > 0 and w.text[:1].isupper()),
             "zipf": min(zipf, 8.0) / 8,
-            "unknown": float(letters and zipf == 0.0),
+            "unknown": float(letters and known == 0.0),
             "length": min(len(w.text), 20) / 20,
             "in_source": float(len(w.text) >= 2 and w.norm in src_lower),
             "uncovered": float(flagged_uncovered[k]),

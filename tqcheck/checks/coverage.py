@@ -45,7 +45,7 @@ class Coverage(Check):
 
     def off_because(self) -> str | None:
         if not self.src:
-            return "needs --src-lang"
+            return None  # nothing to say: it needs a source, and there is none
         return bilingual.missing(self.src, self.env.lang)
 
     def signature(self) -> dict[str, str]:

@@ -80,8 +80,10 @@ class Grammalecte(Check):
         return None
 
     def signature(self) -> dict[str, str]:
-        return {"grammalecte": f"{_engine().__name__.split('.')[0]}:"
-                               f"{'+'.join(sorted(self.kinds))}"}
+        _engine()
+        from grammalecte.fr import gc_engine
+
+        return {"grammalecte": f"{gc_engine.version}:{'+'.join(sorted(self.kinds))}"}
 
     def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
         out = []

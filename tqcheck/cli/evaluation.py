@@ -8,6 +8,7 @@ import typer
 
 from tqcheck.check.options import CheckOptions
 from tqcheck.cli.common import (
+    Pivots,
     Profile,
     Quiet,
     SharedOptions,
@@ -190,6 +191,7 @@ def calibrate_command(
         "--choose", metavar="FILE", help="--spans: choose the thresholds on these span "
         "files (annotations not fitted on); without, on the fitted files themselves.")
     ] = None,
+    pivot: Pivots = None,
     lang_pair: LangPair = None, limit: Limit = None, systems: Systems = None,
     target_only: TargetOnly = False,
     base: Annotated[str, typer.Option(metavar="NAME|FILE", help="Profile to start from.")
@@ -209,10 +211,11 @@ def calibrate_command(
 
     if sum((mqm_file is not None, bool(from_run), bool(spans))) != 1:
         raise fail("give one of: an MQM TSV file, --from-run RUN, --spans FILE")
-    if choose and not spans:
-        raise fail("--choose goes with --spans")
+    if (choose or pivot) and not spans:
+        raise fail("--choose and --pivot go with --spans")
     if spans:
-        _calibrate_spans(spans, choose or [], name, base, lang_pair, limit, out, quiet)
+        _calibrate_spans(spans, choose or [], name, base, lang_pair, limit, out, quiet,
+                         shared.check_options("en", profile=base, pivot=pivot))
         return
     if from_run:
         _calibrate_from_runs(from_run, name, base, out, force)
@@ -282,7 +285,7 @@ def _calibrate_from_runs(runs: list[str], name: str, base: str, out: str | None,
 
 def _calibrate_spans(files: list[str], choose: list[str], name: str, base: str,
                      lang_pair: str | None, limit: int | None, out: str | None,
-                     quiet: bool) -> None:
+                     quiet: bool, options: CheckOptions) -> None:
     from pathlib import Path
 
     from tqcheck.check.profile import load_profile
@@ -301,11 +304,12 @@ def _calibrate_spans(files: list[str], choose: list[str], name: str, base: str,
         bar, advance = counting_bar(quiet, total, f"checking {total // 2} annotated segments "
                                     "with their sources and without")
         with bar:  # one decision for runs with sources and without
-            fit = [span_table(f, pair, start, limit, advance, with_source=s)
+            fit = [span_table(f, pair, start, limit, advance, with_source=s, options=options)
                    for s in (True, False) for f in files]
-            held = [span_table(f, pair, start, limit, advance, with_source=s)
-                    for s in (True, False) for f in choose]
-        note = (f"tqcheck {__version__} calibrate --spans on "
+            held = [span_table(f, pair, start, limit, advance, with_source=s,
+                               options=options) for s in (True, False) for f in choose]
+        note = (f"tqcheck {__version__} calibrate --spans "
+                f"({'model-free' if options.model_free else 'with the models'}) on "
                 f"{', '.join(Path(f).name for f in files)}"
                 + (f"; thresholds chosen on {', '.join(Path(f).name for f in choose)}"
                    if choose else "; thresholds chosen on the same files (no --choose)"))

@@ -66,9 +66,12 @@ def candidate_profile(base: Profile) -> Profile:
 
 def span_table(path: str | Path, pair: tuple[str, str] | None, base: Profile,
                limit: int | None = None, progress: Callable[[int], None] | None = None,
-               problems: list[Problem] | None = None, with_source: bool = True) -> SpanTable:
+               problems: list[Problem] | None = None, with_source: bool = True,
+               options: CheckOptions | None = None) -> SpanTable:
     """Check a Task 2 file (`limit`: N segments spread over it) and tabulate its words;
-    `with_source=False` checks the targets alone, as a run without sources does."""
+    `with_source=False` checks the targets alone, as a run without sources does. `options`:
+    how to check (its languages are the file's; default: model-free), so that a decision
+    fitted where the models run weighs their flags too."""
     from tqcheck.pipeline.checker import Checker
 
     path = Path(path)
@@ -80,8 +83,9 @@ def span_table(path: str | Path, pair: tuple[str, str] | None, base: Profile,
         raise InputError(f"{path}: no segments")
     profile = candidate_profile(base)
     cands = base.span_model.candidates if base.span_model else ("meaning:coverage",)
-    checker = Checker(CheckOptions(lang=tgt, src_lang=src if with_source else None,
-                                   model_free=True), profile=profile)
+    template = options or CheckOptions(model_free=True)
+    checker = Checker(replace(template, lang=tgt, src_lang=src if with_source else None,
+                              profile=base.name), profile=profile)
     table = SpanTable(path.name if with_source else f"{path.name} (target only)", segments,
                       [], [], [], [])
     for lo in range(0, len(segments), 256):

@@ -68,6 +68,9 @@ def _rising(report: Callable[[float], None]) -> Callable[[float], None]:
     return rising
 
 
+_SAID_MISSING: set[tuple[str, str]] = set()  # (check, why): said once per process
+
+
 def _stderr_warning(message: str) -> None:
     print(f"tqcheck: warning: {message}", file=sys.stderr, flush=True)
 
@@ -93,6 +96,11 @@ class Checker:
         # One warning per failing check and process (`failures` keeps every one).
         self.on_warning = on_warning or _stderr_warning
         self._warned: set[str] = set()
+        for p in planned:  # a check left out for want of a package says so, once a process
+            if p.missing and (p.check.id, p.why_not) not in _SAID_MISSING:
+                _SAID_MISSING.add((p.check.id, p.why_not))
+                self.on_warning(f"{p.check.id} does not run: {p.why_not} (`tqcheck checks` "
+                                "lists every check)")
         self._input_name = "-"
         self._tick: Callable[[float], None] = _no_progress  # the running pass's progress
         if factory is None and not options.model_free:

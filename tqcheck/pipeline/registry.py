@@ -78,6 +78,7 @@ class Planned:
     origin: str
     why_not: str = ""
     made: bool = True  # False: a stand-in for a class that made no check (for listing)
+    missing: bool = False  # it would run but for a package or data not installed
 
 
 def plan(env: CheckEnv) -> list[Planned]:
@@ -89,11 +90,16 @@ def plan(env: CheckEnv) -> list[Planned]:
         missing = cls.unavailable()
         instances = [] if missing else cls.instances(env)
         if missing or not instances:
+            wanted = bool(missing) and (cls.languages is None or env.lang in cls.languages) \
+                and cls.name not in off
             out.append(Planned(_Unloaded(env, cls), origin, missing or "nothing to run "
-                               "(no configured item for this language)", made=False))
+                               "(no configured item for this language)", made=False,
+                               missing=wanted))
             continue
         for check in instances:
-            out.append(Planned(check, origin, _why_not(check, env, off)))
+            why = _why_not(check, env, off)
+            out.append(Planned(check, origin, why, missing=bool(why) and
+                               why == (check.off_because() or "")))
     return sorted(out, key=lambda p: run_order(p.check.id))
 
 

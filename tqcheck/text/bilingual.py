@@ -30,6 +30,7 @@ from typing import Protocol
 from tqcheck.config import config_file, config_path
 from tqcheck.errors import ConfigError
 from tqcheck.text.align import Word, words
+from tqcheck.text.frequency import zipf
 
 # Where dictd dictionaries are looked for: $TQCHECK_DICTD_PATH (os.pathsep-separated), then
 # Debian's place.
@@ -201,11 +202,11 @@ class Evidence:
         return [d.name for d in (self.forward, self.backward) if d is not None]
 
     def _content(self, ws: Iterable[Word], lang: str) -> list[Word]:
-        from wordfreq import zipf_frequency
-
-        # numbers are the number checks' (meaning:number, rules:numbers)
+        # numbers are the number checks' (meaning:number, rules:numbers); without wordfreq's
+        # frequencies for the language, every word counts (no function words known)
         return [w for w in ws if not w.is_punct and not any(c.isdigit() for c in w.text)
-                and len(w.text) >= 2 and zipf_frequency(w.text, lang) < self.cfg.function_zipf]
+                and len(w.text) >= 2
+                and (zipf(w.text, lang) or 0.0) < self.cfg.function_zipf]
 
     def _similar(self, a: str, b: str) -> bool:
         """Inflections of one stem, or `b` inside a compound `a`."""
