@@ -21,7 +21,7 @@ import csv
 import gzip
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -53,6 +53,7 @@ class BilingualSettings:
     min_stem: int  # ... and shares at least this many first letters
     min_compound_part: int  # a translation this long counts inside a compound
     cjk_particles: str  # Chinese characters that carry grammar, not meaning, in a gloss
+    endings: dict[str, tuple[tuple[str, str], ...]]  # inflection -> headword ending, by lang
 
 
 @cache
@@ -70,6 +71,8 @@ def settings() -> BilingualSettings:
             min_stem=int(table["min_stem"]),
             min_compound_part=int(table["min_compound_part"]),
             cjk_particles=str(table.get("cjk_particles", "")),
+            endings={str(lang): tuple((str(a), str(b)) for a, b in pairs)
+                     for lang, pairs in table.get("endings", {}).items()},
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{where}: {exc!r}") from None
@@ -173,19 +176,15 @@ class Coverage:
         return sum(not ok for _, ok in pairs) / len(pairs) if pairs else None
 
 
-def english_forms(word: str) -> list[str]:
-    """The lemmas an inflected English word may have ("refugees" -> "refugee")."""
+def forms(word: str, lang: str) -> list[str]:
+    """The headwords an inflected word may have in a dictionary ("refugees" -> "refugee"),
+    by the language's endings in configs/languages.toml `[bilingual.endings]`."""
     w = word.lower()
-    forms = [w]
-    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""),
-                         ("ed", "e"), ("ing", ""), ("ing", "e"), ("'s", "")):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            forms.append(w[:-len(suffix)] + repl)
-    return forms
-
-
-def _forms(word: str, lang: str) -> list[str]:
-    return english_forms(word) if lang == "en" else [word.lower()]
+    out = [w]
+    for ending, replacement in settings().endings.get(lang, ()):
+        if w.endswith(ending) and len(w) - len(ending) >= 3:
+            out.append(w[:-len(ending)] + replacement)
+    return out
 
 
 class Evidence:
@@ -232,7 +231,7 @@ class Evidence:
         wanted: list[tuple[str, int]] = []
         if self.forward is not None and not cjk_source:
             for k, w in enumerate(src_words):
-                for form in _forms(w.text, self.src):
+                for form in forms(w.text, self.src):
                     wanted += [(t, k) for t in self.forward.translations(form)]
         tgt_ok: list[tuple[Word, bool]] = []
         src_hit: set[int] = set()
@@ -248,7 +247,7 @@ class Evidence:
                     src_hit.add(k)
                     found = True
             if self.backward is not None:
-                for form in _forms(w.text, self.tgt):
+                for form in forms(w.text, self.tgt):
                     for back in self.backward.translations(form):
                         where = self._in_source(back, src_lower, cjk_source)
                         if where:
@@ -341,7 +340,3 @@ def evidence_available(src: str, tgt: str) -> bool:
     return any(_dictd_file(f"freedict-{a}-{b}", ".index") is not None
                for a, b in ((codes[src], codes[tgt]), (codes[tgt], codes[src])))
 
-
-def uncovered_spans(cov: Sequence[tuple[Word, bool]]) -> list[Word]:
-    """The words without a counterpart."""
-    return [w for w, ok in cov if not ok]
