@@ -78,7 +78,8 @@ def test_the_spans_profile_extends_the_default(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     spans, default = load_profile("spans"), load_profile("default")
     assert spans.span_model is not None and default.span_model is None
-    assert spans.rules == default.rules and spans.risk == default.risk
+    assert spans.rules == default.rules and spans.risk.weights == default.risk.weights
+    assert spans.risk.bands != default.risk.bands  # its own risk, its own bands
     assert "meaning:coverage" in default.signals_off - spans.signals_off
     (tmp_path / "a.toml").write_text('extends = "b.toml"\n', "utf-8")
     (tmp_path / "b.toml").write_text('extends = "a.toml"\n', "utf-8")
