@@ -17,7 +17,7 @@ feature of its own (risk-1 took the whole loss and averaged every surprisal).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from tqcheck.config import typed_table
 from tqcheck.errors import ConfigError
 from tqcheck.groups import MEANING, in_group
 from tqcheck.signals import Signals
-from tqcheck.types import SEVERITY_RANK, Flag, RiskBands
+from tqcheck.types import SEVERITY_RANK, Flag, RiskBands, SegmentResult
 
 FEATURE_SET = "tqcheck-risk-2"
 FEATURES = ("roundtrip_chrf_loss", "backtranslation_excess_loss", "mean_surprisal",
@@ -138,6 +138,14 @@ def risk(signals: Signals, flags: Sequence[Flag], model: RiskModel, n_words: int
     z = model.bias + sum(model.weights[name] * value
                          for name, value in features(signals, flags, n_words).items())
     return 1.0 / (1.0 + math.exp(-z))
+
+
+def segment_risk(result: SegmentResult, model: RiskModel, leave_out: Collection[str] = ()
+                 ) -> float:
+    """The risk of a checked segment from its signals and its flags, less the flags of the
+    checks in `leave_out` (a learned span decision's candidates: they are not shown)."""
+    flags = [f for f in result.flags if f.signal not in leave_out]
+    return risk(result.signals, flags, model, len(result.segment.text.split()))
 
 
 def at_or_above(flags: Sequence[Flag], severity: str) -> bool:

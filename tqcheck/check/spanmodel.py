@@ -101,9 +101,8 @@ class SpanModel:
         probabilities = self.probabilities(rows)
         expected = sum(p for p, _ in probabilities)
         # a word a shown check flags is not flagged twice
-        open_words = [(0.0, q) if any(f.side == "target" and f.start < w.end and w.start < f.end
-                                      for f in shown) else (p, q)
-                      for w, (p, q) in zip(ws, probabilities, strict=True)]
+        open_words = [(0.0, q) if _flagged(r) else (p, q)
+                      for r, (p, q) in zip(rows, probabilities, strict=True)]
         for a, b, p, major in learned_spans(result.segment.text, ws, open_words,
                                             self.threshold, self.major_threshold):
             inside = [r for r, w in zip(rows, ws, strict=True) if a <= w.start and w.end <= b]
@@ -140,12 +139,17 @@ def _sigmoid(bias: float, weights: dict[str, float], row: dict[str, float]) -> f
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+def _flagged(row: dict[str, float]) -> bool:
+    """A shown check's target flag covers the word."""
+    return bool(row["flag_accuracy"] or row["flag_fluency"] or row["flag_other"])
+
+
 def _evidence(inside: Sequence[dict[str, float]], rows: Sequence[dict[str, float]]) -> str:
     """What the span's words (`inside`) have in evidence, for its message."""
     said = []
     if any(r["uncovered"] for r in inside):
         said.append("no counterpart in the source")
-    if any(r["flag_accuracy"] or r["flag_fluency"] or r["flag_other"] for r in inside):
+    if any(_flagged(r) for r in inside):
         said.append("flagged by a check")
     if any(r["unknown"] for r in inside):
         said.append("a word the language does not use")

@@ -20,8 +20,14 @@ import numpy as np
 
 from tqcheck.check.options import CheckOptions
 from tqcheck.check.profile import Profile
-from tqcheck.check.risk import risk
-from tqcheck.check.spanmodel import FEATURES, SpanModel, learned_spans, token_features
+from tqcheck.check.risk import segment_risk
+from tqcheck.check.spanmodel import (
+    COVERAGE,
+    FEATURES,
+    SpanModel,
+    learned_spans,
+    token_features,
+)
 from tqcheck.errors import InputError
 from tqcheck.evaluation.calibrate import fit_logistic
 from tqcheck.evaluation.mqm import guess_lang_pair
@@ -56,12 +62,18 @@ class SpanTable:
     shown: list[list[str]]  # per character: the shown checks' severity ("" where none)
 
 
+def candidates(base: Profile) -> tuple[str, ...]:
+    """The checks whose flags inform the decision unshown: `base`'s decision's, or those a
+    new decision takes."""
+    return base.span_model.candidates if base.span_model else (COVERAGE,)
+
+
 def candidate_profile(base: Profile) -> Profile:
     """`base` with its candidate checks switched on and no learned decision: what the
     decision's features are computed from."""
-    cands = set(base.span_model.candidates if base.span_model else ("meaning:coverage",))
     return replace(base, span_model=None, rules=replace(
-        base.rules, signals_off=[s for s in base.rules.signals_off if s not in cands]))
+        base.rules, signals_off=[s for s in base.rules.signals_off
+                                 if s not in candidates(base)]))
 
 
 def span_table(path: str | Path, pair: tuple[str, str] | None, base: Profile,
@@ -82,7 +94,7 @@ def span_table(path: str | Path, pair: tuple[str, str] | None, base: Profile,
     if not segments:
         raise InputError(f"{path}: no segments")
     profile = candidate_profile(base)
-    cands = base.span_model.candidates if base.span_model else ("meaning:coverage",)
+    cands = candidates(base)
     template = options or CheckOptions(model_free=True)
     checker = Checker(replace(template, lang=tgt, src_lang=src if with_source else None,
                               profile=base.name), profile=profile)
@@ -94,14 +106,14 @@ def span_table(path: str | Path, pair: tuple[str, str] | None, base: Profile,
                                         source=s.source if with_source else None)
                                 for k, s in enumerate(part)])
         for seg, r in zip(part, result.segments, strict=True):
-            shown = [f for f in r.flags if f.signal not in cands]
-            r.risk = risk(r.signals, shown, profile.risk, len(seg.target.split()))
+            r.risk = segment_risk(r, profile.risk, cands)
             ws, rows = token_features(r, tgt, cands)
             gold = gold_labels(seg)
             table.words.append(ws)
             table.rows.append(rows)
             table.labels.append([_graver(gold[w.start:w.end]) for w in ws])
-            table.shown.append(predicted_labels(seg.target, shown))
+            table.shown.append(predicted_labels(
+                seg.target, [f for f in r.flags if f.signal not in cands]))
         if progress is not None:
             progress(len(part))
     return table

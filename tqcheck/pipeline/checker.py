@@ -19,7 +19,7 @@ from tqcheck.check.context import DocumentFacts, PivotPass, SegmentContext, Sour
 from tqcheck.check.environment import CheckEnv
 from tqcheck.check.options import CheckOptions
 from tqcheck.check.profile import Profile, load_profile
-from tqcheck.check.risk import risk
+from tqcheck.check.risk import segment_risk
 from tqcheck.config import config_table
 from tqcheck.errors import CheckFailedError, InputError, ModelNotFoundError, ModelsMissingError
 from tqcheck.groups import MODEL, in_group
@@ -352,12 +352,9 @@ class Checker:
                           signals=ctx.signals, flags=flags)
         self._weigh_reliability(r)
         learned = self.profile.span_model
-        if learned is None:
-            r.risk = risk(r.signals, r.flags, self.profile.risk, len(r.segment.text.split()))
-            return r
-        shown = [f for f in r.flags if f.signal not in learned.candidates]
-        r.risk = risk(r.signals, shown, self.profile.risk, len(r.segment.text.split()))
-        r.flags, r.risk = learned.decide(r, self.options.lang)
+        r.risk = segment_risk(r, self.profile.risk, learned.candidates if learned else ())
+        if learned is not None:
+            r.flags, r.risk = learned.decide(r, self.options.lang)
         return r
 
     def _weigh_reliability(self, r: SegmentResult) -> None:

@@ -97,20 +97,22 @@ def plan(env: CheckEnv) -> list[Planned]:
                                missing=wanted))
             continue
         for check in instances:
-            why = _why_not(check, env, off)
-            out.append(Planned(check, origin, why, missing=bool(why) and
-                               why == (check.off_because() or "")))
+            why, absent = _why_not(check, env, off)
+            out.append(Planned(check, origin, why, missing=absent))
     return sorted(out, key=lambda p: run_order(p.check.id))
 
 
-def _why_not(check: Check, env: CheckEnv, off: set[str]) -> str:
+def _why_not(check: Check, env: CheckEnv, off: set[str]) -> tuple[str, bool]:
+    """Why the check does not run ("" when it does), and whether for want of something
+    installed (the check's own `off_because`)."""
     if not check.serves(env.lang):
-        return f"serves {', '.join(sorted(check.languages or ()))} only"
+        return f"serves {', '.join(sorted(check.languages or ()))} only", False
     if check.id in off or check.name in off:
-        return "switched off by the profile (signals_off)"
+        return "switched off by the profile (signals_off)", False
     if env.options.model_free and check.needs & MODEL_NEEDS:
-        return "needs translation models (--model-free)"
-    return check.off_because() or ""
+        return "needs translation models (--model-free)", False
+    why = check.off_because() or ""
+    return why, bool(why)
 
 
 def info(p: Planned) -> CheckInfo:

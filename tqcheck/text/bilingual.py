@@ -262,8 +262,8 @@ class Evidence:
         return Coverage(tgt_ok, [(s, k in src_hit) for k, s in enumerate(src_words)])
 
     def _in_source(self, back: str, source: str, cjk: bool) -> set[int]:
-        """Where a back-translation occurs in the source (character offsets), if it does:
-        for Chinese, any two characters of it in a row (one for a one-character word)."""
+        """Where a back-translation occurs in the source (character offsets), if it does: its
+        stem; for Chinese, its meaningful characters, when the source holds half of them."""
         if cjk:
             # Chinese words share characters across inflection-like compounds ("受伤" in
             # "受轻伤", "房间" and "房内"): half the gloss's meaningful characters suffice
@@ -315,28 +315,17 @@ def evidence(src: str, tgt: str) -> Evidence | None:
 
 
 def missing(src: str, tgt: str) -> str | None:
-    """What to install for bilingual evidence between `src` and `tgt` (None: installed)."""
-    if evidence_available(src, tgt):
-        return None
+    """What to install for bilingual evidence between `src` and `tgt` (None: installed),
+    without reading a dictionary."""
     pair = f"{src}-{tgt}"
     if pair in settings().cedict:
-        return "pip install cedict"
+        return None if _cedict_path() is not None else "pip install cedict"
     codes = settings().codes
     if src not in codes or tgt not in codes:
         return (f"no bilingual dictionary is known for {pair} (configs/languages.toml "
                 "[bilingual] codes)")
+    if any(_dictd_file(f"freedict-{a}-{b}", ".index") is not None
+           for a, b in ((codes[src], codes[tgt]), (codes[tgt], codes[src]))):
+        return None
     return (f"apt-get install dict-freedict-{codes[src]}-{codes[tgt]} (or "
             f"dict-freedict-{codes[tgt]}-{codes[src]}), or set TQCHECK_DICTD_PATH")
-
-
-def evidence_available(src: str, tgt: str) -> bool:
-    """Whether a dictionary is installed, without reading it."""
-    pair = f"{src}-{tgt}"
-    if pair in settings().cedict:
-        return _cedict_path() is not None
-    codes = settings().codes
-    if src not in codes or tgt not in codes:
-        return False
-    return any(_dictd_file(f"freedict-{a}-{b}", ".index") is not None
-               for a, b in ((codes[src], codes[tgt]), (codes[tgt], codes[src])))
-
