@@ -193,6 +193,9 @@ def token_features(result: SegmentResult, lang: str,
         known = zipf_of(w.text, lang) if not w.is_punct else 8.0
         # where wordfreq has no list for the language: a middling word, never an unknown one
         zipf = known if known is not None else 4.0
+        # a content word: below Zipf 5.6, the function-word bound of [bilingual] in
+        # configs/languages.toml, fixed here with FEATURE_SET (a config edit must not
+        # change a fitted decision's features)
         content = letters and zipf < 5.6
         near = sum(flagged_uncovered[j] for j in range(max(0, k - 2), min(n, k + 3))
                    if j != k)
