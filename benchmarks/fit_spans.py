@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,9 @@ from tqcheck.check.profile import load_profile  # noqa: E402
 from tqcheck.evaluation.spanfit import fit_span_model, span_profile, span_table  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "qe-spans"
+# Checks the default leaves off for their precision that the recall profile shows (and its
+# decision is fitted with): Russian agreement, right more often than the decision's spans.
+SHOWN = ("grammar:agreement",)
 
 
 def main() -> None:
@@ -36,7 +40,8 @@ def main() -> None:
     ap.add_argument("--tables", metavar="PICKLE", help="keep the checked files here and "
                     "reuse them (valid while the checks are unchanged)")
     args = ap.parse_args()
-    base = load_profile("default")
+    default = load_profile("default")
+    base = replace(default, rules=replace(default.rules, signals_on=SHOWN))
     t0 = time.perf_counter()
     fit, choose = tables(base, args.per_file, args.tables)
     note = (f"WMT21 news and TED MQM spans (en-de, en-ru, zh-en; {args.per_file} segments "
@@ -49,7 +54,8 @@ def main() -> None:
     out = ROOT / "configs" / "profiles" / "spans.toml"
     bands = risk_bands(model, fit)
     table = {"extends": "default", "name": profile.name, "description": profile.description,
-             "risk": {"bands": bands}, "span_model": model.to_table()}
+             "rules": {"signals_on": list(SHOWN)}, "risk": {"bands": bands},
+             "span_model": model.to_table()}
     out.write_text("# Written by benchmarks/fit_spans.py: refit rather than edit. The default's\n"
                    "# checks and settings, and the learned span decision over them.\n"
                    + tomli_w.dumps(table), "utf-8")
@@ -110,7 +116,8 @@ def ablations(fit: list, choose: list, note: str) -> None:
 
     from tqcheck.evaluation.spanfit import span_figures
 
-    base = load_profile("default")
+    default = load_profile("default")
+    base = replace(default, rules=replace(default.rules, signals_on=SHOWN))
     test = [span_table(p, None, base, with_source=s)
             for s in (True, False) for p in sorted(DATA.glob("2022_*_test_*.tsv"))]
     out = {}

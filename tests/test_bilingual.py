@@ -164,3 +164,14 @@ def test_check_names_the_missing_dictionary_once(dictd: Path, capsys: pytest.Cap
     err = capsys.readouterr().err
     assert err.count("meaning:coverage does not run: apt-get install "
                      "dict-freedict-eng-fra") == 1, err
+
+
+def test_a_check_the_user_switched_off_is_not_warned_about(
+        capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tqcheck.pipeline import checker
+    from tqcheck.pipeline.document import check_text
+
+    monkeypatch.setattr(checker, "_SAID_MISSING", set())
+    check_text("The talks went on.", CheckOptions(lang="en", model_free=True,
+                                                  language_id=False))
+    assert "does not run" not in capsys.readouterr().err

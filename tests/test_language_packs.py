@@ -80,28 +80,33 @@ CASES = {
         ("Это был настоящий победа для команды.", "Это была настоящая победа для команды."),
     ],
 }
-# Of the blatant errors above, the share the model-free checks find with the default profile
-# (measured: the test fails if it drops; French is 1.0 with Grammalecte installed). Missed:
-# German and Spanish agreement, Russian subject-verb agreement, and English quotes in German
-# and Russian and a hyphen for a dash in Russian, whose checks the profile switches off
-# (annotators of real MT leave them unmarked: docs/evaluation.md).
-FOUND_AT_LEAST = {"de": 0.7, "fr": 0.9, "es": 0.85, "ru": 0.7}
+# Of the blatant errors above, the share the model-free checks find, by profile (measured:
+# the test fails if it drops; French is 1.0 with Grammalecte installed). Missed: German and
+# Spanish agreement, Russian subject-verb agreement, and English quotes in German and
+# Russian and a hyphen for a dash in Russian, whose checks the profiles switch off
+# (annotators of real MT leave them unmarked: docs/evaluation.md). Russian adjective-noun
+# agreement is under the precision bar of the default, which leaves it off; `spans` shows it.
+FOUND_AT_LEAST = {"default": {"de": 0.7, "fr": 0.9, "es": 0.85, "ru": 0.45},
+                  "spans": {"de": 0.7, "fr": 0.9, "es": 0.85, "ru": 0.7}}
 
 
-def _flags(lang: str, text: str) -> list:
-    result = check_text(text, CheckOptions(lang=lang, model_free=True, language_id=False))
+def _flags(lang: str, text: str, profile: str = "default") -> list:
+    result = check_text(text, CheckOptions(lang=lang, model_free=True, language_id=False,
+                                           profile=profile))
     return [f for r in result.segments for f in r.flags]
 
 
+@pytest.mark.parametrize("profile", sorted(FOUND_AT_LEAST))
 @pytest.mark.parametrize("lang", sorted(CASES))
-def test_blatant_errors_are_found_and_their_corrections_stay_clean(lang: str) -> None:
+def test_blatant_errors_are_found_and_their_corrections_stay_clean(lang: str,
+                                                                   profile: str) -> None:
     if dictionary_path({"de": "de_DE", "fr": "fr_FR", "es": "es_ES", "ru": "ru_RU"}[lang]
                        ) is None:
         pytest.skip(f"no Hunspell dictionary for {lang} (.ci/run installs it)")
-    found = [bool(_flags(lang, wrong)) for wrong, _ in CASES[lang]]
-    assert sum(found) / len(found) >= FOUND_AT_LEAST[lang], list(zip(CASES[lang], found,
-                                                                   strict=True))
-    false_alarms = {right: _flags(lang, right) for _, right in CASES[lang]}
+    found = [bool(_flags(lang, wrong, profile)) for wrong, _ in CASES[lang]]
+    assert sum(found) / len(found) >= FOUND_AT_LEAST[profile][lang], list(
+        zip(CASES[lang], found, strict=True))
+    false_alarms = {right: _flags(lang, right, profile) for _, right in CASES[lang]}
     assert {k: v for k, v in false_alarms.items() if v} == {}
 
 
@@ -132,5 +137,7 @@ def test_french_grammar_from_grammalecte_finds_agreement_and_spares_clean_news()
 def test_russian_agreement_spares_what_russian_allows() -> None:
     allowed = ["Он купил два новых дома.", "Российские и американские военные встретились.",
                "Это поступок, достойный сожаления.", "Меры стали повсеместными."]
-    assert {s: _flags("ru", s) for s in allowed if _flags("ru", s)} == {}
-    assert [f.signal for f in _flags("ru", "Мы видели новых дом.")] == ["grammar:agreement"]
+    assert {s: _flags("ru", s, "spans") for s in allowed if _flags("ru", s, "spans")} == {}
+    assert [f.signal for f in _flags("ru", "Мы видели новых дом.", "spans")] == [
+        "grammar:agreement"]
+    assert _flags("ru", "Мы видели новых дом.") == []  # under the default's precision bar

@@ -4,6 +4,7 @@ spans it draws, no double flags, its risk; profiles that extend another; and
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -78,9 +79,11 @@ def test_the_spans_profile_extends_the_default(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     spans, default = load_profile("spans"), load_profile("default")
     assert spans.span_model is not None and default.span_model is None
-    assert spans.rules == default.rules and spans.risk.weights == default.risk.weights
+    assert replace(spans.rules, signals_on=()) == default.rules
+    assert spans.risk.weights == default.risk.weights
     assert spans.risk.bands != default.risk.bands  # its own risk, its own bands
-    assert "meaning:coverage" in default.signals_off - spans.signals_off
+    # its candidates inform it; what the default leaves off for precision it shows
+    assert default.signals_off - spans.signals_off == {"meaning:coverage", "grammar:agreement"}
     (tmp_path / "a.toml").write_text('extends = "b.toml"\n', "utf-8")
     (tmp_path / "b.toml").write_text('extends = "a.toml"\n', "utf-8")
     monkeypatch.chdir(tmp_path)

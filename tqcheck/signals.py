@@ -53,6 +53,10 @@ class Signals:
     # The source through the target language and back, vs the source: how well the models
     # carry this source at all (their reliability on it), whatever the text says.
     source_roundtrip: Agreement | None = None
+    # The cascade (--budget): the risk the model-free screening gave the segment, and
+    # whether the model passes left it out (its result is then the screening's).
+    screening_risk: float | None = None
+    screened: bool = False
     # Measurements checks contribute (SegmentContext.measure), by flat name
     # `check:<family>:<id>:<name>`; read back as they were written.
     extra: dict[str, float] = field(default_factory=dict)
@@ -77,6 +81,9 @@ class Signals:
             out |= _named(self.reverse_surprisal, "{}:" + REVERSE)
         if self.source_roundtrip is not None:
             out |= _named(self.source_roundtrip, "{}:source_roundtrip")
+        if self.screening_risk is not None:
+            out["cascade:screening_risk"] = self.screening_risk
+            out["cascade:screened"] = float(self.screened)
         return out | self.extra
 
     @classmethod
@@ -85,15 +92,20 @@ class Signals:
         groups: dict[tuple[str, str], dict[str, float]] = {}
         similarity = None
         extra = {}
+        cascade: dict[str, float] = {}
         for name, value in metrics.items():
             kind, key, metric = _parse_name(name)
             if kind == "check":
                 extra[name] = value
             elif kind == "similarity":
                 similarity = value
+            elif kind == "cascade":
+                cascade[metric] = value
             else:
                 groups.setdefault((kind, key), {})[metric] = value
-        out = cls(similarity=similarity, extra=extra)
+        out = cls(similarity=similarity, extra=extra,
+                  screening_risk=cascade.get("screening_risk"),
+                  screened=bool(cascade.get("screened", 0.0)))
         for (kind, key), values in groups.items():
             try:
                 if kind == "roundtrip":
@@ -119,6 +131,8 @@ def _parse_name(name: str) -> tuple[str, str, str]:
         return "similarity", "", ""
     if len(parts) >= 4 and parts[0] == "check":
         return "check", "", ""
+    if len(parts) == 2 and parts[0] == "cascade" and parts[1] in ("screening_risk", "screened"):
+        return "cascade", "", parts[1]
     if len(parts) == 3 and parts[0] in AGREEMENT_METRICS and parts[1] == "roundtrip":
         return "roundtrip", parts[2], parts[0]
     if len(parts) == 2 and parts[0] in AGREEMENT_METRICS and parts[1] in (

@@ -68,7 +68,7 @@ class ScoreOptions:
             "profile": c.profile, "model_free": c.model_free, "language_id": c.language_id,
             "similarity": c.similarity, "engine": "none" if c.model_free else backend_id,
             "rules": rules, "models": models,
-        }
+        } | ({"budget": str(c.budget)} if c.budget is not None else {})
 
 
 class Progress(Protocol):

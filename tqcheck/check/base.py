@@ -67,7 +67,14 @@ class Check:
         return self.name
 
     def off_because(self) -> str | None:
-        """Why the run's settings switch it off (a profile or option), or None."""
+        """Why the run's settings switch it off (a profile or option), or None: the user's
+        choice, listed by `tqcheck checks` and never warned about."""
+        return None
+
+    def lacks(self) -> str | None:
+        """What this instance needs that is not installed (data for its language: a
+        dictionary, a lexicon), with the package that provides it, or None. `check` says
+        it once per process: a check missing its data is never a silent gap."""
         return None
 
     def serves(self, lang: str) -> bool:

@@ -9,6 +9,37 @@ from tqcheck.translate.base import BackendSettings
 
 
 @dataclass(frozen=True)
+class Budget:
+    """How much model time a check spends (the cascade): the model passes check the share
+    `fraction` of the segments that the model-free screening ranks riskiest (with every
+    segment it finds a meaning-critical flag in), or, `fraction` None ("auto"), the
+    segments it puts in the profile's medium and high risk bands (and those)."""
+
+    fraction: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.fraction is not None and not 0.0 < self.fraction <= 1.0:
+            raise ValueError(f"a budget is a share of the segments in (0, 1], found "
+                             f"{self.fraction!r}")
+
+    @classmethod
+    def parse(cls, text: str) -> Budget:
+        """"auto", a fraction ("0.3") or a percentage ("30%")."""
+        value = text.strip().lower()
+        if value == "auto":
+            return cls(None)
+        try:
+            fraction = float(value[:-1]) / 100 if value.endswith("%") else float(value)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a budget: auto, a fraction (0.3) or a "
+                             "percentage (30%)") from None
+        return cls(fraction)
+
+    def __str__(self) -> str:
+        return "auto" if self.fraction is None else f"{self.fraction:g}"
+
+
+@dataclass(frozen=True)
 class CheckOptions:
     """Everything that changes results; also the source of the signature."""
 
@@ -24,6 +55,7 @@ class CheckOptions:
     dialect: str | None = None  # English spelling accepted; None: the profile's
     dictionaries: tuple[str, ...] = ()  # word files added to the profile's
     checklists: tuple[str, ...] = ()  # checklists added to the profile's
+    budget: Budget | None = None  # the cascade (pipeline/cascade.py); None: models on all
     # A check that raises on a segment is an error (CheckFailedError) instead of a warning
     # and a note; the default follows $TQCHECK_STRICT=1 (the test suite runs strict). It
     # changes no result, so it is not among the settings a resumed run must share.

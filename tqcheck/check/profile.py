@@ -56,6 +56,8 @@ class RuleSettings:
     signals_off: tuple[str, ...]  # checks whose flags are dropped (a flag's `signal`, e.g.
     # "grammar:SpellCheck", "checklist:ID/CHECK"); `calibrate --from-run` adds those that
     # reviewers reject
+    signals_on: tuple[str, ...]  # checks this profile shows though the profile it extends
+    # lists them in signals_off (a recall profile showing what the precise one leaves off)
 
 
 @dataclass(frozen=True)
@@ -70,10 +72,10 @@ class Profile:
 
     @property
     def signals_off(self) -> frozenset[str]:
-        """The checks switched off: `rules.signals_off`, less the learned decision's
-        candidates (they inform it, and it decides what is shown)."""
+        """The checks switched off: `rules.signals_off`, less `rules.signals_on` and the
+        learned decision's candidates (they inform it, and it decides what is shown)."""
         keep = set(self.span_model.candidates) if self.span_model else set()
-        return frozenset(self.rules.signals_off) - keep
+        return frozenset(self.rules.signals_off) - keep - set(self.rules.signals_on)
 
     def fingerprint(self) -> str:
         """A short hash of every setting: equal fingerprints score alike."""

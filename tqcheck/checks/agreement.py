@@ -88,7 +88,7 @@ class Agreement(Check):
 
         return None if find_spec("pymorphy3") is not None else "pip install pymorphy3"
 
-    def off_because(self) -> str | None:
+    def lacks(self) -> str | None:
         from importlib.util import find_spec
 
         package = f"pymorphy3_dicts_{self.env.lang}"

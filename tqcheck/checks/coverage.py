@@ -43,7 +43,7 @@ class Coverage(Check):
 
         return None if find_spec("wordfreq") is not None else "pip install wordfreq"
 
-    def off_because(self) -> str | None:
+    def lacks(self) -> str | None:
         if not self.src:
             return None  # nothing to say: it needs a source, and there is none
         return bilingual.missing(self.src, self.env.lang)

@@ -73,7 +73,7 @@ class Grammalecte(Check):
         super().__init__(env)
         self.kinds = frozenset(env.profile.rules.grammalecte_kinds)
 
-    def off_because(self) -> str | None:
+    def lacks(self) -> str | None:
         if not available():
             return ("apt-get install python3-grammalecte (or set TQCHECK_GRAMMALECTE_PATH to "
                     "the folder that holds the grammalecte package)")

@@ -80,7 +80,7 @@ def _morphology(lang: str) -> Any:
     try:
         import pymorphy3
     except ImportError:
-        return None  # (said by `tqcheck checks`: see Hunspell.off_because)
+        return None  # (said by `tqcheck checks`: see Hunspell.lacks)
     return pymorphy3.MorphAnalyzer(lang=lang)
 
 
@@ -165,7 +165,7 @@ class Hunspell(Check):
         missing = [m for m in ("spylls", "wordfreq") if find_spec(m) is None]
         return f"pip install {' '.join(missing)}" if missing else None
 
-    def off_because(self) -> str | None:
+    def lacks(self) -> str | None:
         morph = (_spelling_table().get("morphology") or {}).get(self.env.lang)
         from importlib.util import find_spec
 

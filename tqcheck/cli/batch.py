@@ -13,6 +13,7 @@ from tqcheck.cli.common import (
     DEFAULT_COMPUTE_TYPE,
     STDOUT,
     BackendKind,
+    BudgetOption,
     ComputeType,
     EngineKind,
     ExportFormat,
@@ -61,6 +62,7 @@ def score_command(
     threads: Annotated[int, typer.Option(min=0, help="CPU threads; 0 = all cores.")
                        ] = BackendSettings.threads,
     profile: Profile = CheckOptions.profile,
+    budget: BudgetOption = None,
     engine: Annotated[EngineKind, typer.Option(
         case_sensitive=False, help="local (this process) or ray (actors on a Ray cluster: "
         "pip install 'tqcheck[ray]'); the results are the same.")] = EngineKind.local,
@@ -93,13 +95,15 @@ def score_command(
     if output is not None and output[0].lower() != "parquet":
         raise fail(f"--output {output[0]}: the only output format is parquet "
                    "(--output parquet DIR)")
+    if budget is not None and shared.model_free:
+        raise fail("--budget spends model time: it has no meaning with --model-free")
     if engine is EngineKind.local and (address or actors != 2 or actor_cpus != 1.0
                                        or actor_gpus):
         raise fail("--address, --actors, --actor-cpus and --actor-gpus need --engine ray")
 
     opts = ScoreOptions(
         check=shared.check_options(
-            lang, src_lang, pivot=pivot, profile=profile,
+            lang, src_lang, pivot=pivot, profile=profile, budget=budget,
             backend=shared.backend(kind=backend.value, compute_type=compute_type.value,
                                    threads=threads)),
         fmt=input_format.value, glob=glob, source=source, engine=engine.value,

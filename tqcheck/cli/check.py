@@ -11,6 +11,7 @@ from tqcheck.check.options import CheckOptions
 from tqcheck.cli.common import (
     EXIT_FLAGGED,
     STDOUT,
+    BudgetOption,
     CheckFormat,
     FailOn,
     Lang,
@@ -43,6 +44,7 @@ def check_command(
         "--fail-on", case_sensitive=False, help="Exit 1 when a flag is at least this severe.")
     ] = FailOn.major,
     profile: Profile = CheckOptions.profile,
+    budget: BudgetOption = None,
     quiet: Quiet = False,
     review: Annotated[bool, typer.Option(
         "--review", help="Save the results in a run database (--db) and open the review "
@@ -62,7 +64,9 @@ def check_command(
 
     if source is not None and not src_lang:
         raise fail("--source needs --src-lang (the language of the source text)")
-    opts = shared.check_options(lang, src_lang, pivot=pivot, profile=profile)
+    if budget is not None and shared.model_free:
+        raise fail("--budget spends model time: it has no meaning with --model-free")
+    opts = shared.check_options(lang, src_lang, pivot=pivot, profile=profile, budget=budget)
     if review:
         _check_and_review(file, source, opts, db or f"{file}.tqcheck.sqlite", quiet)
         return

@@ -201,6 +201,15 @@ def _lang(value: str) -> str:
     return m.group(1).lower() + m.group(2)  # FR = fr, as every choice is case-insensitive
 
 
+def _budget(value: str) -> Any:
+    from tqcheck.check.options import Budget
+
+    try:
+        return Budget.parse(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 _DEVICE = re.compile(r"auto|cpu|cuda(:\d+)?", re.IGNORECASE)
 
 
@@ -247,6 +256,14 @@ Checklists = Annotated[list[str] | None, typer.Option(
     "shipped one) added to the profile's; repeatable.")]
 
 
+BudgetOption = Annotated[Any, typer.Option(
+    "--budget", parser=_budget, metavar="FRACTION|auto",
+    help="Spend the model passes on the segments a model-free screening ranks riskiest: "
+    "this share of them (0.3 or 30%), or auto (those in the medium and high risk bands), "
+    "plus every one with a number, name or negation flag; the others keep the screening's "
+    "result, marked screened. Default: every segment.")]
+
+
 CacheDir = Annotated[str | None, typer.Option(
     "--cache-dir", envvar="TQCHECK_CACHE_DIR", metavar="DIR",
     help="Translation cache directory (default: the user cache directory).")]
@@ -282,7 +299,7 @@ class SharedOptions:
 
     def check_options(self, lang: str, src_lang: str | None = None, *, profile: str,
                       pivot: list[str] | None = None, backend: BackendSettings | None = None,
-                      similarity: bool = True) -> Any:
+                      similarity: bool = True, budget: Any = None) -> Any:
         """The CheckOptions of a command (lists to tuples, choices to values, unset options
         to the library's defaults)."""
         from tqcheck.check.options import CheckOptions
@@ -292,7 +309,7 @@ class SharedOptions:
             models_dir=self.models_dir, backend=backend or self.backend(),
             model_free=self.model_free, similarity=similarity,
             dialect=dialect_value(self.dialect), dictionaries=tuple(self.dictionary or ()),
-            checklists=tuple(self.checklist or ()),
+            checklists=tuple(self.checklist or ()), budget=budget,
             **({} if self.strict is None else {"strict": self.strict}))
 
 

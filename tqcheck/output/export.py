@@ -21,7 +21,8 @@ from tqcheck.version import __version__
 
 EXPORT_FORMATS = ("json", "jsonl", "csv", "tsv")
 FLAT_COLUMNS = ("key", "file", "doc", "id", "line", "start", "end", "risk", "severity",
-                "categories", "n_flags", "text", "source", "flags", "decision", "corrected")
+                "categories", "n_flags", "text", "source", "flags", "decision", "corrected",
+                "screened")
 
 
 def flat_row(key: SegmentKey, path: str, doc: str, seg_id: str, r: SegmentResult,
@@ -36,7 +37,9 @@ def flat_row(key: SegmentKey, path: str, doc: str, seg_id: str, r: SegmentResult
             "n_flags": len(r.flags), "text": seg.text, "source": seg.source,
             "flags": json.dumps([f.to_dict() for f in r.flags], ensure_ascii=False),
             "decision": decision.action if decision else None,
-            "corrected": decision.after if decision and decision.action == "edit" else None}
+            "corrected": decision.after if decision and decision.action == "edit" else None,
+            # --budget: the model passes left the segment out (the screening's result)
+            "screened": r.signals.screened}
 
 
 class RowWriter:

@@ -29,7 +29,7 @@ FLAT_TYPES = {"key": "string", "file": "string", "doc": "string", "id": "string"
               "line": "int64", "start": "int64", "end": "int64", "risk": "float64",
               "severity": "string", "categories": "string", "n_flags": "int64",
               "text": "string", "source": "string", "flags": "string", "decision": "string",
-              "corrected": "string"}
+              "corrected": "string", "screened": "bool_"}
 PATTERN = "part-*.parquet"
 
 

@@ -201,6 +201,8 @@ def render_report(db: RunDB, limit: int | None = None) -> str:
             detail.append(f"<div class=bt>{e(name)}: {_diff(seg.text, bt)}</div>")
         if d and d.action == "edit" and d.after:
             detail.append(f"<div class=bt>edited: {_diff(seg.text, d.after)}</div>")
+        # truncated, unreliable models, screened by the cascade (--budget)
+        detail += [f"<div class=bt>note: {e(note)}</div>" for note in seg.notes]
         flags = "".join(
             f"<div class=flag><b>{e(f.severity)} {e(f.category)}</b> "
             f"“{e(r.excerpt(f))}”: "

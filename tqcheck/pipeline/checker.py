@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from tqcheck.check.base import Check
 from tqcheck.check.context import DocumentFacts, PivotPass, SegmentContext, SourcePass
 from tqcheck.check.environment import CheckEnv
-from tqcheck.check.options import CheckOptions
+from tqcheck.check.options import Budget, CheckOptions
 from tqcheck.check.profile import Profile, load_profile
 from tqcheck.check.risk import segment_risk
 from tqcheck.config import config_table
@@ -26,6 +26,7 @@ from tqcheck.groups import MODEL, in_group
 from tqcheck.inputs.segment import clean_for_model
 from tqcheck.metrics.agreement import agreement_metrics
 from tqcheck.metrics.likelihood import surprisal
+from tqcheck.pipeline import cascade
 from tqcheck.pipeline.registry import BUILTIN, plan
 from tqcheck.pipeline.suppression import suppress, suppression_rules
 from tqcheck.signals import Signals
@@ -114,6 +115,7 @@ class Checker:
         self._used: dict[str, Backend] = {}
         self._similarity_used = False
         self._source_used = False
+        self._screen: Checker | None = None  # the cascade's model-free screening
 
     def check_signature(self) -> dict[str, str]:
         """What the checks that run contribute to the signature (their libraries, settings
@@ -193,6 +195,8 @@ class Checker:
             for key, value in [*self.registry.decoding.signature().items(),
                                *self.metrics.signature().items()]:
                 sig.add(key, value)
+            if o.budget is not None:
+                sig.add("budget", str(o.budget))
             if self._source_used and self.src_metrics is not None:
                 for key, value in self.src_metrics.signature().items():
                     sig.add(f"{key}.src", value)
@@ -288,13 +292,63 @@ class Checker:
               on_progress: Callable[[float], None] | None = None) -> CheckResult:
         """Check `segments` together (batched, deduplicated); `on_progress` hears the
         fraction done after each slice of each pass over them (a translation, a forced
-        decoding...: `[progress] slice_segments` of configs/score.toml)."""
+        decoding...: `[progress] slice_segments` of configs/score.toml). With a budget
+        (options.budget), the model passes check only the segments a model-free screening
+        picks (pipeline/cascade.py)."""
         o = self.options
         with_source = any(s.source is not None for s in segments)
         if with_source and not o.src_lang:
             raise InputError("segments carry a source but no source language was given "
                              "(--src-lang)")
         self.load_models(with_source)
+        if o.budget is not None and not o.model_free and segments:
+            return self._cascade(segments, o.budget, input_name, on_progress)
+        return self._check(segments, input_name, on_progress)
+
+    def _screener(self) -> Checker:
+        """The model-free checker of the cascade's screening (the same profile and rules;
+        built on first use, once)."""
+        if self._screen is None:
+            self._screen = Checker(replace(self.options, model_free=True, budget=None),
+                                   profile=self.profile, on_warning=self.on_warning)
+        return self._screen
+
+    def _cascade(self, segments: list[Segment], budget: Budget, input_name: str,
+                 on_progress: Callable[[float], None] | None) -> CheckResult:
+        """Screen every segment model-free, check the ones the budget picks with the models,
+        keep the screening's result for the others."""
+        self.on_stage(f"screening {len(segments)} segments (model-free) for the budget")
+        screen = self._screener().check(segments, input_name)
+        risks = cascade.screening_risks(screen.segments, self.options.lang, self.profile)
+        ranking = self.profile if self.profile.span_model else cascade.ranking_profile()
+        picked = cascade.chosen(screen.segments, risks, budget, ranking.risk.bands.medium)
+        results = [cascade.screened(r, budget, risk)
+                   for r, risk in zip(screen.segments, risks, strict=True)]
+        redone = set(picked)  # (their model-free checks run again with the models)
+        failures = [f for f in screen.failures if f.index not in redone]
+        self._similarity_used |= self._screener()._similarity_used
+        if picked:
+            self.on_stage(f"the models check {len(picked)} of {len(segments)} segments "
+                          f"(budget {budget})")
+            document = DocumentFacts(names=document_names(s.text for s in segments))
+            full = self._check([segments[k] for k in picked], input_name, on_progress,
+                               document)
+            for k, r in zip(picked, full.segments, strict=True):
+                results[k] = cascade.checked(r, risks[k])
+            failures += [replace(f, index=picked[f.index]) for f in full.failures]
+        elif on_progress is not None:
+            on_progress(1.0)
+        return CheckResult(signature=self.signature(), segments=results,
+                           tqcheck_version=__version__, input_name=input_name,
+                           failures=sorted(failures, key=lambda f: f.index),
+                           risk_bands=self.profile.risk.bands)
+
+    def _check(self, segments: list[Segment], input_name: str,
+               on_progress: Callable[[float], None] | None,
+               document: DocumentFacts | None = None) -> CheckResult:
+        """Every pass and check over `segments`; `document`: what the whole input says
+        (default: these segments are the whole input)."""
+        o = self.options
         texts = [clean_for_model(s.text) for s in segments]
         if not o.model_free:
             segments = self._truncation_notes(segments, texts)
@@ -315,7 +369,8 @@ class Checker:
             self._source_used = True
         self.on_stage("finding spans")
         self._input_name = input_name
-        document = DocumentFacts(names=document_names(s.text for s in segments))
+        if document is None:
+            document = DocumentFacts(names=document_names(s.text for s in segments))
         failures: list[CheckFailure] = []
         contexts = batch.contexts(document)
         unprepared = self._prepare(contexts, failures)

@@ -104,14 +104,17 @@ def plan(env: CheckEnv) -> list[Planned]:
 
 def _why_not(check: Check, env: CheckEnv, off: set[str]) -> tuple[str, bool]:
     """Why the check does not run ("" when it does), and whether for want of something
-    installed (the check's own `off_because`)."""
+    installed (the check's own `lacks`: its settings' `off_because` is the user's choice)."""
     if not check.serves(env.lang):
         return f"serves {', '.join(sorted(check.languages or ()))} only", False
     if check.id in off or check.name in off:
         return "switched off by the profile (signals_off)", False
     if env.options.model_free and check.needs & MODEL_NEEDS:
         return "needs translation models (--model-free)", False
-    why = check.off_because() or ""
+    chosen = check.off_because()
+    if chosen:
+        return chosen, False
+    why = check.lacks() or ""
     return why, bool(why)
 
 

@@ -313,6 +313,8 @@ class ReviewApp(App[None]):
             out.append("\n")
         for name, bt in r.backtranslations.items():
             out.append(f"\n{name}: ", style="bold").append_text(diffed(seg.text, bt))
+        for note in seg.notes:  # truncated, unreliable models, screened by the cascade
+            out.append("\nnote: ", style="bold yellow").append(note)
         out.append("\n\nflags  (] [ select, y confirm, x reject, s apply suggestion)\n",
                    style="bold")
         verdicts = self.db.current_flag_decisions(e.key)

@@ -309,8 +309,9 @@ class RunDB:
                     ("created", time.strftime("%Y-%m-%dT%H:%M:%S%z"))])
         elif stored != wanted:
             old = json.loads(stored)
-            diff = ", ".join(f"{k}: {old.get(k)!r} then, {v!r} now"
-                             for k, v in settings.items() if old.get(k) != v)
+            diff = ", ".join(f"{k}: {old.get(k)!r} then, {settings.get(k)!r} now"
+                             for k in dict.fromkeys([*settings, *old])
+                             if old.get(k) != settings.get(k))
             raise InputError(f"{self.path} was made with other settings ({diff}); resume "
                              "with the same options, or pass a new --db")
 

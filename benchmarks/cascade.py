@@ -1,0 +1,111 @@
+"""The cascade (`--budget`) against the full check, in one run: speed and detection.
+
+    python benchmarks/cascade.py [--limit 200] [--budgets 0.1,0.3,0.5]
+
+The detection benchmark's cases (benchmarks/detection.py: held-out toy sentences, clean and
+with one injected error each; source-aware toy->en and target-only en via the toy pivot,
+the committed toy models, the translation cache off so that every configuration translates)
+checked with every budget and without one. Per configuration: segments/s, the share of
+segments the models checked, and per error kind the segment AUROC (risk of the corrupted
+against the clean sentences) and span F1, beside the full check's. Results:
+benchmarks/results/cascade.json; docs/performance.md ("The cascade") says what they mean.
+
+The cases hold far more errors than real MT does (each clean sentence has up to five
+corrupted copies, so about 80 % of the source-aware segments have an error): a budget of
+30 % cannot send every error to the models here, so the AUROCs say how well the screening
+ranks the errors it can see, not what a newsroom's mostly clean text would lose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import detection  # noqa: E402
+
+from tqcheck.check.options import Budget, CheckOptions  # noqa: E402
+from tqcheck.pipeline.checker import Checker  # noqa: E402
+from tqcheck.testing.toylang import to_toy  # noqa: E402
+from tqcheck.translate.base import BackendSettings  # noqa: E402
+
+
+def cases(limit: int, seed: int) -> tuple[list[detection.Case], list[detection.Case]]:
+    rng = random.Random(seed)
+    sentences = [s for s in (ROOT / "fixtures" / "toy" / "heldout.en.txt").read_text(
+        "utf-8").splitlines() if 6 <= len(s.split()) <= 40][:limit]
+    vocab = sorted({m.group().lower() for s in sentences for m in detection.content_words(s)})
+    src = [detection.Case("clean", to_toy(s), s) for s in sentences]
+    for s in sentences:
+        for make in (detection.omission, detection.addition, detection.untranslated,
+                     detection.number):
+            if case := make(s, rng):
+                src.append(case)
+        if case := detection.mistranslation(s, rng, vocab):
+            src.append(case)
+    tgt = [detection.Case("clean", "", s) for s in sentences]
+    tgt += [c for s in sentences if (c := detection.awkward(s, rng))]
+    return src, tgt
+
+
+def run(budget: Budget | None, src: list, tgt: list, models_dir: str) -> dict:
+    backend = BackendSettings(cache=False)
+    source = Checker(CheckOptions(lang="en", src_lang="toy", models_dir=models_dir,
+                                  backend=backend, budget=budget))
+    target = Checker(CheckOptions(lang="en", pivots=("toy",), models_dir=models_dir,
+                                  backend=backend, budget=budget))
+    source.load_models(with_source=True)  # (loading is not the budget's to save)
+    target.load_models(with_source=False)
+    t0 = time.perf_counter()
+    src_result = detection.run_cases(source, src, with_source=True)
+    tgt_result = detection.run_cases(target, tgt, with_source=False)
+    seconds = time.perf_counter() - t0
+    segments = [*src_result.segments, *tgt_result.segments]
+    kinds = (detection.categories(src, src_result, detection.SOURCE_CATEGORIES)
+             | detection.categories(tgt, tgt_result, detection.TARGET_CATEGORIES))
+    return {"budget": str(budget) if budget else "full", "seconds": round(seconds, 1),
+            "segments_per_s": round(len(segments) / seconds, 2),
+            "checked_by_models": round(sum(not r.signals.screened for r in segments)
+                                       / len(segments), 3),
+            "auroc": {k: v["auroc"] for k, v in kinds.items()},
+            "span_f1": {k: v["span"]["f1"] for k, v in kinds.items()},
+            "signature": str(src_result.signature)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--models-dir", default=str(ROOT / "fixtures" / "models"))
+    ap.add_argument("--limit", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--budgets", default="0.1,0.3,0.5,auto")
+    args = ap.parse_args()
+    src, tgt = cases(args.limit, args.seed)
+    rows = [run(None, src, tgt, args.models_dir)]
+    rows += [run(Budget.parse(b), src, tgt, args.models_dir) for b in args.budgets.split(",")]
+    full = rows[0]
+    for row in rows:
+        row["speedup"] = round(full["seconds"] / row["seconds"], 2)
+        row["worst_auroc_drop"] = round(max(full["auroc"][k] - row["auroc"][k]
+                                            for k in full["auroc"]), 4)
+    print("| budget | segments/s | speed-up | checked by the models | worst AUROC drop | "
+          + " | ".join(f"AUROC {k}" for k in full["auroc"]) + " |")
+    for row in rows:
+        print(f"| {row['budget']} | {row['segments_per_s']} | {row['speedup']} | "
+              f"{row['checked_by_models']:.0%} | {row['worst_auroc_drop']} | "
+              + " | ".join(str(v) for v in row["auroc"].values()) + " |")
+    out = ROOT / "benchmarks" / "results" / "cascade.json"
+    out.write_text(json.dumps({"cases": {"source-aware": len(src), "target-only": len(tgt)},
+                               "command": "python benchmarks/cascade.py " + " ".join(
+                                   sys.argv[1:]), "rows": rows}, indent=2) + "\n", "utf-8")
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()

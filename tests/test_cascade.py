@@ -1,0 +1,186 @@
+"""The cascade (--budget): a model-free screening picks the segments the model passes check;
+the others keep the screening's result, marked screened. A fake backend records what the
+models were given, so what the budget saved is seen directly."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from tqcheck.check.options import Budget, CheckOptions
+from tqcheck.pipeline.document import check_text
+from tqcheck.signals import Signals
+from tqcheck.signature import Signature
+from tqcheck.testing.fake import FakeFactory
+
+# Ten lines; the screening finds something in three of them (a doubled word, a word no
+# dictionary knows, a number the source does not have).
+LINES = [
+    "The minister said the talks would continue next week.",
+    "The the government announced new measures on Tuesday.",
+    "Officials met in Geneva to discuss the ceasefire.",
+    "The president flew to Berlin for a summit.",
+    "The qwzrtplk committee published its findings.",
+    "Prices rose sharply in the first quarter.",
+    "The central bank held interest rates steady.",
+    "Rescue teams searched the area overnight.",
+    "The company reported 45 new cases.",
+    "Talks between the two sides resumed on Friday.",
+]
+SOURCES = [*LINES[:8], "The company reported 54 new cases.", LINES[9]]
+TARGET_ONLY = CheckOptions(lang="en", pivots=("fr",), language_id=False)
+
+
+def _translated(factory: FakeFactory) -> set[str]:
+    return {t for call in factory.made["en-fr"].calls for t in call}
+
+
+def test_a_budget_sends_only_the_riskiest_segments_to_the_models() -> None:
+    factory = FakeFactory()
+    text = "\n".join(LINES) + "\n"
+    result = check_text(text, replace(TARGET_ONLY, budget=Budget(0.3)), factory=factory)
+    checked = [r for r in result.segments if not r.signals.screened]
+    assert len(checked) == 3 and len(result.segments) == 10
+    assert _translated(factory) == {r.segment.text for r in checked}  # no other was
+    # the screening found problems in these: they are among the riskiest
+    assert {r.segment.line for r in checked} & {2, 5}
+    for r in result.segments:
+        assert r.signals.screening_risk is not None
+        assert r.signals.screened == ("roundtrip:fr" not in r.backtranslations)
+        assert any(n.startswith("screened:") for n in r.segment.notes) == r.signals.screened
+    assert Signature.parse(str(result.signature))["budget"] == "0.3"
+    # without a budget every segment goes to the models, and the results say nothing of one
+    full = check_text(text, TARGET_ONLY, factory=FakeFactory())
+    assert all(r.backtranslations and r.signals.screening_risk is None for r in full.segments)
+    assert "budget" not in Signature.parse(str(full.signature))
+
+
+def test_a_meaning_critical_flag_always_gets_the_models() -> None:
+    factory = FakeFactory()
+    options = CheckOptions(lang="en", src_lang="de", language_id=False, budget=Budget(0.1))
+    result = check_text("\n".join(LINES) + "\n", options, source="\n".join(SOURCES) + "\n",
+                        factory=factory)
+    number = next(r for r in result.segments if "45" in r.segment.text)
+    assert not number.signals.screened  # 45 against 54: over the 10 % budget if need be
+    assert sum(not r.signals.screened for r in result.segments) >= 2
+
+
+def test_a_budget_of_everything_checks_everything_like_no_budget() -> None:
+    text = "\n".join(LINES) + "\n"
+    full = check_text(text, TARGET_ONLY, factory=FakeFactory())
+    every = check_text(text, replace(TARGET_ONLY, budget=Budget(1.0)), factory=FakeFactory())
+    assert [r.flags for r in every.segments] == [r.flags for r in full.segments]
+    assert [r.risk for r in every.segments] == [r.risk for r in full.segments]
+
+
+def test_the_cascade_metrics_survive_the_flat_names() -> None:
+    signals = Signals(similarity=0.5, screening_risk=0.25, screened=True)
+    metrics = signals.to_metrics()
+    assert metrics["cascade:screened"] == 1.0 and metrics["cascade:screening_risk"] == 0.25
+    assert Signals.from_metrics(metrics) == signals
+    assert "cascade:screened" not in Signals(similarity=0.5).to_metrics()
+
+
+@given(st.integers(min_value=1, max_value=100))
+def test_budgets_read_back_as_written(percent: int) -> None:
+    budget = Budget.parse(f"{percent}%")
+    assert budget.fraction == pytest.approx(percent / 100)
+    assert Budget.parse(str(budget)) == budget
+
+
+@pytest.mark.parametrize("bad", ["0", "1.5", "-10%", "half", ""])
+def test_a_bad_budget_says_what_a_budget_is(bad: str) -> None:
+    with pytest.raises(ValueError, match="budget"):
+        Budget.parse(bad)
+    assert Budget.parse("AUTO") == Budget(None)
+
+
+def test_check_takes_a_budget_and_refuses_it_without_models(tmp_path: Path) -> None:
+    from tqcheck.cli import app
+
+    text = tmp_path / "news.txt"
+    text.write_text("\n".join(LINES) + "\n", "utf-8")
+    runner = CliRunner()
+    res = runner.invoke(app, ["check", str(text), "--model-free", "--budget", "0.3"])
+    assert res.exit_code == 2 and "--model-free" in res.output
+    res = runner.invoke(app, ["check", str(text), "--budget", "lots"])
+    assert res.exit_code == 2 and "not a budget" in res.output
+
+
+def test_check_with_a_budget_on_the_toy_models(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    from tqcheck.cli import app
+
+    heldout = (ROOT / "fixtures" / "toy" / "heldout.en.txt").read_text("utf-8").splitlines()
+    text = tmp_path / "toy.txt"
+    text.write_text("\n".join(heldout[:12]) + "\n", "utf-8")
+    res = CliRunner().invoke(app, [
+        "check", str(text), "--pivot", "toy", "--models-dir", str(ROOT / "fixtures" / "models"),
+        "--budget", "25%", "--format", "json", "--fail-on", "never", "--no-cache"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    screened = [s["metrics"]["cascade:screened"] for s in out["segments"]]
+    assert len(screened) == 12 and screened.count(0.0) >= 3  # 25 % of 12, and any critical
+    assert "budget:0.25" in out["signature"]
+
+
+def test_score_with_a_budget_stores_what_was_screened_and_resumes_only_with_it(
+        tmp_path: Path) -> None:
+    from tqcheck.batch.runner import ScoreOptions, score_corpus
+    from tqcheck.errors import InputError
+    from tqcheck.run.rundb import RunDB
+
+    corpus = tmp_path / "news.txt"
+    corpus.write_text("\n".join(LINES) + "\n", "utf-8")
+    db = tmp_path / "run.sqlite"
+    options = ScoreOptions(check=replace(TARGET_ONLY, budget=Budget(0.5)))
+    score_corpus([str(corpus)], db, options, factory=FakeFactory())
+    with RunDB(db, "read") as run:
+        stored = list(run.results())
+    assert [r.result.signals.screened for r in stored].count(False) == 5
+    assert all(r.result.signals.screening_risk is not None for r in stored)
+    with pytest.raises(InputError, match=r"other settings.*budget"):
+        score_corpus([str(corpus)], db, ScoreOptions(check=TARGET_ONLY), factory=FakeFactory())
+
+
+def test_exports_the_report_and_the_review_app_show_a_screened_segment(
+        tmp_path: Path) -> None:
+    import asyncio
+    import csv
+    import io
+
+    from tqcheck.batch.runner import ScoreOptions, score_corpus
+    from tqcheck.output.export import export_run
+    from tqcheck.output.report import render_report
+    from tqcheck.review.app import ReviewApp
+    from tqcheck.run.decisions import Review
+    from tqcheck.run.rundb import RunDB
+
+    corpus = tmp_path / "news.txt"
+    corpus.write_text("\n".join(LINES) + "\n", "utf-8")
+    db = tmp_path / "run.sqlite"
+    score_corpus([str(corpus)], db, ScoreOptions(check=replace(TARGET_ONLY, budget=Budget(0.1))),
+                 factory=FakeFactory())
+    with RunDB(db, "read") as run:
+        out = io.StringIO()
+        export_run(run, "csv", out)
+        rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+        assert [r["screened"] for r in rows].count("False") == 1
+        assert "note: screened: the model passes checked other segments" in render_report(run)
+    # a flagged segment the models left out, in the review app
+    with RunDB(db, mode="write") as run:
+        entry = next(e for e in Review(run).queue() if run.get(e.key).result.signals.screened)
+
+    async def shown() -> str:
+        app_ = ReviewApp(str(db), reviewer="pilot")
+        async with app_.run_test(size=(140, 40)):
+            return app_.render_detail(app_.db.get(entry.key), entry).plain
+
+    assert "note: screened: the model passes checked other segments" in asyncio.run(shown())
