@@ -1,14 +1,20 @@
 """The cascade (`--budget`) against the full check, in one run: speed and detection.
 
-    python benchmarks/cascade.py [--limit 200] [--budgets 0.1,0.3,0.5]
+    python benchmarks/cascade.py [--limit 200] [--budgets 0.1,0.3,0.5,auto] [--scaling 2000]
 
 The detection benchmark's cases (benchmarks/detection.py: held-out toy sentences, clean and
 with one injected error each; source-aware toy->en and target-only en via the toy pivot,
 the committed toy models, the translation cache off so that every configuration translates)
-checked with every budget and without one. Per configuration: segments/s, the share of
+checked with every budget and without one, and with greedy round trips (`--beams 1`) with
+and without a budget of 30 %. Per configuration: segments/s, the share of
 segments the models checked, and per error kind the segment AUROC (risk of the corrupted
 against the clean sentences) and span F1, beside the full check's. Results:
 benchmarks/results/cascade.json; docs/performance.md ("The cascade") says what they mean.
+
+`--scaling N` also scores N segments of real news MT (WMT21 en-de of ../shared/data/qe-spans)
+model-free with `tqcheck score`, with their sources and without, in one process and with 1
+and 2 worker processes (`--engine processes`): segments/s of each command, run fresh (Python
+start-up, imports and loading included).
 
 The cases hold far more errors than real MT does (each clean sentence has up to five
 corrupted copies, so about 80 % of the source-aware segments have an error): a budget of
@@ -55,12 +61,13 @@ def cases(limit: int, seed: int) -> tuple[list[detection.Case], list[detection.C
     return src, tgt
 
 
-def run(budget: Budget | None, src: list, tgt: list, models_dir: str) -> dict:
+def run(budget: Budget | None, src: list, tgt: list, models_dir: str,
+        beams: int | None = None) -> dict:
     backend = BackendSettings(cache=False)
     source = Checker(CheckOptions(lang="en", src_lang="toy", models_dir=models_dir,
-                                  backend=backend, budget=budget))
+                                  backend=backend, budget=budget, beams=beams))
     target = Checker(CheckOptions(lang="en", pivots=("toy",), models_dir=models_dir,
-                                  backend=backend, budget=budget))
+                                  backend=backend, budget=budget, beams=beams))
     source.load_models(with_source=True)  # (loading is not the budget's to save)
     target.load_models(with_source=False)
     t0 = time.perf_counter()
@@ -70,7 +77,8 @@ def run(budget: Budget | None, src: list, tgt: list, models_dir: str) -> dict:
     segments = [*src_result.segments, *tgt_result.segments]
     kinds = (detection.categories(src, src_result, detection.SOURCE_CATEGORIES)
              | detection.categories(tgt, tgt_result, detection.TARGET_CATEGORIES))
-    return {"budget": str(budget) if budget else "full", "seconds": round(seconds, 1),
+    name = (str(budget) if budget else "full") + (f", beam {beams}" if beams else "")
+    return {"budget": name, "seconds": round(seconds, 1),
             "segments_per_s": round(len(segments) / seconds, 2),
             "checked_by_models": round(sum(not r.signals.screened for r in segments)
                                        / len(segments), 3),
@@ -79,16 +87,66 @@ def run(budget: Budget | None, src: list, tgt: list, models_dir: str) -> dict:
             "signature": str(src_result.signature)}
 
 
+def scaling(n: int) -> list[dict]:
+    """Model-free `tqcheck score` of n segments, each configuration a fresh command (start-up,
+    imports and loading included, as a user meets them)."""
+    import subprocess
+    import tempfile
+
+    from tqcheck.evaluation.qespans import read_spans
+
+    segs = read_spans(ROOT.parent / "shared" / "data" / "qe-spans" / "2021_en-de_processed.tsv")
+    segs = segs[:n]
+    rows = []
+    with tempfile.TemporaryDirectory() as d:
+        text, source = Path(d, "mt.de.txt"), Path(d, "src.en.txt")
+        text.write_text("".join(s.target.replace("\n", " ") + "\n" for s in segs), "utf-8")
+        source.write_text("".join(s.source.replace("\n", " ") + "\n" for s in segs), "utf-8")
+        for sourced in (True, False):
+            for engine, workers in (("local", None), ("processes", 1), ("processes", 2)):
+                db = Path(d, f"{sourced}{engine}{workers}.sqlite")
+                cmd = [sys.executable, "-m", "tqcheck", "score", str(text), "--lang", "de",
+                       "--model-free", "--db", str(db), "--quiet", "--engine", engine,
+                       *(["--source", str(source), "--src-lang", "en"] if sourced else []),
+                       *(["--workers", str(workers)] if workers else [])]
+                t0 = time.perf_counter()
+                subprocess.run(cmd, check=True, capture_output=True)
+                seconds = time.perf_counter() - t0
+                from tqcheck.run.rundb import RunDB
+
+                with RunDB(db, mode="read") as run:
+                    scored = sum(1 for _ in run.results())
+                rows.append({"with_source": sourced, "engine": engine, "workers": workers,
+                             "segments": scored, "seconds": round(seconds, 1),
+                             "segments_per_s": round(scored / seconds, 1)})
+                print(f"model-free score: {rows[-1]}", flush=True)
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models-dir", default=str(ROOT / "fixtures" / "models"))
     ap.add_argument("--limit", type=int, default=200)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--budgets", default="0.1,0.3,0.5,auto")
+    ap.add_argument("--scaling", type=int, default=0, metavar="N")
+    ap.add_argument("--scaling-only", action="store_true", help="measure the model-free "
+                    "scaling alone, replacing it in the results file")
     args = ap.parse_args()
+    model_free = scaling(args.scaling) if args.scaling else []
+    out = ROOT / "benchmarks" / "results" / "cascade.json"
+    if args.scaling_only:
+        results = json.loads(out.read_text("utf-8"))
+        results["model_free_scaling"] = model_free
+        results["scaling_command"] = "python benchmarks/cascade.py " + " ".join(sys.argv[1:])
+        out.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+        return
     src, tgt = cases(args.limit, args.seed)
     rows = [run(None, src, tgt, args.models_dir)]
     rows += [run(Budget.parse(b), src, tgt, args.models_dir) for b in args.budgets.split(",")]
+    # greedy round trips (beam 1) against the configured beam, alone and with a budget
+    rows += [run(None, src, tgt, args.models_dir, beams=1),
+             run(Budget(0.3), src, tgt, args.models_dir, beams=1)]
     full = rows[0]
     for row in rows:
         row["speedup"] = round(full["seconds"] / row["seconds"], 2)
@@ -100,10 +158,10 @@ def main() -> None:
         print(f"| {row['budget']} | {row['segments_per_s']} | {row['speedup']} | "
               f"{row['checked_by_models']:.0%} | {row['worst_auroc_drop']} | "
               + " | ".join(str(v) for v in row["auroc"].values()) + " |")
-    out = ROOT / "benchmarks" / "results" / "cascade.json"
     out.write_text(json.dumps({"cases": {"source-aware": len(src), "target-only": len(tgt)},
                                "command": "python benchmarks/cascade.py " + " ".join(
-                                   sys.argv[1:]), "rows": rows}, indent=2) + "\n", "utf-8")
+                                   sys.argv[1:]), "rows": rows,
+                               "model_free_scaling": model_free}, indent=2) + "\n", "utf-8")
     print(f"written to {out}")
 
 

@@ -49,8 +49,9 @@ def main() -> None:
             "on the WMT22 en-de and en-ru dev files, with sources and without")
     model = fit_span_model(fit, choose, note)
     profile = span_profile(model, "spans", base, (
-        "Recall for span evaluation and triage: the default's checks plus a learned span "
-        "decision (benchmarks/fit_spans.py; docs/evaluation.md). Editors read the default."))
+        "Recall for span evaluation and triage: the default's checks (and those it leaves "
+        "off for precision: " + ", ".join(SHOWN) + ") plus a learned span decision "
+        "(benchmarks/fit_spans.py; docs/evaluation.md). Editors read the default."))
     out = ROOT / "configs" / "profiles" / "spans.toml"
     bands = risk_bands(model, fit)
     table = {"extends": "default", "name": profile.name, "description": profile.description,

@@ -3,7 +3,9 @@ whose translations and token scores a test chooses is tqcheck.testing.fake."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -13,8 +15,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # Translations cached by the tests stay out of the user's cache, and the user's
 # configuration (profiles, checklists) neither changes the tests nor is written by them.
-os.environ.setdefault("TQCHECK_CACHE_DIR", tempfile.mkdtemp(prefix="tqcheck-test-cache-"))
-os.environ.setdefault("TQCHECK_CONFIG_DIR", tempfile.mkdtemp(prefix="tqcheck-test-config-"))
+# Both are removed when the session ends.
+for _var, _prefix in (("TQCHECK_CACHE_DIR", "tqcheck-test-cache-"),
+                      ("TQCHECK_CONFIG_DIR", "tqcheck-test-config-")):
+    if _var not in os.environ:
+        os.environ[_var] = tempfile.mkdtemp(prefix=_prefix)
+        atexit.register(shutil.rmtree, os.environ[_var], True)
 # The suite runs strict: a check that raises on a segment fails the test that met it, in
 # this process and in the commands the tests run (fault-isolation tests ask for --no-strict).
 os.environ["TQCHECK_STRICT"] = "1"

@@ -61,14 +61,26 @@ def test_a_budget_sends_only_the_riskiest_segments_to_the_models() -> None:
     assert "budget" not in Signature.parse(str(full.signature))
 
 
-def test_a_meaning_critical_flag_always_gets_the_models() -> None:
-    factory = FakeFactory()
+def test_with_sources_the_models_surprise_ranks_and_meaning_flags_always_get_the_models(
+        ) -> None:
+    from tqcheck.testing.fake import FakeBackend
+
+    # the models find every word of line 3 unlikely given its source, and the reverse
+    unlikely = {w: 10.0 for w in LINES[2].rstrip(".").split()}
+    factory = FakeFactory({"de-en": FakeBackend("de-en", surprising=unlikely),
+                           "en-de": FakeBackend("en-de", surprising=unlikely)})
     options = CheckOptions(lang="en", src_lang="de", language_id=False, budget=Budget(0.1))
     result = check_text("\n".join(LINES) + "\n", options, source="\n".join(SOURCES) + "\n",
                         factory=factory)
-    number = next(r for r in result.segments if "45" in r.segment.text)
-    assert not number.signals.screened  # 45 against 54: over the 10 % budget if need be
-    assert sum(not r.signals.screened for r in result.segments) >= 2
+    by_line = {r.segment.line: r for r in result.segments}
+    # the screening forced-decoded every segment given its source: line 3 is the riskiest
+    assert all(r.signals.source_surprisal is not None for r in result.segments)
+    assert max(by_line, key=lambda k: by_line[k].signals.screening_risk) == 3
+    assert not by_line[3].signals.screened
+    assert not by_line[9].signals.screened  # 45 against 54: over the 10 % budget
+    assert sum(not r.signals.screened for r in result.segments) == 2
+    # a screened segment's risk weighs the surprisal, on the scale of the checked ones
+    assert by_line[1].signals.screened and by_line[1].risk < by_line[3].risk
 
 
 def test_a_budget_of_everything_checks_everything_like_no_budget() -> None:
@@ -184,3 +196,39 @@ def test_exports_the_report_and_the_review_app_show_a_screened_segment(
             return app_.render_detail(app_.db.get(entry.key), entry).plain
 
     assert "note: screened: the model passes checked other segments" in asyncio.run(shown())
+
+
+def test_an_auto_budget_takes_the_medium_and_high_bands_of_the_ranking(
+        tmp_path: Path) -> None:
+    from tqcheck.check.profile import load_profile
+    from tqcheck.pipeline import cascade
+
+    # the spans decision ranks; bands low enough that these short lines reach them
+    profile = tmp_path / "low-bands.toml"
+    profile.write_text('extends = "spans"\n[risk.bands]\nmedium = 0.4\nhigh = 0.5\n', "utf-8")
+    options = replace(TARGET_ONLY, budget=Budget(None), profile=str(profile))
+    result = check_text("\n".join(LINES) + "\n", options, factory=FakeFactory())
+    medium = cascade.ranking(load_profile(str(profile))).risk.bands.medium
+    assert medium == 0.4
+    picked = [not r.signals.screened for r in result.segments]
+    assert 0 < sum(picked) < len(picked)
+    for r, checked in zip(result.segments, picked, strict=True):
+        critical = any(f.signal.startswith("meaning:") or f.signal == "rules:numbers"
+                       for f in r.flags)
+        assert checked == (r.signals.screening_risk >= medium or critical)
+
+
+def test_greedy_round_trips_are_an_option_named_in_the_signature(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    from tqcheck.cli import app
+
+    text = tmp_path / "toy.txt"
+    text.write_text("the children saw a small house near the river .\n", "utf-8")
+    args = ["check", str(text), "--pivot", "toy", "--models-dir", str(ROOT / "fixtures" / "models"),
+            "--format", "json", "--fail-on", "never", "--no-cache"]
+    greedy = CliRunner().invoke(app, [*args, "--beams", "1"])
+    beam = CliRunner().invoke(app, args)
+    assert greedy.exit_code == 0 == beam.exit_code, greedy.output
+    assert "|beam:1|" in json.loads(greedy.stdout)["signature"]
+    assert "|beam:4|" in json.loads(beam.stdout)["signature"]

@@ -1,4 +1,6 @@
-"""Where chunks are checked: in this process (`local`) or on Ray actors (`ray`).
+"""Where chunks are checked: in this process (`local`), in worker processes on this machine
+(`processes`: the model-free checks are pure Python and use one core each) or on Ray
+actors (`ray`).
 
 The runner hands an engine chunks of segments in order and gets their results back in the
 same order, so that it commits them to the run database one chunk at a time, exactly as
@@ -28,7 +30,7 @@ from tqcheck.pipeline.checker import Checker
 from tqcheck.translate.base import BackendFactory
 from tqcheck.types import CheckFailure, Segment, SegmentResult
 
-ENGINES = ("local", "ray")
+ENGINES = ("local", "processes", "ray")
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,73 @@ class LocalEngine:
 
     def close(self) -> None:
         self._queue.clear()
+
+
+_WORKER: Checker | None = None  # a `processes` worker's checker, built once per process
+
+
+def _start_worker(options: CheckOptions, factory: BackendFactory | None) -> None:
+    global _WORKER  # (one checker per worker process, by design)
+    _WORKER = Checker(options, factory, on_warning=_quiet)
+    _WORKER.load_models(with_source=options.src_lang is not None)
+
+
+def _check_in_worker(segments: list[Segment]) -> Checked:
+    import os
+
+    assert _WORKER is not None, "the worker was not started"
+    return _checked(_WORKER, segments, f"process {os.getpid()}")
+
+
+class ProcessEngine:
+    """Chunks checked by worker processes on this machine, results in submission order.
+    Each worker builds one checker (its resources, and models if any, loaded once); they
+    are started with `spawn`, so no thread or model state of this process is copied."""
+
+    def __init__(self, check: CheckOptions, workers: int,
+                 factory: BackendFactory | None = None) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        if workers < 1:
+            raise InputError("--workers must be at least 1")
+        if check.backend.threads == 0:  # the cores are shared out, not each taken whole
+            check = _with_backend(check, threads=1)
+        self.workers = workers
+        self._pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"),
+                                         initializer=_start_worker,
+                                         initargs=(check, factory))
+        self._futures: deque[Any] = deque()
+
+    def submit(self, segments: list[Segment],
+               on_progress: Callable[[float], None] | None = None) -> None:
+        self._futures.append(self._pool.submit(_check_in_worker, segments))
+
+    def next(self) -> Checked:
+        from concurrent.futures.process import BrokenProcessPool
+
+        future = self._futures.popleft()
+        try:
+            return future.result()
+        except BrokenProcessPool as exc:
+            raise InputError(f"a worker process died: {exc}") from None
+
+    @property
+    def pending(self) -> int:
+        return len(self._futures)
+
+    @property
+    def capacity(self) -> int:
+        return 2 * self.workers  # each worker busy with one chunk and one queued
+
+    def discard(self) -> None:
+        for future in self._futures:
+            future.cancel()
+        self._futures.clear()
+
+    def close(self) -> None:
+        self.discard()
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from tqcheck.batch.engine import ENGINES, Checked, Engine, LocalEngine, RayEngine, RayOptions
+from tqcheck.batch.engine import (
+    ENGINES,
+    Checked,
+    Engine,
+    LocalEngine,
+    ProcessEngine,
+    RayEngine,
+    RayOptions,
+)
 from tqcheck.check.options import CheckOptions
 from tqcheck.config import config_table
 from tqcheck.errors import InputError
@@ -53,7 +61,8 @@ class ScoreOptions:
     glob: str | None = None
     source: str | None = None  # line-aligned original(s) of plain-text inputs
     chunk_segments: int | None = None  # default from configs/score.toml
-    engine: str = "local"  # "local" (this process) or "ray"; results are the same
+    engine: str = "local"  # "local" (this process), "processes" or "ray"; results the same
+    workers: int | None = None  # --engine processes: worker processes (None: the cores)
     ray: RayOptions = field(default_factory=RayOptions)
     parquet: str | None = None  # also write the per-segment rows as Parquet into this folder
 
@@ -68,7 +77,8 @@ class ScoreOptions:
             "profile": c.profile, "model_free": c.model_free, "language_id": c.language_id,
             "similarity": c.similarity, "engine": "none" if c.model_free else backend_id,
             "rules": rules, "models": models,
-        } | ({"budget": str(c.budget)} if c.budget is not None else {})
+        } | ({"budget": str(c.budget)} if c.budget is not None else {}) | (
+            {"beams": c.beams} if c.beams is not None else {})
 
 
 class Progress(Protocol):
@@ -264,8 +274,12 @@ def score_corpus(inputs: list[str], db_path: str | Path, options: ScoreOptions,
     with run_lock(db_path):
         given = engine is not None
         if engine is None:
-            engine = (RayEngine(check, options.ray, factory) if options.engine == "ray"
-                      else LocalEngine(checker))
+            if options.engine == "ray":
+                engine = RayEngine(check, options.ray, factory)
+            elif options.engine == "processes":
+                engine = ProcessEngine(check, options.workers or os.cpu_count() or 1, factory)
+            else:
+                engine = LocalEngine(checker)
         try:
             return _score_into(db_path, files, skipped, options, checker, progress, chunk,
                                engine, log)

@@ -13,7 +13,8 @@ class Budget:
     """How much model time a check spends (the cascade): the model passes check the share
     `fraction` of the segments that the model-free screening ranks riskiest (with every
     segment it finds a meaning-critical flag in), or, `fraction` None ("auto"), the
-    segments it puts in the profile's medium and high risk bands (and those)."""
+    segments it puts in the medium and high risk bands of the profile that ranks them
+    (configs/score.toml [cascade]) and those."""
 
     fraction: float | None = None
 
@@ -56,6 +57,7 @@ class CheckOptions:
     dictionaries: tuple[str, ...] = ()  # word files added to the profile's
     checklists: tuple[str, ...] = ()  # checklists added to the profile's
     budget: Budget | None = None  # the cascade (pipeline/cascade.py); None: models on all
+    beams: int | None = None  # beam size of the translations; None: configs/models.toml's
     # A check that raises on a segment is an error (CheckFailedError) instead of a warning
     # and a note; the default follows $TQCHECK_STRICT=1 (the test suite runs strict). It
     # changes no result, so it is not among the settings a resumed run must share.

@@ -64,8 +64,12 @@ def score_command(
     profile: Profile = CheckOptions.profile,
     budget: BudgetOption = None,
     engine: Annotated[EngineKind, typer.Option(
-        case_sensitive=False, help="local (this process) or ray (actors on a Ray cluster: "
-        "pip install 'tqcheck[ray]'); the results are the same.")] = EngineKind.local,
+        case_sensitive=False, help="local (this process), processes (worker processes on "
+        "this machine: --workers; for model-free runs, whose checks use a core each) or ray "
+        "(actors on a Ray cluster: pip install 'tqcheck[ray]'); the results are the same.")
+    ] = EngineKind.local,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="--engine processes: worker processes (default: the cores).")] = None,
     address: Annotated[str | None, typer.Option(
         metavar="auto|ray://HOST:PORT", help="--engine ray: the cluster to join (default: "
         "start one on this machine for the run).")] = None,
@@ -97,16 +101,18 @@ def score_command(
                    "(--output parquet DIR)")
     if budget is not None and shared.model_free:
         raise fail("--budget spends model time: it has no meaning with --model-free")
-    if engine is EngineKind.local and (address or actors != 2 or actor_cpus != 1.0
-                                       or actor_gpus):
+    if engine is not EngineKind.ray and (address or actors != 2 or actor_cpus != 1.0
+                                         or actor_gpus):
         raise fail("--address, --actors, --actor-cpus and --actor-gpus need --engine ray")
+    if workers is not None and engine is not EngineKind.processes:
+        raise fail("--workers needs --engine processes")
 
     opts = ScoreOptions(
         check=shared.check_options(
             lang, src_lang, pivot=pivot, profile=profile, budget=budget,
             backend=shared.backend(kind=backend.value, compute_type=compute_type.value,
                                    threads=threads)),
-        fmt=input_format.value, glob=glob, source=source, engine=engine.value,
+        fmt=input_format.value, glob=glob, source=source, engine=engine.value, workers=workers,
         ray=RayOptions(address=address, actors=actors, actor_cpus=actor_cpus,
                        actor_gpus=actor_gpus),
         parquet=output[1] if output else None)

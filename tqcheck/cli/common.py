@@ -179,7 +179,7 @@ CheckFormat = StrEnum("CheckFormat", {v: v for v in ("text", "json", "jsonl", "t
 ExportFormat = StrEnum("ExportFormat", {v: v for v in ("json", "jsonl", "csv", "tsv")})
 FailOn = StrEnum("FailOn", {"major": "Major", "minor": "Minor", "never": "never"})
 BackendKind = StrEnum("BackendKind", {v: v for v in ("torch", "ct2")})
-EngineKind = StrEnum("EngineKind", {v: v for v in ("local", "ray")})
+EngineKind = StrEnum("EngineKind", {v: v for v in ("local", "processes", "ray")})
 ComputeType = StrEnum("ComputeType", {v: v for v in (
     "auto", "int8", "int8_float32", "int8_float16", "float16", "float32")})
 InputFormat = StrEnum("InputFormat", {v: v for v in ("auto", "text", "tsv", "jsonl")})
@@ -258,7 +258,8 @@ Checklists = Annotated[list[str] | None, typer.Option(
 
 BudgetOption = Annotated[Any, typer.Option(
     "--budget", parser=_budget, metavar="FRACTION|auto",
-    help="Spend the model passes on the segments a model-free screening ranks riskiest: "
+    help="Spend the model passes on the segments a cheap screening (the model-free checks; "
+    "with sources also forced decoding) ranks riskiest: "
     "this share of them (0.3 or 30%), or auto (those in the medium and high risk bands), "
     "plus every one with a number, name or negation flag; the others keep the screening's "
     "result, marked screened. Default: every segment.")]
@@ -268,6 +269,9 @@ CacheDir = Annotated[str | None, typer.Option(
     "--cache-dir", envvar="TQCHECK_CACHE_DIR", metavar="DIR",
     help="Translation cache directory (default: the user cache directory).")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not use the translation cache.")]
+Beams = Annotated[int | None, typer.Option(
+    "--beams", min=1, metavar="N", help="Beam size of the translations (1: greedy search; "
+    "default: configs/models.toml [decoding] num_beams).")]
 Strict = Annotated[bool | None, typer.Option(
     "--strict/--no-strict", help="A check that fails on a segment stops the run (default: "
     "a warning, the segment scored by the other checks; $TQCHECK_STRICT=1 makes it strict).")]
@@ -291,6 +295,7 @@ class SharedOptions:
     strict: bool | None = None
     cache_dir: str | None = None
     no_cache: bool = False
+    beams: int | None = None
 
     def backend(self, **settings: Any) -> BackendSettings:
         """The backend settings of the shared options (device, cache) and `settings`."""
@@ -309,14 +314,14 @@ class SharedOptions:
             models_dir=self.models_dir, backend=backend or self.backend(),
             model_free=self.model_free, similarity=similarity,
             dialect=dialect_value(self.dialect), dictionaries=tuple(self.dictionary or ()),
-            checklists=tuple(self.checklist or ()), budget=budget,
+            checklists=tuple(self.checklist or ()), budget=budget, beams=self.beams,
             **({} if self.strict is None else {"strict": self.strict}))
 
 
 _SHARED_TYPES: dict[str, Any] = {
     "models_dir": ModelsDir, "device": Device, "model_free": ModelFree, "dialect": Dialect,
     "dictionary": Dictionaries, "checklist": Checklists, "strict": Strict,
-    "cache_dir": CacheDir, "no_cache": NoCache}
+    "cache_dir": CacheDir, "no_cache": NoCache, "beams": Beams}
 
 
 def shared_options(fn: Callable[..., None]) -> Callable[..., None]:

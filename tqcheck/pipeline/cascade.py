@@ -2,8 +2,10 @@
 
 Every segment pays three model passes per pivot, and four more with a source; most
 segments of good MT are clean, and the model-free checks and the sentence encoder already
-rank them. So the checker screens a batch model-free first and spends the model passes on
-the segments the screening ranks riskiest (and on every one in which it finds a
+rank them. So the checker screens a batch model-free first (where segments have a source,
+with the two cheapest model passes too: the text force-decoded given its source and the
+source given the text, scoring without search) and spends the other model passes on the
+segments the screening ranks riskiest (and on every one in which it finds a
 meaning-critical flag: a number, name or negation the text and its source disagree on).
 The others keep the screening's result, marked screened (`Signals.screened`, and a note
 that exports, the report and the review app show). Which segments a budget picks is decided
@@ -42,14 +44,21 @@ def ranking_profile() -> Profile:
     return profile
 
 
+def ranking(own: Profile) -> Profile:
+    """The profile whose learned decision ranks a run's screening: the run's own where it
+    has one, else `[cascade] ranking`."""
+    return own if own.span_model is not None else ranking_profile()
+
+
 def screening_risks(results: Sequence[SegmentResult], lang: str, own: Profile) -> list[float]:
-    """Each screened segment's risk for the ranking: the run's own profile's where it has a
-    learned span decision, else the ranking profile's decision over the segment's flags."""
-    if own.span_model is not None:
-        return [r.risk for r in results]
-    model = ranking_profile().span_model
+    """Each screened segment's risk for the ranking: its own where the run's profile has a
+    learned span decision, or where the screening forced-decoded it given its source (the
+    profile's risk then weighs the models' surprisal), else the ranking profile's decision
+    over the segment's flags."""
+    model = ranking(own).span_model
     assert model is not None
-    return [model.decide(r, lang)[1] for r in results]
+    return [r.risk if model is own.span_model or r.signals.source_surprisal is not None
+            else model.decide(r, lang)[1] for r in results]
 
 
 def chosen(screened: Sequence[SegmentResult], risks: Sequence[float], budget: Budget,
@@ -69,8 +78,8 @@ def chosen(screened: Sequence[SegmentResult], risks: Sequence[float], budget: Bu
 
 def screened(result: SegmentResult, budget: Budget, screening_risk: float) -> SegmentResult:
     """A segment the model passes left out: the screening's result, said so in its notes."""
-    note = (f"screened: the model passes checked other segments (budget {budget}); these "
-            "are the model-free checks' findings")
+    note = (f"screened: the model passes checked other segments (budget {budget}); its "
+            "flags are the model-free checks', its risk the screening's")
     return replace(result, signals=replace(result.signals, screening_risk=screening_risk,
                                            screened=True),
                    segment=replace(result.segment, notes=(*result.segment.notes, note)))

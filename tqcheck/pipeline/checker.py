@@ -85,6 +85,8 @@ class Checker:
                  on_warning: Callable[[str], None] | None = None) -> None:
         self.options = options
         self.registry = load_registry()
+        self.decoding = (replace(self.registry.decoding, num_beams=options.beams)
+                         if options.beams else self.registry.decoding)
         # An explicit Profile (calibration tries variants) overrides options.profile.
         self.profile: Profile = profile or load_profile(options.profile)
         self.env = CheckEnv.build(options, self.profile)
@@ -107,7 +109,7 @@ class Checker:
         if factory is None and not options.model_free:
             from tqcheck.translate.factory import ModelFactory
 
-            factory = ModelFactory(options.models_dir, self.registry.decoding, options.backend)
+            factory = ModelFactory(options.models_dir, self.decoding, options.backend)
         self.factory = factory
         self.on_stage = on_stage or (lambda _msg: None)
         self.metrics = agreement_metrics(options.lang)
@@ -192,7 +194,7 @@ class Checker:
             if self._used:
                 sig.add("backend", ",".join(dict.fromkeys(b.backend_id
                                                           for b in self._used.values())))
-            for key, value in [*self.registry.decoding.signature().items(),
+            for key, value in [*self.decoding.signature().items(),
                                *self.metrics.signature().items()]:
                 sig.add(key, value)
             if o.budget is not None:
@@ -244,7 +246,7 @@ class Checker:
         return complete(out, "results")
 
     def _truncation_notes(self, segments: list[Segment], texts: list[str]) -> list[Segment]:
-        limit = self.registry.decoding.max_input_tokens
+        limit = self.decoding.max_input_tokens
         first = self.pivots()[0]
         counts = self.backend(f"{self.options.lang}-{first}").count_tokens(texts)
         out = []
@@ -283,7 +285,8 @@ class Checker:
         from tqcheck.metrics.similarity import similarities
 
         sims = similarities([batch.segments[i].source or "" for i in batch.sourced],
-                            [batch.texts[i] for i in batch.sourced])
+                            [batch.texts[i] for i in batch.sourced],
+                            threads=self.options.backend.threads)
         for i, sim in zip(batch.sourced, sims, strict=True):
             batch.signals[i].similarity = sim
         self._similarity_used = True
@@ -319,9 +322,11 @@ class Checker:
         keep the screening's result for the others."""
         self.on_stage(f"screening {len(segments)} segments (model-free) for the budget")
         screen = self._screener().check(segments, input_name)
+        if self.profile.span_model is None:
+            self._screen_given_source(screen.segments)
         risks = cascade.screening_risks(screen.segments, self.options.lang, self.profile)
-        ranking = self.profile if self.profile.span_model else cascade.ranking_profile()
-        picked = cascade.chosen(screen.segments, risks, budget, ranking.risk.bands.medium)
+        picked = cascade.chosen(screen.segments, risks, budget,
+                                cascade.ranking(self.profile).risk.bands.medium)
         results = [cascade.screened(r, budget, risk)
                    for r, risk in zip(screen.segments, risks, strict=True)]
         redone = set(picked)  # (their model-free checks run again with the models)
@@ -342,6 +347,27 @@ class Checker:
                            tqcheck_version=__version__, input_name=input_name,
                            failures=sorted(failures, key=lambda f: f.index),
                            risk_bands=self.profile.risk.bands)
+
+    def _screen_given_source(self, results: list[SegmentResult]) -> None:
+        """The cheap model stage of the screening, where segments have a source: forced
+        decoding of the text given its source and of the source given the text (two scoring
+        passes, no search), whose surprisals the profile's risk weighs with the model-free
+        findings; the screened segments keep that risk."""
+        src, lang = self.options.src_lang, self.options.lang
+        sourced = [r for r in results if r.segment.source is not None]
+        if not sourced or not src:
+            return
+        texts = [clean_for_model(r.segment.text) for r in sourced]
+        sources = [clean_for_model(r.segment.source or "") for r in sourced]
+        self.on_stage(f"forced decoding {len(sourced)} segments {src}→{lang} and back "
+                      "(screening)")
+        given = self._score(f"{src}-{lang}", sources, texts)
+        reverse = self._score(f"{lang}-{src}", texts, sources)
+        for r, g, b in zip(sourced, given, reverse, strict=True):
+            r.signals.source_surprisal = surprisal(g)
+            r.signals.reverse_surprisal = surprisal(b)
+            r.risk = segment_risk(r, self.profile.risk)
+        self._source_used = True
 
     def _check(self, segments: list[Segment], input_name: str,
                on_progress: Callable[[float], None] | None,
