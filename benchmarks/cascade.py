@@ -135,6 +135,10 @@ def main() -> None:
     args = ap.parse_args()
     model_free = scaling(args.scaling) if args.scaling else []
     out = ROOT / "benchmarks" / "results" / "cascade.json"
+    kept = {}  # without --scaling, the model-free rows measured before are kept
+    if not args.scaling and out.is_file():
+        kept = {k: v for k, v in json.loads(out.read_text("utf-8")).items()
+                if k in ("model_free_scaling", "scaling_command")}
     if args.scaling_only:
         results = json.loads(out.read_text("utf-8"))
         results["model_free_scaling"] = model_free
@@ -161,7 +165,8 @@ def main() -> None:
     out.write_text(json.dumps({"cases": {"source-aware": len(src), "target-only": len(tgt)},
                                "command": "python benchmarks/cascade.py " + " ".join(
                                    sys.argv[1:]), "rows": rows,
-                               "model_free_scaling": model_free}, indent=2) + "\n", "utf-8")
+                               "model_free_scaling": model_free, **kept}, indent=2) + "\n",
+                              "utf-8")
     print(f"written to {out}")
 
 

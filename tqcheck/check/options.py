@@ -13,8 +13,8 @@ class Budget:
     """How much model time a check spends (the cascade): the model passes check the share
     `fraction` of the segments that the model-free screening ranks riskiest (with every
     segment it finds a meaning-critical flag in), or, `fraction` None ("auto"), the
-    segments it puts in the medium and high risk bands of the profile that ranks them
-    (configs/score.toml [cascade]) and those."""
+    segments the learned span decision of the ranking profile (configs/score.toml
+    [cascade]) puts in its medium and high risk bands, and those."""
 
     fraction: float | None = None
 

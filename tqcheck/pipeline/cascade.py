@@ -50,15 +50,18 @@ def ranking(own: Profile) -> Profile:
     return own if own.span_model is not None else ranking_profile()
 
 
-def screening_risks(results: Sequence[SegmentResult], lang: str, own: Profile) -> list[float]:
+def screening_risks(results: Sequence[SegmentResult], lang: str, own: Profile,
+                    budget: Budget) -> list[float]:
     """Each screened segment's risk for the ranking: its own where the run's profile has a
-    learned span decision, or where the screening forced-decoded it given its source (the
-    profile's risk then weighs the models' surprisal), else the ranking profile's decision
-    over the segment's flags."""
+    learned span decision, or, for a budget that is a share, where the screening
+    forced-decoded it given its source (the profile's risk then weighs the models'
+    surprisal); else the ranking profile's decision over the segment's flags, whose bands
+    an auto budget reads."""
     model = ranking(own).span_model
     assert model is not None
-    return [r.risk if model is own.span_model or r.signals.source_surprisal is not None
-            else model.decide(r, lang)[1] for r in results]
+    return [r.risk if model is own.span_model or (
+        budget.fraction is not None and r.signals.source_surprisal is not None)
+        else model.decide(r, lang)[1] for r in results]
 
 
 def chosen(screened: Sequence[SegmentResult], risks: Sequence[float], budget: Budget,

@@ -324,7 +324,8 @@ class Checker:
         screen = self._screener().check(segments, input_name)
         if self.profile.span_model is None:
             self._screen_given_source(screen.segments)
-        risks = cascade.screening_risks(screen.segments, self.options.lang, self.profile)
+        risks = cascade.screening_risks(screen.segments, self.options.lang, self.profile,
+                                        budget)
         picked = cascade.chosen(screen.segments, risks, budget,
                                 cascade.ranking(self.profile).risk.bands.medium)
         results = [cascade.screened(r, budget, risk)
