@@ -53,8 +53,8 @@ class Signals:
     # The source through the target language and back, vs the source: how well the models
     # carry this source at all (their reliability on it), whatever the text says.
     source_roundtrip: Agreement | None = None
-    # The cascade (--budget): the risk the model-free screening gave the segment, and
-    # whether the model passes left it out (its result is then the screening's).
+    # The cascade (--budget): the risk the screening ranked the segment by, and whether
+    # the model passes left it out (its result is then the screening's).
     screening_risk: float | None = None
     screened: bool = False
     # Measurements checks contribute (SegmentContext.measure), by flat name

@@ -260,7 +260,8 @@ BudgetOption = Annotated[Any, typer.Option(
     "--budget", parser=_budget, metavar="FRACTION|auto",
     help="Spend the model passes on the segments a cheap screening (the model-free checks; "
     "with sources also forced decoding) ranks riskiest: "
-    "this share of them (0.3 or 30%), or auto (those in the medium and high risk bands), "
+    "this share of them (0.3 or 30%), or auto (those the spans decision puts in its medium "
+    "and high risk bands), "
     "plus every one with a number, name or negation flag; the others keep the screening's "
     "result, marked screened. Default: every segment.")]
 
