@@ -185,7 +185,10 @@ def test_exports_the_report_and_the_review_app_show_a_screened_segment(
         export_run(run, "csv", out)
         rows = list(csv.DictReader(io.StringIO(out.getvalue())))
         assert [r["screened"] for r in rows].count("False") == 1
-        assert "note: screened: the model passes checked other segments" in render_report(run)
+        page = render_report(run)
+        assert "note: screened: the model passes checked other segments" in page
+        assert "screened (--budget)" in page
+        assert run.summary().to_dict()["screened_segments"] == len(rows) - 1
     # a flagged segment the models left out, in the review app
     with RunDB(db, mode="write") as run:
         entry = next(e for e in Review(run).queue() if run.get(e.key).result.signals.screened)

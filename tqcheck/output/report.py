@@ -176,7 +176,8 @@ def render_report(db: RunDB, limit: int | None = None) -> str:
              ("files", f"{s.files_done}/{s.files_total}"),
              ("mean risk", s.risk.mean), ("p90 risk", s.risk.p90),
              ("accepted", counts["accept"]), ("confirmed", counts["confirm"]),
-             ("edited", counts["edit"])]
+             ("edited", counts["edit"])] + (
+                 [("screened (--budget)", s.screened_segments)] if s.screened_segments else [])
     cat_rows = "".join(
         f"<tr><td>{e(cat)}</td><td class=num>{sev.get('Major', 0)}</td>"
         f"<td class=num>{sev.get('Minor', 0)}</td></tr>"

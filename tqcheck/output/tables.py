@@ -19,7 +19,9 @@ def print_summary(s: RunSummary) -> None:
     console = stdout_console(highlight=False)
     console.print(f"[bold]{s.database}[/bold]: {s.segments} segments in "
                   f"{s.files_done}/{s.files_total} finished files; "
-                  f"{s.flagged_segments} flagged")
+                  f"{s.flagged_segments} flagged" + (
+                      f"; {s.screened_segments} screened (--budget: no model passes)"
+                      if s.screened_segments else ""))
     cats = Table(title="flags by category", show_header=True)
     for col in ("category", "Major", "Minor"):
         cats.add_column(col, justify="left" if col == "category" else "right")

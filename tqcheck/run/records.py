@@ -182,11 +182,13 @@ class RunSummary:
     slowest_files: list[FileTime]
     problems: list[Problem]
     reviews: ReviewAgreement
+    screened_segments: int = 0  # --budget: left to the screening by the model passes
 
     def to_dict(self) -> dict[str, Any]:
         return {"database": self.database, "signature": self.signature,
                 "files": {"total": self.files_total, "done": self.files_done},
                 "segments": self.segments, "flagged_segments": self.flagged_segments,
+                "screened_segments": self.screened_segments,
                 "flags_by_category": self.flags_by_category, "risk": asdict(self.risk),
                 "slowest_files": [asdict(f) for f in self.slowest_files],
                 "problems": [asdict(p) for p in self.problems],

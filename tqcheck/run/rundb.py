@@ -517,7 +517,10 @@ class RunDB:
                                          "ORDER BY seconds DESC LIMIT ?", (slowest,))],
             problems=[Problem(p, line, m) for p, line, m in c.execute(
                 "SELECT path, line, message FROM problems ORDER BY rowid")],
-            reviews=self.review_agreement())
+            reviews=self.review_agreement(),
+            screened_segments=c.execute(
+                "SELECT count(*) FROM metrics WHERE name = 'cascade:screened' AND value = 1"
+            ).fetchone()[0])
 
     def review_agreement(self) -> ReviewAgreement:
         """Per category and per check (signal): flags reviewers confirmed (or fixed) and
