@@ -1,6 +1,7 @@
-"""The cascade (--budget): a model-free screening picks the segments the model passes check;
-the others keep the screening's result, marked screened. A fake backend records what the
-models were given, so what the budget saved is seen directly."""
+"""The cascade (--budget): a cheap screening (the model-free checks; with sources the
+forced decodings too) picks the segments the other model passes check; the others keep the
+screening's result, marked screened. A fake backend records what the models were given, so
+what the budget saved is seen directly."""
 
 from __future__ import annotations
 
