@@ -1,6 +1,7 @@
 """Bilingual evidence tried for the span decision and left out, measured word by word.
 
-    python benchmarks/evidence_trials.py [--segments 3000] [--only alignment|encoder|dictionary]
+    python benchmarks/evidence_trials.py [--segments 3000]
+        [--only alignment|unpaired|encoder|dictionary]
 
 On the first N segments of each WMT21 news file of ../shared/data/qe-spans (en-de, zh-en,
 en-ru: the development split), model-free: how much more often a target word marked by each
@@ -15,8 +16,11 @@ evidence_trials.json; docs/evaluation.md ("Learned spans") says what they mean.
 - encoder: the sentence encoder over windows of 4 words: the source's similarity to the
   text without the window, less its similarity to the whole text (leave one out), and the
   window's own similarity to the source.
+- unpaired: aligned words the dictionaries do not pair (the issue's mistranslation
+  candidates): eflomal over the whole sample, a link both directions agree on between two
+  different words of which the dictionaries know one and do not pair them.
 - dictionary: the dictionaries' unmatched words split into words the dictionary knows
-  (a mistranslation candidate) and words it does not.
+  and words it does not.
 """
 
 from __future__ import annotations
@@ -73,6 +77,11 @@ def _priors(ev, src_toks, tgt_toks, src: str, tgt: str) -> set[tuple[str, str]]:
 
 def _eflomal(src_toks, tgt_toks, priors: set[tuple[str, str]]) -> list[set[int]]:
     """Per segment, the target tokens both directions align."""
+    return [{j for _, j in links} for links in _links(src_toks, tgt_toks, priors)]
+
+
+def _links(src_toks, tgt_toks, priors: set[tuple[str, str]]) -> list[set[tuple[int, int]]]:
+    """Per segment, the (source, target) token links both directions agree on."""
     import eflomal
 
     def lines(toks):
@@ -85,8 +94,10 @@ def _eflomal(src_toks, tgt_toks, priors: set[tuple[str, str]]) -> list[set[int]]
                                 priors_input=lex if priors else None, quiet=True)
         fwd = Path(f"{d}/fwd").read_text().splitlines()
         rev = Path(f"{d}/rev").read_text().splitlines()
-    return [{int(p.split("-")[1]) for p in f.split()} & {int(p.split("-")[1]) for p in r.split()}
-            for f, r in zip(fwd, rev, strict=True)]
+    def pairs(line: str) -> set[tuple[int, int]]:
+        return {(int(a), int(b)) for a, b in (p.split("-") for p in line.split())}
+
+    return [pairs(f) & pairs(r) for f, r in zip(fwd, rev, strict=True)]
 
 
 def _lift(counts: Counter) -> dict[str, float]:
@@ -125,6 +136,34 @@ def alignment(pair: str, segs: list) -> dict[str, dict[str, float]]:
             name = f"batches of {batch}" + (" + dictionary priors" if primed else "")
             out[name] = {**_lift(counts), "segments_per_s": round(len(segs) / seconds, 1)}
             print(f"{pair} alignment, {name}: {out[name]}", flush=True)
+    return out
+
+
+def unpaired(pair: str, segs: list) -> dict[str, float]:
+    """Aligned words the dictionaries do not pair: a target content word linked (both
+    directions, eflomal over the whole sample) to a source word, where the dictionaries
+    know one of the two and do not pair them, and the two differ (names are copied)."""
+    src, tgt = pair.split("-")
+    ev = evidence(src, tgt)
+    if ev is None:
+        return {}
+    stoks = [_tokens(s.source, src) for s in segs]
+    ttoks = [_tokens(s.target, tgt) for s in segs]
+    links = _links(stoks, ttoks, set())
+
+    def known(word: str, lang: str, d) -> bool:
+        return d is not None and any(d.translations(f) for f in forms(word, lang))
+
+    counts: Counter = Counter()
+    for seg, s, t, ls in zip(segs, stoks, ttoks, links, strict=True):
+        gold, paired = _gold(seg), _priors(ev, [s], [t], src, tgt)
+        marked = {j for i, j in ls if s[i][2] != t[j][2] and (s[i][2], t[j][2]) not in paired
+                  and (known(s[i][2], src, ev.forward) or known(t[j][2], tgt, ev.backward))}
+        for k, (a, b, w) in enumerate(t):
+            if (zipf(w, tgt) or 0.0) < settings().function_zipf:
+                counts[(k in marked, any(i in gold for i in range(a, b)))] += 1
+    out = _lift(counts)
+    print(f"{pair} aligned words the dictionaries do not pair: {out}", flush=True)
     return out
 
 
@@ -195,10 +234,14 @@ def dictionary(pair: str, segs: list) -> dict[str, dict[str, float]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--segments", type=int, default=3000)
-    ap.add_argument("--only", choices=("alignment", "encoder", "dictionary"))
+    ap.add_argument("--only", choices=("alignment", "unpaired", "encoder", "dictionary"))
     args = ap.parse_args()
-    trials = {"alignment": alignment, "encoder": encoder, "dictionary": dictionary}
-    results: dict = {"segments": args.segments}
+    trials = {"alignment": alignment, "unpaired": unpaired, "encoder": encoder,
+              "dictionary": dictionary}
+    path = ROOT / "benchmarks" / "results" / "evidence_trials.json"
+    # --only: the other trials' results, measured before, are kept
+    results: dict = (json.loads(path.read_text("utf-8")) if args.only and path.is_file()
+                     else {}) | {"segments": args.segments}
     for pair in PAIRS:
         segs = read_spans(DATA / f"2021_{pair}_processed.tsv")[:args.segments]
         for name, trial in trials.items():
@@ -206,7 +249,6 @@ def main() -> None:
                 # the encoder is slow: every 10th of the segments
                 results.setdefault(name, {})[pair] = trial(
                     pair, segs[::10] if name == "encoder" else segs)
-    path = ROOT / "benchmarks" / "results" / "evidence_trials.json"
     path.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
     print(f"wrote {path}")
 
