@@ -141,3 +141,16 @@ def test_russian_agreement_spares_what_russian_allows() -> None:
     assert [f.signal for f in _flags("ru", "Мы видели новых дом.", "spans")] == [
         "grammar:agreement"]
     assert _flags("ru", "Мы видели новых дом.") == []  # under the default's precision bar
+
+
+def test_a_word_several_sentences_write_is_meant_and_a_one_off_slip_is_not() -> None:
+    if dictionary_path("de_DE") is None:
+        pytest.skip("no Hunspell dictionary for de (.ci/run installs it)")
+    alone = "Die Ministerin Landray will die Gespräche fortsetzen."
+    assert [f.suggestion for f in _flags("de", alone)] == ["Landrat"]  # alone: a slip?
+    document = (f"{alone}\nLandray sagte, die Verhandlungn seien schwierig.\n"
+                "Die Regierung widersprach Landray am Abend.")
+    flagged = [r.segment.text[f.start:f.end] for r in check_text(
+        document, CheckOptions(lang="de", model_free=True, language_id=False)).segments
+        for f in r.flags]
+    assert flagged == ["Verhandlungn"]  # the name recurs; the slip is made once

@@ -42,6 +42,7 @@ class DocumentFacts:
     """What the whole input says about each of its segments."""
 
     names: frozenset[str] = frozenset()  # lower-cased words written as names somewhere
+    repeated: frozenset[str] = frozenset()  # lower-cased words several segments write
 
 
 @dataclass

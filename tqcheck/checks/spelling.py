@@ -4,12 +4,13 @@ configs/languages.toml `[hunspell]` (English has Harper: grammar:harper).
 
 News is full of words no dictionary lists: names, places, agencies, new coinages. So a word
 is left alone when it has a digit or more than one capital (codes, acronyms, brands), is a
-word of the source (a name carried over, also inflected: "Wileys"), one of the user's
-words, a name of the sentence, a word the language's morphology, endings or compounds make
-of known words (configs/languages.toml `[spelling]`), or a word the language uses (at least
-`hunspell_known_zipf` in wordfreq's frequencies for it: "Selenskyj"). What is left is flagged
-only where a frequent word lies one slip away ("Verhandlungn" -> "Verhandlungen", the
-suggestion): on WMT21 news MT the unknown words with none were rare valid words (drugs,
+word of the source (a name carried over, also inflected: "Wileys"), one of the user's words,
+a name of the sentence, a word several sentences of the document write the same way (a slip
+is made once; a name or term recurs), a word the language's morphology, endings or compounds
+make of known words (configs/languages.toml `[spelling]`), or a word the language uses (at
+least `hunspell_known_zipf` in wordfreq's frequencies for it: "Selenskyj"). What is left is
+flagged only where a frequent word lies one slip away ("Verhandlungn" -> "Verhandlungen",
+the suggestion): on WMT21 news MT the unknown words with none were rare valid words (drugs,
 coinages, compounds) far more often than errors. A capitalised word is flagged only where it
 is nowhere in wordfreq: a capital marks a name in most languages and every noun in German.
 (Hunspell's own suggestions take seconds a word in pure Python; wordfreq's frequent words
@@ -197,6 +198,8 @@ class Hunspell(Check):
             if start in named or folded in self.own or any(
                     folded.startswith(s) for s in source if len(s) >= 4 or s == folded):
                 continue  # a name of the source, also inflected ("Wileys", "Bidens")
+            if folded in ctx.document.repeated:
+                continue  # written so in several sentences: meant, not a slip ("Schladow")
             suggestion = _misspelt(str(self.base), lang, word, self.known_zipf)
             if suggestion is not None:
                 out.append(Flag(start, start + len(word), "Fluency/Spelling", "Minor",

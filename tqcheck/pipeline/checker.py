@@ -32,7 +32,7 @@ from tqcheck.pipeline.suppression import suppress, suppression_rules
 from tqcheck.signals import Signals
 from tqcheck.signature import Signature
 from tqcheck.text.langid import SourceLanguage
-from tqcheck.text.names import document_names
+from tqcheck.text.names import document_names, repeated_words
 from tqcheck.translate.base import Backend, BackendFactory, complete
 from tqcheck.translate.registry import load_registry
 from tqcheck.types import CheckFailure, CheckResult, Flag, Segment, SegmentResult, TokenScores
@@ -336,9 +336,8 @@ class Checker:
         if picked:
             self.on_stage(f"the models check {len(picked)} of {len(segments)} segments "
                           f"(budget {budget})")
-            document = DocumentFacts(names=document_names(s.text for s in segments))
             full = self._check([segments[k] for k in picked], input_name, on_progress,
-                               document)
+                               document_facts(segments))
             for k, r in zip(picked, full.segments, strict=True):
                 results[k] = cascade.checked(r, risks[k])
             failures += [replace(f, index=picked[f.index]) for f in full.failures]
@@ -397,7 +396,7 @@ class Checker:
         self.on_stage("finding spans")
         self._input_name = input_name
         if document is None:
-            document = DocumentFacts(names=document_names(s.text for s in segments))
+            document = document_facts(segments)
         failures: list[CheckFailure] = []
         contexts = batch.contexts(document)
         unprepared = self._prepare(contexts, failures)
@@ -498,6 +497,13 @@ class Checker:
             self._warned.add(check.id)
             self.on_warning(f"{self._input_name}:{failure} (further failures of this check "
                             "are in the results' notes and failures only)")
+
+
+def document_facts(segments: Sequence[Segment]) -> DocumentFacts:
+    """What the whole input says about each segment: the names it writes, and the words
+    several of its segments write."""
+    return DocumentFacts(names=document_names(s.text for s in segments),
+                         repeated=repeated_words(s.text for s in segments))
 
 
 def _inside(flags: list[Flag], seg: Segment) -> None:

@@ -17,7 +17,7 @@ from tqcheck.check.environment import CheckEnv
 from tqcheck.check.options import CheckOptions
 from tqcheck.check.profile import load_profile
 from tqcheck.text.align import words
-from tqcheck.text.names import document_names
+from tqcheck.text.names import document_names, repeated_words
 from tqcheck.types import Segment, TokenScores
 
 
@@ -49,7 +49,8 @@ def make_context(text: str, source: str | None = None, lang: str = "en",
     and back (target-only model passes); `pseudo_reference` (with a source): the source
     translated, which makes the source pass (the back-translation defaults to the source,
     the source's round trip to the source); `gaps`: words the models find unlikely;
-    `document`: the texts of the whole input (for its names; default the text alone)."""
+    `document`: the texts of the whole input (its names and repeated words; default the
+    text alone)."""
     seg = Segment(0, text, 0, len(text), 1, source=source)
     scores = word_scores(text, gaps)
     pivots = {p: PivotPass(rt, rt, scores) for p, rt in (roundtrips or {}).items()}
@@ -62,4 +63,5 @@ def make_context(text: str, source: str | None = None, lang: str = "en",
                                  source_roundtrip if source_roundtrip is not None else source,
                                  scores, word_scores(source))
     return SegmentContext(seg, lang, src_lang, pivots, source_pass,
-                          DocumentFacts(document_names(document or (text,))))
+                          DocumentFacts(document_names(document or (text,)),
+                                        repeated_words(document or (text,))))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 
 from tqcheck.text.align import Word, words
@@ -57,6 +58,16 @@ def document_names(texts: Iterable[str]) -> frozenset[str]:
             if word[0].isupper() and not sentence_start(text, m.start()):
                 found.add(word.lower())
     return frozenset(found)
+
+
+def repeated_words(texts: Iterable[str], segments: int = 2) -> frozenset[str]:
+    """Lower-cased words that at least `segments` of `texts` write: a document's names and
+    terms. A slip of the keys is made once; a word written the same way in several
+    sentences is meant (a name the dictionaries lack, "Schladow", or a term)."""
+    seen: Counter[str] = Counter()
+    for text in texts:
+        seen.update({m.group().lower() for m in _WORD.finditer(text)})
+    return frozenset(w for w, n in seen.items() if n >= segments)
 
 
 def sentence_start(text: str, at: int) -> bool:
