@@ -65,6 +65,13 @@ def config_names(folder: str) -> list[str]:
     return sorted(found)
 
 
+def search_folders(env_var: str, defaults: typing.Iterable[str | Path]) -> list[Path]:
+    """Where a resource installed outside Python is looked for: the folders of `env_var`
+    (os.pathsep-separated), then `defaults` (a distribution's places)."""
+    extra = [p for p in os.environ.get(env_var, "").split(os.pathsep) if p]
+    return [Path(folder) for folder in (*extra, *defaults)]
+
+
 def read_utf8(path: str | Path, what: str, error: type[TqcheckError] = ConfigError) -> str:
     """The text of a small file a user names (a word list, an edit), or `error` naming the
     file: missing, unreadable, or not UTF-8 (with the byte)."""

@@ -50,6 +50,13 @@ def _quiet(_message: str) -> None:
     """An actor's checker says nothing itself: the driver reports each chunk's failures."""
 
 
+def _worker_checker(options: CheckOptions, factory: BackendFactory | None) -> Checker:
+    """The checker of a worker (a process or a Ray actor): quiet, its models loaded once."""
+    checker = Checker(options, factory, on_warning=_quiet)
+    checker.load_models(with_source=options.src_lang is not None)
+    return checker
+
+
 def _checked(checker: Checker, segments: list[Segment], worker: str,
              on_progress: Callable[[float], None] | None = None) -> Checked:
     """Check one chunk, timing it and counting its cache lookups."""
@@ -124,8 +131,7 @@ _WORKER: Checker | None = None  # a `processes` worker's checker, built once per
 
 def _start_worker(options: CheckOptions, factory: BackendFactory | None) -> None:
     global _WORKER  # (one checker per worker process, by design)
-    _WORKER = Checker(options, factory, on_warning=_quiet)
-    _WORKER.load_models(with_source=options.src_lang is not None)
+    _WORKER = _worker_checker(options, factory)
 
 
 def _check_in_worker(segments: list[Segment]) -> Checked:
@@ -225,8 +231,7 @@ class _CheckActor:
     def __init__(self, options: CheckOptions, factory: BackendFactory | None) -> None:
         import os
 
-        self.checker = Checker(options, factory, on_warning=_quiet)
-        self.checker.load_models(with_source=options.src_lang is not None)
+        self.checker = _worker_checker(options, factory)
         self.name = f"actor pid {os.getpid()}"
 
     def check(self, segments: list[Segment]) -> Checked:

@@ -100,11 +100,7 @@ class SpanModel:
         shown = [f for f in result.flags if f.signal not in self.candidates]
         probabilities = self.probabilities(rows)
         expected = sum(p for p, _ in probabilities)
-        # a word a shown check flags is not flagged twice
-        open_words = [(0.0, q) if _flagged(r) else (p, q)
-                      for r, (p, q) in zip(rows, probabilities, strict=True)]
-        for a, b, p, major in learned_spans(result.segment.text, ws, open_words,
-                                            self.threshold, self.major_threshold):
+        for a, b, p, major in self.spans(result.segment.text, ws, rows, probabilities):
             inside = [r for r, w in zip(rows, ws, strict=True) if a <= w.start and w.end <= b]
             fluency = any(r["flag_fluency"] or r["unknown"] for r in inside) and not any(
                 r["uncovered"] or r["flag_accuracy"] for r in inside)
@@ -114,6 +110,16 @@ class SpanModel:
                               f"likely error ({p:.0%} by the {LEARNED} decision: "
                               f"{_evidence(inside, rows)})", signal=LEARNED))
         return shown, expected / (1 + expected)
+
+
+    def spans(self, text: str, ws: Sequence[Word], rows: Sequence[dict[str, float]],
+              probabilities: Sequence[tuple[float, float]]
+              ) -> list[tuple[int, int, float, bool]]:
+        """The learned spans of a text (`learned_spans`), where no shown check already flags
+        a word: a word is not flagged twice."""
+        open_words = [(0.0, q) if _flagged(r) else (p, q)
+                      for r, (p, q) in zip(rows, probabilities, strict=True)]
+        return learned_spans(text, ws, open_words, self.threshold, self.major_threshold)
 
 
 def learned_spans(text: str, ws: Sequence[Word], probabilities: Sequence[tuple[float, float]],

@@ -17,10 +17,9 @@ from collections.abc import Iterable
 from tqcheck.check.base import Check, Need, register
 from tqcheck.check.context import SegmentContext
 from tqcheck.check.environment import CheckEnv
+from tqcheck.check.spanmodel import COVERAGE  # (the decision weighs it by this name)
 from tqcheck.text import bilingual
 from tqcheck.types import Flag
-
-COVERAGE = "meaning:coverage"
 
 
 @register

@@ -11,7 +11,6 @@ French spacing is the fr-typography checklist's. Spelling is spelling:hunspell's
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from collections.abc import Iterable
 from functools import cache
@@ -21,7 +20,7 @@ from typing import Any
 from tqcheck.check.base import Check, register
 from tqcheck.check.context import SegmentContext
 from tqcheck.check.environment import CheckEnv
-from tqcheck.config import config_file
+from tqcheck.config import config_file, search_folders
 from tqcheck.types import Flag
 
 PACKAGE = "grammalecte"
@@ -30,11 +29,10 @@ _CATEGORY = {"bs": "Style/Awkward", "loc": "Style/Awkward", "pleo": "Style/Awkwa
 
 def package_dir() -> Path | None:
     """Where the grammalecte package is, when this Python cannot import it as it is."""
-    extra = [p for p in os.environ.get("TQCHECK_GRAMMALECTE_PATH", "").split(os.pathsep) if p]
     search = (config_file("languages.toml").get("grammalecte") or {}).get("search", [])
-    for folder in (*extra, *search):
-        if (Path(folder) / PACKAGE / "__init__.py").is_file():
-            return Path(folder) / PACKAGE
+    for folder in search_folders("TQCHECK_GRAMMALECTE_PATH", search):
+        if (folder / PACKAGE / "__init__.py").is_file():
+            return folder / PACKAGE
     return None
 
 

@@ -20,7 +20,6 @@ serve instead.)
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -30,7 +29,7 @@ from typing import Any
 from tqcheck.check.base import Check, Need, register
 from tqcheck.check.context import SegmentContext
 from tqcheck.check.environment import CheckEnv
-from tqcheck.config import config_file, config_path
+from tqcheck.config import config_file, config_path, search_folders
 from tqcheck.errors import ConfigError
 from tqcheck.text.names import letter_words, names
 from tqcheck.types import Flag
@@ -54,9 +53,8 @@ def dictionary_names() -> dict[str, str]:
 
 def dictionary_path(name: str) -> Path | None:
     """The .dic/.aff pair `name` (without suffix), where a search place has both."""
-    extra = [p for p in os.environ.get("TQCHECK_HUNSPELL_PATH", "").split(os.pathsep) if p]
-    for folder in (*extra, *SEARCH):
-        base = Path(folder) / name
+    for folder in search_folders("TQCHECK_HUNSPELL_PATH", SEARCH):
+        base = folder / name
         if base.with_suffix(".dic").is_file() and base.with_suffix(".aff").is_file():
             return base
     return None

@@ -25,7 +25,6 @@ from tqcheck.check.spanmodel import (
     COVERAGE,
     FEATURES,
     SpanModel,
-    learned_spans,
     token_features,
 )
 from tqcheck.errors import InputError
@@ -226,14 +225,11 @@ def span_figures(model: SpanModel, table: SpanTable,
     ours, every_minor, every_major = SpanScore(), SpanScore(), SpanScore()
     if probabilities is None:
         probabilities = [model.probabilities(rows) for rows in table.rows]
-    for seg, ws, probs, shown in zip(table.segments, table.words, probabilities, table.shown,
-                                     strict=True):
+    for seg, ws, rows, probs, shown in zip(table.segments, table.words, table.rows,
+                                           probabilities, table.shown, strict=True):
         gold = gold_labels(seg)
         pred = list(shown)
-        open_words = [(0.0, q) if any(shown[w.start:w.end]) else (p, q)
-                      for w, (p, q) in zip(ws, probs, strict=True)]
-        for a, b, _, major in learned_spans(seg.target, ws, open_words, model.threshold,
-                                            model.major_threshold):
+        for a, b, _, major in model.spans(seg.target, ws, rows, probs):
             for i in range(a, b):
                 pred[i] = "major" if major else (pred[i] or "minor")
         ours.add(gold, pred)

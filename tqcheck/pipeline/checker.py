@@ -353,19 +353,20 @@ class Checker:
         decoding of the text given its source and of the source given the text (two scoring
         passes, no search), whose surprisals the profile's risk weighs with the model-free
         findings; the screened segments keep that risk."""
-        src, lang = self.options.src_lang, self.options.lang
-        sourced = [r for r in results if r.segment.source is not None]
-        if not sourced or not src:
+        o = self.options
+        segments = [r.segment for r in results]
+        batch = _Batch(segments, [clean_for_model(s.text) for s in segments], o.lang,
+                       o.src_lang)
+        if not batch.sourced or not o.src_lang:
             return
-        texts = [clean_for_model(r.segment.text) for r in sourced]
-        sources = [clean_for_model(r.segment.source or "") for r in sourced]
-        self.on_stage(f"forced decoding {len(sourced)} segments {src}→{lang} and back "
-                      "(screening)")
-        given = self._score(f"{src}-{lang}", sources, texts)
-        reverse = self._score(f"{lang}-{src}", texts, sources)
-        for r, g, b in zip(sourced, given, reverse, strict=True):
-            r.signals.source_surprisal = surprisal(g)
-            r.signals.reverse_surprisal = surprisal(b)
+        self.on_stage(f"forced decoding {len(batch.sourced)} segments {o.src_lang}→{o.lang} "
+                      "and back (screening)")
+        batch.given_source(self)
+        batch.given_text(self)
+        for k, i in enumerate(batch.sourced):
+            r = results[i]
+            r.signals.source_surprisal = surprisal(batch.text_given_source[k])
+            r.signals.reverse_surprisal = surprisal(batch.source_given_text[k])
             r.risk = segment_risk(r, self.profile.risk)
         self._source_used = True
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from tqcheck.config import config_file, config_path
+from tqcheck.config import config_file, config_path, search_folders
 from tqcheck.errors import ConfigError
 from tqcheck.text.align import Word, words
 from tqcheck.text.frequency import zipf
@@ -87,9 +86,8 @@ class Dictionary(Protocol):
 
 
 def _dictd_file(name: str, suffix: str) -> Path | None:
-    extra = [p for p in os.environ.get("TQCHECK_DICTD_PATH", "").split(os.pathsep) if p]
-    for folder in (*extra, *DICTD):
-        path = Path(folder) / f"{name}{suffix}"
+    for folder in search_folders("TQCHECK_DICTD_PATH", DICTD):
+        path = folder / f"{name}{suffix}"
         if path.is_file():
             return path
     return None
