@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tqcheck.check.profile import load_profile  # noqa: E402
-from tqcheck.evaluation.spanfit import fit_span_model, span_profile, span_table  # noqa: E402
+from tqcheck.check.profile import Profile, load_profile  # noqa: E402
+from tqcheck.evaluation.spanfit import fit_span_model, span_profile, span_tables  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "qe-spans"
 # Checks the default leaves off for their precision that the recall profile shows (and its
@@ -40,8 +40,7 @@ def main() -> None:
     ap.add_argument("--tables", metavar="PICKLE", help="keep the checked files here and "
                     "reuse them (valid while the checks are unchanged)")
     args = ap.parse_args()
-    default = load_profile("default")
-    base = replace(default, rules=replace(default.rules, signals_on=SHOWN))
+    base = base_profile()
     t0 = time.perf_counter()
     fit, choose = tables(base, args.per_file, args.tables)
     note = (f"WMT21 news and TED MQM spans (en-de, en-ru, zh-en; {args.per_file} segments "
@@ -85,6 +84,12 @@ def risk_bands(model: object, fit: list) -> dict[str, float]:
             "high": round(float(np.quantile(risks, 0.9)), 4)}
 
 
+def base_profile() -> Profile:
+    """The default, showing what the recall profile shows (SHOWN): what is fitted on."""
+    default = load_profile("default")
+    return replace(default, rules=replace(default.rules, signals_on=SHOWN))
+
+
 def tables(base: object, per_file: int, cache: str | None) -> tuple[list, list]:
     """The fit (WMT21) and choose (WMT22 dev) files, checked with sources and without: one
     decision serves both kinds of run."""
@@ -93,10 +98,8 @@ def tables(base: object, per_file: int, cache: str | None) -> tuple[list, list]:
     if cache and Path(cache).is_file():
         with open(cache, "rb") as f:
             return pickle.load(f)
-    fit = [span_table(p, None, base, per_file, with_source=s)
-           for s in (True, False) for p in sorted(DATA.glob("2021_*.tsv"))]
-    choose = [span_table(p, None, base, with_source=s)
-              for s in (True, False) for p in sorted(DATA.glob("2022_*_dev_*.tsv"))]
+    fit = span_tables(sorted(DATA.glob("2021_*.tsv")), None, base, per_file)
+    choose = span_tables(sorted(DATA.glob("2022_*_dev_*.tsv")), None, base)
     if cache:
         with open(cache, "wb") as f:
             pickle.dump((fit, choose), f)
@@ -117,10 +120,7 @@ def ablations(fit: list, choose: list, note: str) -> None:
 
     from tqcheck.evaluation.spanfit import span_figures
 
-    default = load_profile("default")
-    base = replace(default, rules=replace(default.rules, signals_on=SHOWN))
-    test = [span_table(p, None, base, with_source=s)
-            for s in (True, False) for p in sorted(DATA.glob("2022_*_test_*.tsv"))]
+    test = span_tables(sorted(DATA.glob("2022_*_test_*.tsv")), None, base_profile())
     out = {}
     print("| evidence | " + " | ".join(t.name.replace("_processed.tsv", "") for t in
                                         [*choose, *test]) + " |")

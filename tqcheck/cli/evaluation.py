@@ -293,7 +293,7 @@ def _calibrate_spans(files: list[str], choose: list[str], name: str, base: str,
     from tqcheck.evaluation.calibrate import check_profile_name, write_profile
     from tqcheck.evaluation.mqm import parse_lang_pair
     from tqcheck.evaluation.qespans import read_spans
-    from tqcheck.evaluation.spanfit import fit_span_model, span_profile, span_table
+    from tqcheck.evaluation.spanfit import fit_span_model, span_profile, span_tables
 
     with exit_on_error():
         check_profile_name(name)  # before the work, not after it
@@ -304,10 +304,8 @@ def _calibrate_spans(files: list[str], choose: list[str], name: str, base: str,
         bar, advance = counting_bar(quiet, total, f"checking {total // 2} annotated segments "
                                     "with their sources and without")
         with bar:  # one decision for runs with sources and without
-            fit = [span_table(f, pair, start, limit, advance, with_source=s, options=options)
-                   for s in (True, False) for f in files]
-            held = [span_table(f, pair, start, limit, advance, with_source=s,
-                               options=options) for s in (True, False) for f in choose]
+            fit = span_tables(files, pair, start, limit, advance, options)
+            held = span_tables(choose, pair, start, limit, advance, options)
         note = (f"tqcheck {__version__} calibrate --spans "
                 f"({'model-free' if options.model_free else 'with the models'}) on "
                 f"{', '.join(Path(f).name for f in files)}"

@@ -118,6 +118,15 @@ def span_table(path: str | Path, pair: tuple[str, str] | None, base: Profile,
     return table
 
 
+def span_tables(paths: Sequence[str | Path], pair: tuple[str, str] | None, base: Profile,
+                limit: int | None = None, progress: Callable[[int], None] | None = None,
+                options: CheckOptions | None = None) -> list[SpanTable]:
+    """Each file checked with its sources, then each without: one decision serves both
+    kinds of run."""
+    return [span_table(p, pair, base, limit, progress, with_source=s, options=options)
+            for s in (True, False) for p in paths]
+
+
 def _graver(labels: Sequence[str]) -> str:
     return "major" if "major" in labels else "minor" if "minor" in labels else ""
 
