@@ -296,8 +296,8 @@ class Checker:
         """Check `segments` together (batched, deduplicated); `on_progress` hears the
         fraction done after each slice of each pass over them (a translation, a forced
         decoding...: `[progress] slice_segments` of configs/score.toml). With a budget
-        (options.budget), the model passes check only the segments a model-free screening
-        picks (pipeline/cascade.py)."""
+        (options.budget), the model passes check only the segments a cheap screening picks
+        (pipeline/cascade.py)."""
         o = self.options
         with_source = any(s.source is not None for s in segments)
         if with_source and not o.src_lang:
@@ -318,8 +318,8 @@ class Checker:
 
     def _cascade(self, segments: list[Segment], budget: Budget, input_name: str,
                  on_progress: Callable[[float], None] | None) -> CheckResult:
-        """Screen every segment model-free, check the ones the budget picks with the models,
-        keep the screening's result for the others."""
+        """Screen every segment (model-free, and with sources the forced decodings), check the
+        ones the budget picks with the models, keep the screening's result for the others."""
         self.on_stage(f"screening {len(segments)} segments (model-free) for the budget")
         screen = self._screener().check(segments, input_name)
         if self.profile.span_model is None:
