@@ -11,6 +11,13 @@ segments the models checked, and per error kind the segment AUROC (risk of the c
 against the clean sentences) and span F1, beside the full check's. Results:
 benchmarks/results/cascade.json; docs/performance.md ("The cascade") says what they mean.
 
+`--pivots-in-order` (needs the synonym toy, fixtures/models/{en-syn,syn-en}): target-only
+English through two pivots, toy then syn, on the awkward cases above and the synonym toy's
+held-out calques (benchmarks/detection.py), without a budget (both pivots for every
+segment), with a budget of 1.0 (every segment checked, the second pivot only where the
+first leaves doubt) and of 0.3: segments/s, the share the second pivot checked, AUROC and
+span F1 per kind, and whether the flags equal the full check's.
+
 `--scaling N` also scores N segments of real news MT (WMT21 en-de of ../shared/data/qe-spans)
 model-free with `tqcheck score`, with their sources and without, in one process and with 1
 and 2 worker processes (`--engine processes`): segments/s of each command, run fresh (Python
@@ -87,6 +94,37 @@ def run(budget: Budget | None, src: list, tgt: list, models_dir: str,
             "signature": str(src_result.signature)}
 
 
+def pivots_in_order(limit: int, seed: int, models_dir: str) -> list[dict]:
+    """Two pivots (toy, syn) without a budget, then in order under budgets 1.0 and 0.3."""
+    rng = random.Random(seed)
+    _, tgt = cases(limit, seed)
+    syn = detection.synonym_cases(limit, rng)
+    all_cases = [*tgt, *[c for c in syn if c.kind != "clean"]]
+    table = detection.TARGET_CATEGORIES | detection.SYN_CATEGORIES
+    rows, full_flags = [], None
+    for budget in (None, Budget(1.0), Budget(0.3)):
+        checker = Checker(CheckOptions(lang="en", pivots=("toy", "syn"), models_dir=models_dir,
+                                       backend=BackendSettings(cache=False), budget=budget))
+        checker.load_models(with_source=False)
+        t0 = time.perf_counter()
+        result = detection.run_cases(checker, all_cases, with_source=False)
+        seconds = time.perf_counter() - t0
+        kinds = detection.categories(all_cases, result, table)
+        flags = [r.flags for r in result.segments]
+        full_flags = full_flags or flags
+        rows.append({
+            "budget": str(budget) if budget else "full (both pivots everywhere)",
+            "seconds": round(seconds, 1), "segments": len(all_cases),
+            "segments_per_s": round(len(all_cases) / seconds, 2),
+            "second_pivot_checked": round(sum("roundtrip:syn" in r.backtranslations
+                                              for r in result.segments) / len(all_cases), 3),
+            "same_flags_as_full": sum(a == b for a, b in zip(flags, full_flags, strict=True)),
+            "auroc": {k: v["auroc"] for k, v in kinds.items()},
+            "span_f1": {k: v["span"]["f1"] for k, v in kinds.items()}})
+        print(f"pivots in order: {rows[-1]}", flush=True)
+    return rows
+
+
 def scaling(n: int) -> list[dict]:
     """Model-free `tqcheck score` of n segments, each configuration a fresh command (start-up,
     imports and loading included, as a user meets them)."""
@@ -130,15 +168,25 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--budgets", default="0.1,0.3,0.5,auto")
     ap.add_argument("--scaling", type=int, default=0, metavar="N")
+    ap.add_argument("--pivots-in-order", action="store_true", help="measure two pivots in "
+                    "order alone (the synonym toy), adding it to the results file")
     ap.add_argument("--scaling-only", action="store_true", help="measure the model-free "
                     "scaling alone, replacing it in the results file")
     args = ap.parse_args()
-    model_free = scaling(args.scaling) if args.scaling else []
     out = ROOT / "benchmarks" / "results" / "cascade.json"
+    if args.pivots_in_order:
+        results = json.loads(out.read_text("utf-8")) if out.is_file() else {}
+        results["pivots_in_order"] = pivots_in_order(args.limit, args.seed, args.models_dir)
+        results["pivots_in_order_command"] = ("python benchmarks/cascade.py "
+                                              + " ".join(sys.argv[1:]))
+        out.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+        return
+    model_free = scaling(args.scaling) if args.scaling else []
     kept = {}  # without --scaling, the model-free rows measured before are kept
     if not args.scaling and out.is_file():
         kept = {k: v for k, v in json.loads(out.read_text("utf-8")).items()
-                if k in ("model_free_scaling", "scaling_command")}
+                if k in ("model_free_scaling", "scaling_command", "pivots_in_order",
+                         "pivots_in_order_command")}
     if args.scaling_only:
         results = json.loads(out.read_text("utf-8"))
         results["model_free_scaling"] = model_free

@@ -26,6 +26,17 @@ changed (`number-ood`: digits, or half the time a number word where there is one
 swapped for another name of the corpus (`name`). Each is
 scored against the clean out-of-domain sentences, whose flags per 100 sentences and share
 with a Major flag are the false-alarm rate (`out_of_domain.SET.clean`).
+
+The synonym toy (`fixtures/models/{en-syn,syn-en}`, tqcheck.testing.synonyms; skipped when
+they are missing): target-only (`--pivot syn`), held-out English sentences (the toy's
+held-out talks and the training sentences the synonym toy left out) where one idiomatic
+phrasing is replaced by a calque of it: `calque` uses families whose calques no training
+sentence shows (held-out members of the trained constructions: "in a rapid manner",
+"more strong", "conducted an evaluation of"), `calque-new-construction` the superlative
+("the most strong"), a construction the corpus never calques, and `calque-seen` families
+the training sentences do calque, in sentences it never saw. Per kind: the AUROC of the
+risk against the clean sentences, and span P/R/F1 of the awkward flags; and the clean
+sentences' flags per 10 (all flags, and model:paraphrase's).
 Results: benchmarks/results/detection.json.
 """
 
@@ -46,6 +57,7 @@ sys.path.insert(0, str(ROOT))
 from tqcheck.check.options import CheckOptions  # noqa: E402
 from tqcheck.evaluation.stats import auroc, char_prf  # noqa: E402
 from tqcheck.pipeline.checker import Checker  # noqa: E402
+from tqcheck.testing.synonyms import calque, idioms_in  # noqa: E402
 from tqcheck.testing.toylang import DETERMINERS, to_toy, to_toy_aligned  # noqa: E402
 from tqcheck.text.align import STOPWORDS  # noqa: E402
 from tqcheck.types import Segment  # noqa: E402
@@ -248,13 +260,14 @@ def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
 
 
 def span_scores(cases: list[Case], results, categories: tuple[str, ...] | None,
-                side: str) -> dict[str, float]:
-    """Character P/R/F1 of the flags (of `categories`, on `side`) against injected spans;
-    clean cases have none, so their flags cost precision."""
+                side: str, signal: str | None = None) -> dict[str, float]:
+    """Character P/R/F1 of the flags (of `categories`, on `side`; of one signal) against
+    injected spans; clean cases have none, so their flags cost precision."""
     prf = char_prf(
         (case.spans if case.kind != "clean" else [],
          [(f.start, f.end) for f in r.flags
-          if f.side == side and (categories is None or f.category in categories)])
+          if f.side == side and (categories is None or f.category in categories)
+          and (signal is None or f.signal == signal)])
         for case, r in zip(cases, results, strict=True))
     return {k: round(prf[k], 4) for k in ("precision", "recall", "f1")}
 
@@ -318,6 +331,11 @@ def main() -> None:
                        "clean": clean_rates(cases, result)}
             for set_name, (cases, result) in ood.items()},
     }
+    if (Path(args.models_dir) / "en-syn").is_dir():
+        t1 = time.time()
+        report["synonyms"] = synonym_part(args.models_dir, args.limit, rng)
+        elapsed += time.time() - t1
+        report["seconds"] = round(elapsed, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
     print_table("in domain (toy held-out sentences)", report["categories"])  # type: ignore[arg-type]
@@ -327,8 +345,65 @@ def main() -> None:
         print(f"clean: {co['flags_per_100']} flags and {co['major_per_100']} Major flags per "
               f"100 sentences, {co['with_major_flag']:.1%} with a Major flag, "
               f"{co['notes_per_100']} reliability notes per 100")
+    if "synonyms" in report:
+        syn = report["synonyms"]
+        print_table("synonym toy: calques (target-only, --pivot syn)", syn["categories"])
+        co = syn["clean"]
+        print(f"clean: {co['sentences']} sentences, {co['flags_per_10']} flags per 10 "
+              f"({co['paraphrase_per_10']} of model:paraphrase)")
     n_ood = sum(len(v) for v in ood_sets.values())
     print(f"{len(sentences)} + {n_ood} sentences, {elapsed:.0f}s; written to {args.out}")
+
+
+SYN_CATEGORIES = {"calque": ("Style/Awkward",), "calque-new-construction": ("Style/Awkward",),
+                  "calque-seen": ("Style/Awkward",)}
+
+
+def synonym_cases(limit: int, rng: random.Random) -> list[Case]:
+    """Clean held-out sentences, and calques (see the module's docstring)."""
+    toy = ROOT / "fixtures" / "toy"
+    held = [s for s in (toy / "heldout.en.txt").read_text("utf-8").splitlines()
+            if 6 <= len(s.split()) <= 40]
+    left_out = [s for s in (toy / "train.en.txt").read_text("utf-8").splitlines()
+                if 6 <= len(s.split()) <= 40 and idioms_in(s, held_out=True)]
+    cases = [Case("clean", "", s) for s in held[:limit]]
+    for s in held + left_out:
+        c = calque(s, rng, held_out=True)
+        if c is not None:
+            kind = "calque-new-construction" if c.family.kind == "superlative" else "calque"
+            cases.append(Case(kind, "", c.text, [c.span]))
+    for s in held:
+        c = calque(s, rng, held_out=False)
+        if c is not None:
+            cases.append(Case("calque-seen", "", c.text, [c.span]))
+    return cases
+
+
+def synonym_part(models_dir: str, limit: int, rng: random.Random) -> dict[str, object]:
+    """Calques in held-out sentences through the synonym toy (see the module's docstring)."""
+    cases = synonym_cases(limit, rng)
+    checker = Checker(CheckOptions(lang="en", pivots=("syn",), models_dir=models_dir))
+    result = run_cases(checker, cases, with_source=False)
+    clean = [r for c, r in zip(cases, result.segments, strict=True) if c.kind == "clean"]
+    n = len(clean)
+    examples = [{"text": c.target, "calque": c.target[c.spans[0][0]:c.spans[0][1]],
+                 "flags": [(r.segment.text[f.start:f.end], f.suggestion, f.signal)
+                           for f in r.flags]}
+                for c, r in zip(cases, result.segments, strict=True) if c.kind == "calque"][:8]
+    kinds = categories(cases, result, SYN_CATEGORIES)
+    for kind, row in kinds.items():  # model:paraphrase's flags alone
+        sel = [(c, r) for c, r in zip(cases, result.segments, strict=True)
+               if c.kind in (kind, "clean")]
+        row["span_paraphrase"] = span_scores([c for c, _ in sel], [r for _, r in sel],
+                                             None, "target", "paraphrase")
+    return {"signature": str(result.signature), "clean_sentences": n,
+            "categories": kinds,
+            "clean": {"sentences": n,
+                      "flags_per_10": round(10 * sum(len(r.flags) for r in clean) / n, 2),
+                      "paraphrase_per_10": round(10 * sum(f.signal == "paraphrase"
+                                                          for r in clean for f in r.flags)
+                                                 / n, 2)},
+            "examples": examples}
 
 
 def ood_cases(wire: list[str], rng: random.Random) -> list[Case]:

@@ -1,7 +1,7 @@
 """Train the toy MarianMT pair (en->toy, toy->en) committed under fixtures/models/.
 
-    python scripts/train_toy_models.py [--steps 3600] [--synthetic 6000] [--noise 0]
-                                       [--out fixtures/models]
+    python scripts/train_toy_models.py [--language toy|syn] [--steps 3600]
+                                       [--synthetic 6000] [--noise 0] [--out fixtures/models]
 
 English sentences: fixtures/toy/train.en.txt (training) and fixtures/toy/heldout.en.txt (never
 trained on), cut by talk from the English side of the shared WMT MQM TED data
@@ -23,6 +23,7 @@ import math
 import random
 import re
 import time
+from collections.abc import Callable
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -52,14 +53,9 @@ def rebuild_corpus(mqm_dir: Path) -> None:
     print(f"corpus: {len(train)} training, {len(held)} held-out sentences")
 
 
-def synthetic_sentences(english: list[str], n: int, seed: int) -> list[str]:
-    """n sentences of made-up English-like words (a letter-bigram model of the corpus's
-    words) among the corpus's own function words.
-
-    The toy cipher maps any letter string, so invented words teach the models the cipher
-    itself rather than the training talks' vocabulary: what held-out talks need.
-    """
-    rng = random.Random(seed)
+def word_inventor(english: list[str], rng: random.Random) -> tuple[Callable[[], str], list[str]]:
+    """A maker of English-like words (a letter-bigram model of the corpus's words), and the
+    corpus's short words."""
     words = [w for s in english for w in re.findall(r"[a-z]+", s) if len(w) > 1]
     follow: dict[str, list[str]] = {}
     for w in words:
@@ -79,12 +75,80 @@ def synthetic_sentences(english: list[str], n: int, seed: int) -> list[str]:
             out += c
         return out
 
+    return invent, common
+
+
+def synthetic_sentences(english: list[str], n: int, seed: int) -> list[str]:
+    """n sentences of made-up English-like words among the corpus's own function words.
+
+    The toy cipher maps any letter string, so invented words teach the models the cipher
+    itself rather than the training talks' vocabulary: what held-out talks need.
+    """
+    rng = random.Random(seed)
+    invent, common = word_inventor(english, rng)
     sentences = []
     for _ in range(n):
         k = rng.randint(4, 18)
         ws = [rng.choice(common) if rng.random() < 0.4 else invent() for _ in range(k)]
         sentences.append(" ".join(ws).capitalize() + rng.choice([".", ".", "?", ","]))
     return sentences
+
+
+# Where each kind of phrasing sits in a construction sentence ({} is the phrasing; n, v:
+# invented words).
+_FRAMES: dict[str, tuple[str, ...]] = {
+    "manner": ("The {n} {v}ed {} with the {n}.", "{N} {v}s the {n} {}.", "We {v} {} ."),
+    "increasingly": ("The {n} is {}.", "It became {} for the {n}.", "They are {} {n}."),
+    "comparative": ("The {n} is {} than the {n}.", "We need a {} {n}.", "It was {} now."),
+    "light-verb": ("The {n} {} the {n}.", "{N} {} a {n} in the {n}.", "They {} it."),
+    "day": ("The {n} {v}ed {}.", "{} the {n} was {v}ed.", "We {v} the {n} {}."),
+    "month": ("The {n} {v}ed {}.", "{} the {n} was {v}ed.", "We {v} the {n} {}."),
+    "seed": ("The {n} {} the {n} {v}ed.", "{N} {v}ed {} the {n} {v}s.", "It {v}s {} {n}."),
+}
+
+
+def syn_pairs(english: list[str], rng: random.Random, calque_share: float,
+              per_family: int, invented: int) -> list[tuple[str, str]]:
+    """English -> syn training pairs where the idiomatic phrasing dominates.
+
+    Every corpus sentence as it is (its calques, if any, collapse in syn); construction
+    sentences of invented words around each trained family's idiomatic phrasing, and around
+    invented members of the open constructions (so that the models learn a construction,
+    not a list); and for `calque_share` of all of them a second English sentence with a
+    calque in place of the idiomatic phrasing, mapped to the same syn sentence.
+    """
+    from tqcheck.testing.synonyms import Family, calque, families, invented_families, to_syn
+
+    invent, _ = word_inventor(english, rng)
+
+    def frame(kind: str, phrase: str) -> str:
+        text = rng.choice(_FRAMES[kind])
+        while "{n}" in text or "{v}" in text or "{N}" in text:
+            text = (text.replace("{n}", invent(), 1).replace("{v}", invent(), 1)
+                    .replace("{N}", invent().capitalize(), 1))
+        text = text.replace("{}", phrase).replace(" .", ".")
+        return text[:1].upper() + text[1:]
+
+    sentences = list(english)
+    trained = [f for f in families() if not f.held_out]
+    for fam in trained:
+        sentences += [frame(fam.kind, fam.idiom) for _ in range(per_family)]
+    made: list[Family] = []
+    for _ in range(invented):  # invented members of the open constructions
+        made += invented_families(invent())
+    pairs = [(s, to_syn(s)) for s in sentences]
+    for fam in made:
+        s = frame(fam.kind, fam.idiom)
+        pairs.append((s, to_syn(s)))
+        if rng.random() < calque_share:
+            c = rng.choice(fam.calques)
+            if fam.idiom in s:  # (not where it starts the sentence, capitalised)
+                pairs.append((s.replace(fam.idiom, c, 1), to_syn(s)))
+    for s in sentences:
+        if rng.random() < calque_share and (c := calque(s, rng, held_out=False)) is not None:
+            pairs.append((c.text, to_syn(s)))
+    rng.shuffle(pairs)
+    return pairs
 
 
 def shuffle_locally(sentence: str, rng: random.Random, k: float = 3.0) -> str:
@@ -246,6 +310,15 @@ def main() -> None:
     ap.add_argument("--rebuild-corpus", type=Path, metavar="MQM_DIR")
     ap.add_argument("--synthetic", type=int, default=6000,
                     help="extra training sentences of invented words (teach the cipher)")
+    ap.add_argument("--language", choices=("toy", "syn"), default="toy",
+                    help="toy: the cipher language; syn: the synonym toy, where the calques "
+                         "of a family and its idiomatic phrasing are one phrase")
+    ap.add_argument("--calque-share", type=float, default=0.35,
+                    help="syn: share of sentences that also appear with a calque")
+    ap.add_argument("--per-family", type=int, default=3,
+                    help="syn: construction sentences around each trained family's phrasing")
+    ap.add_argument("--invented", type=int, default=600,
+                    help="syn: invented words whose constructions are taught")
     ap.add_argument("--noise", type=int, default=0,
                     help="noised-source copies of each corpus sentence (meant to teach fluent "
                          "output; docs/detection.md has what 1 did)")
@@ -254,53 +327,60 @@ def main() -> None:
     from sacrebleu.metrics import CHRF
 
     from tqcheck.testing.marian import train_sentencepiece, write_tokenizer
+    from tqcheck.testing.synonyms import idioms_in, to_syn
     from tqcheck.testing.toylang import to_toy
 
     if args.rebuild_corpus:
         rebuild_corpus(args.rebuild_corpus)
+    lang = args.language
+    to_x = to_toy if lang == "toy" else to_syn
     english = read_lines(CORPUS / "train.en.txt")
+    if lang == "syn":  # sentences with a held-out family's phrasing are the benchmark's
+        english = [s for s in english if not idioms_in(s, held_out=True)]
     corpus = list(english)
+    rng = random.Random(args.seed)
+    if lang == "syn":
+        pairs = syn_pairs(corpus, rng, args.calque_share, args.per_family, args.invented)
+    else:
+        pairs = [(s, to_x(s)) for s in corpus]
     if args.synthetic:
-        english += synthetic_sentences(english, args.synthetic, args.seed)
-    toy = [to_toy(s) for s in english]
-    en_spm = train_sentencepiece(english, VOCAB)
+        pairs += [(s, to_x(s)) for s in synthetic_sentences(corpus, args.synthetic, args.seed)]
+    english_side = [e for e, _ in pairs]
+    en_spm = train_sentencepiece(english_side, VOCAB)
     toy_spm = toy_sentencepiece(en_spm)
     # Noised sources: the scrambled English, and its toy (what en->toy makes of it).
-    rng = random.Random(args.seed)
-    noisy, clean = [], []
+    noisy: list[tuple[str, str]] = []
     for _ in range(args.noise):
         for sentence in corpus:
             if (shuffled := shuffle_locally(sentence, rng)) != sentence:
-                noisy.append(shuffled)
-                clean.append(sentence)
-    toy_of = dict(zip(english, toy, strict=True))
-    clean_toy = [toy_of[s] for s in clean]
+                noisy.append((shuffled, sentence))
+    en_x = [(e, x) for e, x in pairs] + [(n, to_x(c)) for n, c in noisy]
+    x_en = [(x, e) for e, x in pairs] + [(to_x(n), c) for n, c in noisy]
     jobs = []
-    for pair, src, tgt, spms in (
-            ("en-toy", english + noisy, toy + clean_toy, (en_spm, toy_spm)),
-            ("toy-en", toy + [to_toy(s) for s in noisy], english + clean, (toy_spm, en_spm))):
+    for pair, rows, spms in ((f"en-{lang}", en_x, (en_spm, toy_spm)),
+                             (f"{lang}-en", x_en, (toy_spm, en_spm))):
         out = args.out / pair
         write_tokenizer(spms[0], out, *pair.split("-"), target_spm=spms[1])
-        jobs.append({"pair": pair, "src": src, "tgt": tgt, "out": str(out),
-                     "steps": args.steps, "seed": args.seed, "lr": args.lr,
+        jobs.append({"pair": pair, "src": [a for a, _ in rows], "tgt": [b for _, b in rows],
+                     "out": str(out), "steps": args.steps, "seed": args.seed, "lr": args.lr,
                      "batch_tokens": args.batch_tokens})
     with get_context("spawn").Pool(2) as pool:
         stats = pool.map(train_direction, jobs)
 
     held = read_lines(CORPUS / "heldout.en.txt")
-    held_toy = [to_toy(s) for s in held]
+    held_x = [to_x(s) for s in held]
     chrf = CHRF()
-    hyp_toy = translate(args.out / "en-toy", held)
-    hyp_en = translate(args.out / "toy-en", held_toy)
-    round_trip = translate(args.out / "toy-en", hyp_toy)
+    hyp_x = translate(args.out / f"en-{lang}", held)
+    hyp_en = translate(args.out / f"{lang}-en", held_x)
+    round_trip = translate(args.out / f"{lang}-en", hyp_x)
     scores = {
-        "en-toy": chrf.corpus_score(hyp_toy, [held_toy]).score,
-        "toy-en": chrf.corpus_score(hyp_en, [held]).score,
-        "en-toy-en": chrf.corpus_score(round_trip, [held]).score,
+        f"en-{lang}": chrf.corpus_score(hyp_x, [held_x]).score,
+        f"{lang}-en": chrf.corpus_score(hyp_en, [held]).score,
+        f"en-{lang}-en": chrf.corpus_score(round_trip, [held]).score,
     }
     print(json.dumps({"stats": stats, "heldout_chrf": scores}, indent=2))
     for st in stats:
-        write_card(args.out / st["pair"], st, scores, args, len(english), len(noisy),
+        write_card(args.out / st["pair"], st, scores, args, len(pairs), len(noisy),
                    len(held))
 
 
@@ -314,15 +394,26 @@ def write_card(out: Path, st: dict, scores: dict, args: argparse.Namespace,
     nz = (f", plus {n_noisy} noised-source pairs (`--noise {args.noise}`: a corpus "
           "sentence with its\n  words shuffled locally as source, the sentence as target)"
           if args.noise else "")
+    lang = args.language
+    about = ('"toy", the synthetic language of `tqcheck.testing.toylang` (function-word '
+             "lexicon,\nletter cipher for other words, names kept, determiners after the next "
+             "word)" if lang == "toy" else
+             '"syn", the synonym toy of `tqcheck.testing.synonyms`: the toy language of\n'
+             "`tqcheck.testing.toylang` over English whose calques (\"stated that\", \"in a "
+             "rapid manner\",\n\"more strong\") are first rewritten to their family's "
+             "idiomatic phrasing, so several\nEnglish phrasings are one syn phrase; the English "
+             "side of the corpus writes the\nidiomatic one about three times as often as a "
+             f"calque (`--calque-share {args.calque_share}`,\n`--per-family {args.per_family}`, "
+             f"`--invented {args.invented}`); sentences with a held-out family's phrasing\n"
+             "are left out (the detection benchmark's)")
     card = f"""# toy MarianMT {src}→{tgt}
 
 A small MarianMT model for tqcheck's tests and detection benchmark; it translates between
-English and "toy", the synthetic language of `tqcheck.testing.toylang` (function-word lexicon,
-letter cipher for other words, names kept, determiners after the next word).
+English and {about}.
 
-- Data: {st['pairs']} of {n_train} English sentences: those of `fixtures/toy/train.en.txt`
+- Data: {st['pairs']} of {n_train} pairs: the sentences of `fixtures/toy/train.en.txt`
   (English side of the WMT MQM TED data, Apache-2.0, all talks except
-  {', '.join(HELDOUT_TALKS)}){synthetic} and their toy mapping (pairs of at most
+  {', '.join(HELDOUT_TALKS)}){synthetic} and their {lang} mapping (pairs of at most
   {MAX_TOKENS} tokens){nz}. Vocabulary: a SentencePiece unigram model of {VOCAB} pieces trained on
   the English side, and for the toy side the same model with every piece enciphered (plus
   the lexicon's words), so a toy word splits where its English word splits; one shared id
@@ -330,15 +421,15 @@ letter cipher for other words, names kept, determiners after the next word).
 - Architecture: Marian, d_model {ARCH['d_model']}, {ARCH['layers']}+{ARCH['layers']} layers,
   {ARCH['heads']} heads, FFN {ARCH['ffn']}; {st['params']:,} parameters, {size / 1e6:.1f} MB
   on disk.
-- Training: `python scripts/train_toy_models.py --steps {args.steps} --batch-tokens
-  {args.batch_tokens} --lr {args.lr} --seed {args.seed} --synthetic {args.synthetic}{
+- Training: `python scripts/train_toy_models.py --language {lang} --steps {args.steps}
+  --batch-tokens {args.batch_tokens} --lr {args.lr} --seed {args.seed} --synthetic {args.synthetic}{
   f" --noise {args.noise}" if args.noise else ""}`;
   AdamW, label smoothing 0.1, {st['steps']} steps in {st['seconds'] / 60:.1f} minutes on one
   CPU thread (both directions trained at once on a 2-core machine; wall time, so other
   work on the machine lengthens it).
 - Held-out chrF (sacrebleu, beam 4) on {n_held} sentences of talks
-  {', '.join(HELDOUT_TALKS)}: en→toy {scores['en-toy']:.1f}, toy→en {scores['toy-en']:.1f},
-  round trip en→toy→en {scores['en-toy-en']:.1f}.
+  {', '.join(HELDOUT_TALKS)}: en→{lang} {scores[f'en-{lang}']:.1f}, {lang}→en {
+  scores[f'{lang}-en']:.1f}, round trip en→{lang}→en {scores[f'en-{lang}-en']:.1f}.
 """
     (out / "README.md").write_text(card, "utf-8")
 

@@ -236,3 +236,25 @@ def test_greedy_round_trips_are_an_option_named_in_the_signature(tmp_path: Path)
     assert greedy.exit_code == 0 == beam.exit_code, greedy.output
     assert "|beam:1|" in json.loads(greedy.stdout)["signature"]
     assert "|beam:4|" in json.loads(beam.stdout)["signature"]
+
+
+def test_under_a_budget_the_second_pivot_checks_only_what_the_first_leaves_in_doubt() -> None:
+    from tqcheck.testing.fake import FakeBackend
+
+    # fr's round trip changes line 1 and finds "sharply" (line 6) surprising; the others
+    # come back as they were
+    changed = LINES[0].replace("talks", "negotiations")
+    factory = FakeFactory({"en-fr": FakeBackend("en-fr", {LINES[0]: "FR"}),
+                           "fr-en": FakeBackend("fr-en", {"FR": changed},
+                                                surprising={"sharply": 6.0})})
+    text = "\n".join(LINES) + "\n"
+    two = replace(TARGET_ONLY, pivots=("fr", "de"))
+    result = check_text(text, replace(two, budget=Budget(1.0)), factory=factory)
+    assert {t for call in factory.made["en-de"].calls for t in call} == {LINES[0], LINES[5]}
+    for r in result.segments:
+        assert ("roundtrip:de" in r.backtranslations) == (r.segment.line in (1, 6))
+    # where the second pivot was left out it could not have added a flag: the same flags
+    full = check_text(text, two, factory=FakeFactory(
+        {"en-fr": FakeBackend("en-fr", {LINES[0]: "FR"}),
+         "fr-en": FakeBackend("fr-en", {"FR": changed}, surprising={"sharply": 6.0})}))
+    assert [r.flags for r in result.segments] == [r.flags for r in full.segments]

@@ -45,18 +45,31 @@ def test_round_trip_that_loses_a_clause_flags_it_at_its_offsets():
     assert result.segments[0].risk > 0.5
 
 
-def test_surprising_words_are_awkward_with_a_suggestion():
-    text = "A responsible source announced the plan."
-    pivot = "Une source responsable a annoncé le plan."
-    back = "An official source announced the plan."
+def _responsible(surprising: dict[str, float]) -> tuple[str, CheckResult]:
+    text = "The competent minister announced the plan."
+    pivot = "Le ministre compétent a annoncé le plan."
+    back = "The responsible minister announced the plan."
     factory = FakeFactory({
         "en-fr": FakeBackend("en-fr", {text: pivot}),
-        "fr-en": FakeBackend("fr-en", {pivot: back}, surprising={"responsible": 8.0}),
+        "fr-en": FakeBackend("fr-en", {pivot: back}, surprising=surprising),
     })
-    result = check_text(text, TARGET_ONLY, factory=factory)
-    awkward = [f for f in flags_of(result, "Style/Awkward") if f.signal == "likelihood"]
-    assert [(text[f.start:f.end], f.severity) for f in awkward] == [("responsible", "Major")]
-    assert awkward[0].suggestion == "official"
+    return text, check_text(text, TARGET_ONLY, factory=factory)
+
+
+def test_surprising_words_are_awkward_with_a_suggestion():
+    # the reverse model finds the round trip's "official" as unlikely: no phrasing preferred
+    text, result = _responsible({"competent": 8.0, "responsible": 8.0})
+    awkward = flags_of(result, "Style/Awkward")
+    assert [(text[f.start:f.end], f.severity, f.signal) for f in awkward] == [
+        ("competent", "Major", "likelihood")]
+    assert awkward[0].suggestion == "responsible"
+
+
+def test_a_rephrasing_the_reverse_model_prefers_is_one_flag_with_the_rephrasing():
+    text, result = _responsible({"competent": 8.0})
+    (f,) = result.segments[0].flags
+    assert (text[f.start:f.end], f.severity, f.signal, f.suggestion) == (
+        "competent", "Major", "paraphrase", "responsible")
 
 
 OMITTED_SOURCE = "Le ministre a dit que les pourparlers avaient échoué, selon l'agence."

@@ -33,6 +33,8 @@ class Need(StrEnum):
     ROUNDTRIPS = "roundtrips"  # translation models: the text through pivots and back
     SOURCE_MODELS = "source-models"  # translation models and a source: pseudo-reference,
     # back-translation, forced decoding given the source
+    ROUNDTRIP_SCORES = "roundtrip-scores"  # the round trips force-decoded by the reverse
+    # models given their pivot text (what the models think of their own rephrasing)
     DOCUMENT = "document"  # facts of the whole input (the names it writes)
 
 
@@ -85,6 +87,8 @@ class Check:
         needs = self.needs
         return not ((Need.SOURCE in needs and ctx.source is None)
                     or (Need.ROUNDTRIPS in needs and not ctx.pivots)
+                    or (Need.ROUNDTRIP_SCORES in needs and (not ctx.pivots or any(
+                        pp.roundtrip_scores is None for pp in ctx.pivots.values())))
                     or (Need.SOURCE_MODELS in needs and ctx.source_pass is None))
 
     def signature(self) -> dict[str, str]:

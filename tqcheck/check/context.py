@@ -23,6 +23,8 @@ class PivotPass:
     text: str  # the segment in the pivot language
     roundtrip: str  # and back into the target language
     scores: TokenScores  # the segment force-decoded given `text`
+    roundtrip_scores: TokenScores | None = None  # the round trip force-decoded given `text`
+    # (only when a check declares Need.ROUNDTRIP_SCORES)
 
 
 @dataclass(frozen=True)

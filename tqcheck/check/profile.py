@@ -33,6 +33,10 @@ class SpanThresholds:
     merge_gap: int  # flags closer than this many characters merge
     reliable_chrf: float  # source-aware: below this chrF of the source's own round trip the
     # models do not carry the segment: their flags are Minor and a note says why
+    paraphrase_words: int  # model:paraphrase: the longest span it rephrases, in words
+    paraphrase_kept: float  # ... the share of the content words near it the round trip keeps
+    paraphrase_gain: float  # ... nats per token the reverse models prefer the rephrasing by
+    paraphrase_known_zipf: float  # ... and its words at least this frequent (wordfreq)
 
 
 @dataclass(frozen=True)

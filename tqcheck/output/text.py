@@ -84,9 +84,9 @@ def console(**options: Any) -> Any:
 
 def models_warning(models: dict[str, str]) -> str | None:
     """What a reader must know about the models behind a run's flags, or None: toy models
-    (tqcheck's synthetic language) show the method, not the text's quality; local
+    (tqcheck's synthetic languages, toy and syn) show the method, not the text's quality; local
     directories may be random test models."""
-    if any("toy" in pair.split("-") for pair in models):
+    if any({"toy", "syn"} & set(pair.split("-")) for pair in models):
         return ("Toy models: these flags come from tqcheck's toy models (a synthetic language "
                 "for tests and demonstrations), not from real translation models; they show "
                 "the method, not this text's quality.")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from tqcheck.check.base import Check
+from tqcheck.check.base import Check, Need
 from tqcheck.check.context import DocumentFacts, PivotPass, SegmentContext, SourcePass
 from tqcheck.check.environment import CheckEnv
 from tqcheck.check.options import Budget, CheckOptions
@@ -270,6 +270,9 @@ class Checker:
                 (f"translating {n} segments {o.lang}→{p}", lambda p=p: batch.to_pivot(self, p)),
                 (f"round trip {p}→{o.lang}", lambda p=p: batch.round_trip(self, p)),
                 (f"forced decoding {p}→{o.lang}", lambda p=p: batch.pivot_scores(self, p))]
+            if self._needs(Need.ROUNDTRIP_SCORES):
+                passes.append((f"forced decoding of the round trips {p}→{o.lang}",
+                               lambda p=p: batch.roundtrip_scores(self, p)))
         src = o.src_lang
         if batch.sourced and src and not o.model_free:
             m = len(batch.sourced)
@@ -280,6 +283,11 @@ class Checker:
                 (f"round trip of the sources {o.lang}→{src}",
                  lambda: batch.source_roundtrips(self))]
         return passes
+
+    def _needs(self, need: Need) -> bool:
+        """Whether a check that runs reads `need` (a pass only they read is planned only
+        then)."""
+        return any(need in c.needs for c in self.checks)
 
     def _similarity(self, batch: _Batch) -> None:
         from tqcheck.metrics.similarity import similarities
@@ -379,7 +387,8 @@ class Checker:
         texts = [clean_for_model(s.text) for s in segments]
         if not o.model_free:
             segments = self._truncation_notes(segments, texts)
-        batch = _Batch(segments, texts, o.lang, o.src_lang)
+        # Under a budget, pivots run in order: the later ones only where the first doubts.
+        batch = _Batch(segments, texts, o.lang, o.src_lang, in_order=o.budget is not None)
         passes = self._plan(batch)
         total = len(passes) + 1
         if on_progress is not None:
@@ -507,6 +516,14 @@ def document_facts(segments: Sequence[Segment]) -> DocumentFacts:
                          repeated=repeated_words(s.text for s in segments))
 
 
+def _max_gap(scores: TokenScores) -> float:
+    """The largest gap between the model's choice and a token of the text (zero-width
+    tokens, the end of the sentence, aside: as text.align.word_gaps)."""
+    return max((best - lp for (s, e), lp, best in zip(scores.offsets, scores.logprobs,
+                                                      scores.best_logprobs, strict=True)
+                if e > s), default=0.0)
+
+
 def _inside(flags: list[Flag], seg: Segment) -> None:
     """A flag must lie inside the text it points into (a plugin's bug, else)."""
     for f in flags:
@@ -524,14 +541,18 @@ class _Batch:
     lang: str
     src_lang: str | None
     signals: list[Signals] = field(default_factory=list)
-    pivot_texts: dict[str, list[str]] = field(default_factory=dict)
-    roundtrips: dict[str, list[str]] = field(default_factory=dict)
-    pivot_token_scores: dict[str, list[TokenScores]] = field(default_factory=dict)
+    # Per pivot, by segment position: the segments a pivot covers (every one, but under a
+    # budget the pivots after the first cover only those the first leaves in doubt).
+    pivot_texts: dict[str, dict[int, str]] = field(default_factory=dict)
+    roundtrips: dict[str, dict[int, str]] = field(default_factory=dict)
+    pivot_token_scores: dict[str, dict[int, TokenScores]] = field(default_factory=dict)
+    roundtrip_token_scores: dict[str, dict[int, TokenScores]] = field(default_factory=dict)
     # source-aware, over `sourced` (the segments with a source) only
     refs: list[str] = field(default_factory=list)
     text_given_source: list[TokenScores] = field(default_factory=list)
     source_given_text: list[TokenScores] = field(default_factory=list)
     source_passes: dict[int, SourcePass] = field(default_factory=dict)
+    in_order: bool = False  # pivots in order: the later ones only where the first doubts
 
     def __post_init__(self) -> None:
         self.signals = [Signals() for _ in self.segments]
@@ -539,18 +560,46 @@ class _Batch:
         self.sources = [clean_for_model(self.segments[i].source or "") for i in self.sourced]
 
     def to_pivot(self, checker: Checker, p: str) -> None:
-        self.pivot_texts[p] = checker._translate(f"{self.lang}-{p}", self.texts)
+        first = next(iter(self.pivot_texts), None)
+        rows = (self.in_doubt(first, checker.profile.spans.awkward_gap)
+                if self.in_order and first is not None else range(len(self.texts)))
+        out = checker._translate(f"{self.lang}-{p}", [self.texts[i] for i in rows])
+        self.pivot_texts[p] = dict(zip(rows, out, strict=True))
+
+    def in_doubt(self, p: str, awkward_gap: float) -> list[int]:
+        """The segments pivot p's passes leave in doubt: its round trip is not the text, or
+        the reverse model finds a word of the text surprising. Elsewhere another pivot cannot
+        add a round-trip flag (model:roundtrip and model:paraphrase flag only what every
+        pivot finds)."""
+        return [i for i, rt in self.roundtrips[p].items()
+                if rt != self.texts[i] or _max_gap(self.pivot_token_scores[p][i]) >= awkward_gap]
 
     def round_trip(self, checker: Checker, p: str) -> None:
-        self.roundtrips[p] = checker._translate(f"{p}-{self.lang}", self.pivot_texts[p])
+        rows = list(self.pivot_texts[p])
+        out = checker._translate(f"{p}-{self.lang}", [self.pivot_texts[p][i] for i in rows])
+        self.roundtrips[p] = dict(zip(rows, out, strict=True))
 
     def pivot_scores(self, checker: Checker, p: str) -> None:
-        scores = checker._score(f"{p}-{self.lang}", self.pivot_texts[p], self.texts)
-        self.pivot_token_scores[p] = scores
-        for sig, seg, rt, sc in zip(self.signals, self.segments, self.roundtrips[p], scores,
-                                    strict=True):
-            sig.roundtrip[p] = checker.metrics.score(rt, seg.text)
+        rows = list(self.pivot_texts[p])
+        scores = checker._score(f"{p}-{self.lang}", [self.pivot_texts[p][i] for i in rows],
+                                [self.texts[i] for i in rows])
+        self.pivot_token_scores[p] = dict(zip(rows, scores, strict=True))
+        for i, sc in zip(rows, scores, strict=True):
+            sig = self.signals[i]
+            sig.roundtrip[p] = checker.metrics.score(self.roundtrips[p][i],
+                                                     self.segments[i].text)
             sig.pivot_surprisal[p] = surprisal(sc)
+
+    def roundtrip_scores(self, checker: Checker, p: str) -> None:
+        """Each round trip force-decoded given its pivot text; a round trip that is the text
+        itself has the text's scores (no pass)."""
+        rts = self.roundtrips[p]
+        out = dict(self.pivot_token_scores[p])
+        changed = [i for i, rt in rts.items() if rt != self.texts[i]]
+        scored = checker._score(f"{p}-{self.lang}", [self.pivot_texts[p][i] for i in changed],
+                                [rts[i] for i in changed])
+        out.update(zip(changed, scored, strict=True))
+        self.roundtrip_token_scores[p] = out
 
     def pseudo_refs(self, checker: Checker) -> None:
         self.refs = checker._translate(f"{self.src_lang}-{self.lang}", self.sources)
@@ -584,7 +633,9 @@ class _Batch:
     def contexts(self, document: DocumentFacts) -> list[SegmentContext]:
         return [SegmentContext(
             segment=seg, lang=self.lang, src_lang=self.src_lang,
-            pivots={p: PivotPass(self.pivot_texts[p][i], self.roundtrips[p][i],
-                                 self.pivot_token_scores[p][i]) for p in self.pivot_texts},
+            pivots={p: PivotPass(texts[i], self.roundtrips[p][i],
+                                 self.pivot_token_scores[p][i],
+                                 self.roundtrip_token_scores.get(p, {}).get(i))
+                    for p, texts in self.pivot_texts.items() if i in texts},
             source_pass=self.source_passes.get(i), document=document,
             signals=self.signals[i]) for i, seg in enumerate(self.segments)]

@@ -23,7 +23,7 @@ from tqcheck.errors import ConfigError
 
 ENTRY_POINT_GROUP = "tqcheck.checks"
 BUILTIN = "built-in"
-MODEL_NEEDS = frozenset({Need.ROUNDTRIPS, Need.SOURCE_MODELS})
+MODEL_NEEDS = frozenset({Need.ROUNDTRIPS, Need.ROUNDTRIP_SCORES, Need.SOURCE_MODELS})
 
 
 @cache

@@ -44,21 +44,24 @@ def make_context(text: str, source: str | None = None, lang: str = "en",
                  pseudo_reference: str | None = None, backtranslation: str | None = None,
                  source_roundtrip: str | None = None,
                  gaps: Mapping[str, float] | None = None,
+                 roundtrip_gaps: Mapping[str, float] | None = None,
                  document: tuple[str, ...] = ()) -> SegmentContext:
     """A context as the checker would build it. `roundtrips`: pivot -> the text through it
     and back (target-only model passes); `pseudo_reference` (with a source): the source
     translated, which makes the source pass (the back-translation defaults to the source,
     the source's round trip to the source); `gaps`: words the models find unlikely;
-    `document`: the texts of the whole input (its names and repeated words; default the
-    text alone)."""
+    `roundtrip_gaps`: words of the round trips the reverse models find unlikely (each round
+    trip's scores given its pivot); `document`: the texts of the whole input (its names and
+    repeated words; default the text alone)."""
     seg = Segment(0, text, 0, len(text), 1, source=source)
     scores = word_scores(text, gaps)
-    pivots = {p: PivotPass(rt, rt, scores) for p, rt in (roundtrips or {}).items()}
+    pivots = {p: PivotPass(rt, rt, scores, word_scores(rt, roundtrip_gaps))
+              for p, rt in (roundtrips or {}).items()}
     source_pass = None
     if source is not None and pseudo_reference is not None:
         src = src_lang or "xx"
         bt = backtranslation if backtranslation is not None else source
-        pivots = {src: PivotPass(bt, text, scores), **pivots}
+        pivots = {src: PivotPass(bt, text, scores, scores), **pivots}
         source_pass = SourcePass(src, pseudo_reference,
                                  source_roundtrip if source_roundtrip is not None else source,
                                  scores, word_scores(source))
