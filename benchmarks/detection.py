@@ -28,7 +28,8 @@ scored against the clean out-of-domain sentences, whose flags per 100 sentences 
 with a Major flag are the false-alarm rate (`out_of_domain.SET.clean`).
 
 The synonym toy (`fixtures/models/{en-syn,syn-en}`, tqcheck.testing.synonyms; skipped when
-they are missing): target-only (`--pivot syn`), held-out English sentences (the toy's
+they are missing; `--synonyms-only` runs it alone, `--synonym-pivot fr` through real
+opus-mt models instead): target-only (`--pivot syn`), held-out English sentences (the toy's
 held-out talks and the training sentences the synonym toy left out) where one idiomatic
 phrasing is replaced by a calque of it: `calque` uses families whose calques no training
 sentence shows (held-out members of the trained constructions: "in a rapid manner",
@@ -285,8 +286,22 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" /
                     "detection.json")
+    ap.add_argument("--synonyms-only", action="store_true",
+                    help="only the calques (the synonym toy's part), written to --out")
+    ap.add_argument("--synonym-pivot", default="syn", help="the pivot the calques go "
+                    "through: syn (the synonym toy) or a real one, e.g. fr (opus-mt en-fr and "
+                    "fr-en from the hub, or from --models-dir)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
+    if args.synonyms_only:
+        t0 = time.time()
+        part = synonym_part(args.models_dir, args.limit, rng, args.synonym_pivot)
+        part["seconds"] = round(time.time() - t0, 1)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({"synonyms": part}, indent=2) + "\n", "utf-8")
+        print_table(f"calques (target-only, --pivot {args.synonym_pivot})", part["categories"])
+        print(f"clean: {part['clean']}; written to {args.out}")
+        return
     sentences = [s for s in (ROOT / "fixtures" / "toy" / "heldout.en.txt").read_text(
         "utf-8").splitlines() if 6 <= len(s.split()) <= 40][: args.limit]
     vocab = sorted({m.group().lower() for s in sentences for m in content_words(s)})
@@ -379,10 +394,12 @@ def synonym_cases(limit: int, rng: random.Random) -> list[Case]:
     return cases
 
 
-def synonym_part(models_dir: str, limit: int, rng: random.Random) -> dict[str, object]:
-    """Calques in held-out sentences through the synonym toy (see the module's docstring)."""
+def synonym_part(models_dir: str, limit: int, rng: random.Random,
+                 pivot: str = "syn") -> dict[str, object]:
+    """Calques in held-out sentences through the synonym toy, or another pivot (see the
+    module's docstring)."""
     cases = synonym_cases(limit, rng)
-    checker = Checker(CheckOptions(lang="en", pivots=("syn",), models_dir=models_dir))
+    checker = Checker(CheckOptions(lang="en", pivots=(pivot,), models_dir=models_dir))
     result = run_cases(checker, cases, with_source=False)
     clean = [r for c, r in zip(cases, result.segments, strict=True) if c.kind == "clean"]
     n = len(clean)

@@ -402,8 +402,9 @@ def write_card(out: Path, st: dict, scores: dict, args: argparse.Namespace,
              "`tqcheck.testing.toylang` over English whose calques (\"stated that\", \"in a "
              "rapid manner\",\n\"more strong\") are first rewritten to their family's "
              "idiomatic phrasing, so several\nEnglish phrasings are one syn phrase; the English "
-             "side of the corpus writes the\nidiomatic one about three times as often as a "
-             f"calque (`--calque-share {args.calque_share}`,\n`--per-family {args.per_family}`, "
+             "side of the corpus writes the\nidiomatic one about "
+             f"{1 / args.calque_share:g} times as often as a calque (`--calque-share "
+             f"{args.calque_share}`,\n`--per-family {args.per_family}`, "
              f"`--invented {args.invented}`); sentences with a held-out family's phrasing\n"
              "are left out (the detection benchmark's)")
     card = f"""# toy MarianMT {src}→{tgt}
@@ -423,7 +424,8 @@ English and {about}.
   on disk.
 - Training: `python scripts/train_toy_models.py --language {lang} --steps {args.steps}
   --batch-tokens {args.batch_tokens} --lr {args.lr} --seed {args.seed} --synthetic {args.synthetic}{
-  f" --noise {args.noise}" if args.noise else ""}`;
+  f" --noise {args.noise}" if args.noise else ""}{
+  f" --calque-share {args.calque_share} --invented {args.invented}" if lang == "syn" else ""}`;
   AdamW, label smoothing 0.1, {st['steps']} steps in {st['seconds'] / 60:.1f} minutes on one
   CPU thread (both directions trained at once on a 2-core machine; wall time, so other
   work on the machine lengthens it).

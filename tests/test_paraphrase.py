@@ -120,3 +120,19 @@ def test_the_checker_scores_the_changed_round_trips_once_and_flags_through_the_p
         {"en-fr": FakeBackend("en-fr", {TEXT: "FR " + TEXT}), "fr-en": quiet}), profile=profile)
     off.check(segs[:1])
     assert len(quiet.score_calls) == 1  # the text given the pivot only
+
+
+def test_the_learned_span_decision_shows_it_and_flags_no_word_of_it_twice() -> None:
+    from tqcheck.check.options import CheckOptions
+    from tqcheck.pipeline.document import check_text
+    from tqcheck.testing.fake import FakeBackend, FakeFactory
+
+    factory = FakeFactory({"en-fr": FakeBackend("en-fr", {TEXT: "FR"}),
+                           "fr-en": FakeBackend("fr-en", {"FR": SAID},
+                                                surprising={"stated": 3.0})})
+    result = check_text(TEXT + "\n", CheckOptions(lang="en", pivots=("fr",), profile="spans",
+                                                  language_id=False), factory=factory)
+    flags = result.segments[0].flags
+    (para,) = [f for f in flags if f.signal == "paraphrase"]
+    assert TEXT[para.start:para.end] == "stated"
+    assert not [f for f in flags if f is not para and f.start < para.end and para.start < f.end]

@@ -75,10 +75,10 @@ def test_the_synonym_toy_models_flag_a_calque_never_seen_in_training(tmp_path: P
     assert not [f for f in rows[1]["flags"] if f["signal"] == "paraphrase"]
 
 
-# A sentence of a held-out talk with the calque of a held-out family ("probable" is a
-# held-out member of the manner construction: no training sentence writes "in a probable
+# A sentence of a held-out talk with the calque of a held-out family ("obvious" is a
+# held-out member of the manner construction: no training sentence writes "in an obvious
 # manner"), and the same sentence as it was.
-CALQUED = "So it in a probable manner even feels good for the insect, as well as looking good."
-CALQUE_SPAN = "in a probable manner"
-SUGGESTION = "probably"
-CLEAN = "So it probably even feels good for the insect, as well as looking good."
+CALQUED = "So we're aware, in an obvious manner, of the relationship between insects and plants."
+CALQUE_SPAN = "in an obvious manner"
+SUGGESTION = "obviously"
+CLEAN = "So we're aware, obviously, of the relationship between insects and plants."

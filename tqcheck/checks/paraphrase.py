@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from tqcheck.check.base import Check, Need, register
 from tqcheck.check.context import SegmentContext
 from tqcheck.check.profile import SpanThresholds
-from tqcheck.text.align import Word, align, is_content, word_gaps
+from tqcheck.text.align import Word, align, is_content, similar, word_gaps
 from tqcheck.text.frequency import zipf
+from tqcheck.text.names import names
 from tqcheck.types import Flag, TokenScores
 
 
@@ -87,6 +88,8 @@ def rephrasings(text: str, roundtrip: str, own: TokenScores, theirs: TokenScores
         return []  # nothing came back: no phrasing to prefer
     content = [is_content(w, lang, th.min_chars) for w in a]
     own_words = {w.norm for w in a}
+    fixed = {(w.start, w.end) for w in names(text, lang)} | {
+        (w.start, w.end) for w in a if any(ch.isdigit() for ch in w.text)}
     out = []
     for a0, a1, b0, b1 in _changes(al.opcodes):
         if a1 == a0 or max(a1 - a0, b1 - b0) > th.paraphrase_words:
@@ -97,6 +100,13 @@ def rephrasings(text: str, roundtrip: str, own: TokenScores, theirs: TokenScores
             continue  # content dropped, not rephrased: model:roundtrip's lossy
         if not all(_known(w, lang, own_words, th.paraphrase_known_zipf) for w in b[b0:b1]):
             continue  # the model wrote a word the language does not have: a slip
+        span = text[a[a0].start:a[a1 - 1].end]
+        phrasing = roundtrip[b[b0].start:b[b1 - 1].end]
+        if similar(span, phrasing, th.same_word_ratio):
+            continue  # a spelling or inflection variant ("icebergs" -> "iceberg"), not wording
+        if all(not c or (w.start, w.end) in fixed for c, w in zip(content[a0:a1], a[a0:a1],
+                                                                    strict=True)):
+            continue  # names and numbers are kept or changed, never rephrased (meaning:*)
         around = [i for i in range(max(0, a0 - th.paraphrase_words),
                                    min(len(a), a1 + th.paraphrase_words))
                   if content[i] and not a0 <= i < a1]
@@ -105,7 +115,6 @@ def rephrasings(text: str, roundtrip: str, own: TokenScores, theirs: TokenScores
         gain = (_mean(theirs, _extent(b, b0, b1, len(roundtrip)))
                 - _mean(own, _extent(a, a0, a1, len(text))))
         if gain >= th.paraphrase_gain:
-            phrasing = roundtrip[b[b0].start:b[b1 - 1].end] if b1 > b0 else ""
             out.append(Rephrasing(a0, a1, phrasing, gain))
     return out
 

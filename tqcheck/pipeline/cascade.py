@@ -1,15 +1,17 @@
 """The cascade (`--budget`): model time where the cheap checks see risk.
 
-Every segment pays three model passes per pivot, and four more with a source; most
-segments of good MT are clean, and the model-free checks and the sentence encoder already
-rank them. So the checker screens a batch model-free first (where segments have a source,
-with the two cheapest model passes too: the text force-decoded given its source and the
-source given the text, scoring without search) and spends the other model passes on the
-segments the screening ranks riskiest (and on every one in which it finds a
-meaning-critical flag: a number, name or negation the text and its source disagree on).
-The others keep the screening's result, marked screened (`Signals.screened`, and a note
-that exports, the report and the review app show). Which segments a budget picks is decided
-here; the checker runs the passes.
+Every segment pays three model passes per pivot (four where model:paraphrase runs: the
+round trips force-decoded too), and four more with a source; most segments of good MT are
+clean, and the model-free checks and the sentence encoder already rank them. So the
+checker screens a batch model-free first (where segments have a source, with the two
+cheapest model passes too: the text force-decoded given its source and the source given
+the text, scoring without search) and spends the other model passes on the segments the
+screening ranks riskiest (and on every one in which it finds a meaning-critical flag: a
+number, name or negation the text and its source disagree on). The others keep the
+screening's result, marked screened (`Signals.screened`, and a note that exports, the
+report and the review app show). Pivots run in order under a budget: the later ones only
+where the first leaves doubt (pipeline/checker.py, `_Batch.in_doubt`).
+Which segments a budget picks is decided here; the checker runs the passes.
 """
 
 from __future__ import annotations
