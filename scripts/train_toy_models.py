@@ -313,11 +313,11 @@ def main() -> None:
     ap.add_argument("--language", choices=("toy", "syn"), default="toy",
                     help="toy: the cipher language; syn: the synonym toy, where the calques "
                          "of a family and its idiomatic phrasing are one phrase")
-    ap.add_argument("--calque-share", type=float, default=0.35,
+    ap.add_argument("--calque-share", type=float, default=0.5,
                     help="syn: share of sentences that also appear with a calque")
     ap.add_argument("--per-family", type=int, default=3,
                     help="syn: construction sentences around each trained family's phrasing")
-    ap.add_argument("--invented", type=int, default=600,
+    ap.add_argument("--invented", type=int, default=2000,
                     help="syn: invented words whose constructions are taught")
     ap.add_argument("--noise", type=int, default=0,
                     help="noised-source copies of each corpus sentence (meant to teach fluent "

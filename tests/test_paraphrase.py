@@ -136,3 +136,10 @@ def test_the_learned_span_decision_shows_it_and_flags_no_word_of_it_twice() -> N
     (para,) = [f for f in flags if f.signal == "paraphrase"]
     assert TEXT[para.start:para.end] == "stated"
     assert not [f for f in flags if f is not para and f.start < para.end and para.start < f.end]
+
+
+def test_punctuation_neither_starts_nor_ends_the_span() -> None:
+    text = "Prices rose, in a rapid manner, after the storm."
+    (f,) = flags(text, {"de": "Prices rose rapidly after the storm."},
+                 gaps={"in": 2.5, "a": 1.0, "manner": 2.0, ",": 1.0})
+    assert text[f.start:f.end] == "in a rapid manner"

@@ -6,8 +6,9 @@ ceasefire" -> "la nécessité d'un cessez-le-feu" -> "the need for a ceasefire")
 awkward when every round trip rephrases it while keeping the rest of the segment, and the
 reverse model of each pivot, given the pivot text, gives the round trip's phrasing a higher
 log-probability per token than the segment's own. A rephrasing must carry content (a
-content word for a content word) in words of the language (wordfreq's list): a model's
-slip ("perffum") is its own favourite too. The suggestion is the rephrasing.
+content word for a content word) in words of the language (wordfreq's list: a model's slip,
+"perffum", is its own favourite too), be more than a spelling or inflection variant, and
+not rephrase names or numbers alone. The suggestion is the rephrasing.
 Target-only, as model:roundtrip (with a source, model:source compares with it).
 """
 
@@ -69,8 +70,13 @@ class Paraphrase(Check):
             # Major as model:roundtrip's awkward words: where every reverse model finds a
             # word of it far less likely than its own choice.
             major = max(gaps[r.i:r.j]) >= th.major_gap
+            i, j = r.i, r.j  # punctuation neither starts nor ends a span (as text.align.runs)
+            while i < j - 1 and ws[i].is_punct:
+                i += 1
+            while j - 1 > i and ws[j - 1].is_punct:
+                j -= 1
             flags.append(Flag(
-                ws[r.i].start, ws[r.j - 1].end, "Style/Awkward", "Major" if major else "Minor",
+                ws[i].start, ws[j - 1].end, "Style/Awkward", "Major" if major else "Minor",
                 f"awkward: the round trips rephrase it as {via}, wording the reverse models "
                 "prefer (log-probability gain, nats per token)", suggestion=best.phrasing or None,
                 signal="paraphrase"))
