@@ -206,9 +206,11 @@ def test_progress_moves_within_a_chunk(tmp_path: Path, monkeypatch) -> None:
                               chunk_segments=40), Recorder(), factory)
     first = events.index(("advance", 32))  # the first chunk: 32 of the 40 segments
     working = [n for kind, n in events[:first] if kind == "working"]
-    # 2 pivots x (translate, round trip, forced decoding) x 4 slices of 8, and the spans
-    assert len(working) == 6 * 4 + 1 and working == sorted(working) and working[-1] == 32
-    assert working[0] == pytest.approx(32 / 7 / 4)
+    # 2 pivots x (translate, round trip, forced decoding) x 4 slices of 8; the round trips'
+    # forced decoding (model:paraphrase), one step each (the fake's round trips are the
+    # texts: nothing to score); and the spans
+    assert len(working) == 6 * 4 + 2 + 1 and working == sorted(working) and working[-1] == 32
+    assert working[0] == pytest.approx(32 / 9 / 4)
     assert ("advance", 8) in events[first:]
 
 
