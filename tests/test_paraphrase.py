@@ -143,3 +143,16 @@ def test_punctuation_neither_starts_nor_ends_the_span() -> None:
     (f,) = flags(text, {"de": "Prices rose rapidly after the storm."},
                  gaps={"in": 2.5, "a": 1.0, "manner": 2.0, ",": 1.0})
     assert text[f.start:f.end] == "in a rapid manner"
+
+
+def test_segments_with_a_source_get_no_round_trip_scoring() -> None:
+    from tqcheck.check.options import CheckOptions
+    from tqcheck.pipeline.document import check_text
+    from tqcheck.testing.fake import FakeBackend, FakeFactory
+
+    reverse = FakeBackend("fr-en", {"FR": SAID})
+    factory = FakeFactory({"en-fr": FakeBackend("en-fr", {TEXT: "FR"}), "fr-en": reverse})
+    check_text(TEXT + "\n", CheckOptions(lang="en", src_lang="fr", language_id=False),
+               source="Le ministre a déclaré.\n", factory=factory)
+    # the text and the source scored, never the round trip of the text
+    assert not any(target == SAID for call in reverse.score_calls for _, target in call)

@@ -34,7 +34,8 @@ class Need(StrEnum):
     SOURCE_MODELS = "source-models"  # translation models and a source: pseudo-reference,
     # back-translation, forced decoding given the source
     ROUNDTRIP_SCORES = "roundtrip-scores"  # the round trips force-decoded by the reverse
-    # models given their pivot text (what the models think of their own rephrasing)
+    # models given their pivot text (what the models think of their own rephrasing);
+    # target-only: segments with a source do not get them
     DOCUMENT = "document"  # facts of the whole input (the names it writes)
 
 

@@ -263,7 +263,8 @@ BudgetOption = Annotated[Any, typer.Option(
     "this share of them (0.3 or 30%), or auto (those the spans decision puts in its medium "
     "and high risk bands), "
     "plus every one with a number, name or negation flag; the others keep the screening's "
-    "result, marked screened. Default: every segment.")]
+    "result, marked screened. Pivots then run in order: the later ones only where the first "
+    "round trip leaves doubt. Default: every segment, every pivot.")]
 
 
 CacheDir = Annotated[str | None, typer.Option(

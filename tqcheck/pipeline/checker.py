@@ -270,7 +270,7 @@ class Checker:
                 (f"translating {n} segments {o.lang}→{p}", lambda p=p: batch.to_pivot(self, p)),
                 (f"round trip {p}→{o.lang}", lambda p=p: batch.round_trip(self, p)),
                 (f"forced decoding {p}→{o.lang}", lambda p=p: batch.pivot_scores(self, p))]
-            if self._needs(Need.ROUNDTRIP_SCORES):
+            if self._needs(Need.ROUNDTRIP_SCORES) and len(batch.sourced) < n:
                 passes.append((f"forced decoding of the round trips {p}→{o.lang}",
                                lambda p=p: batch.roundtrip_scores(self, p)))
         src = o.src_lang
@@ -591,11 +591,12 @@ class _Batch:
             sig.pivot_surprisal[p] = surprisal(sc)
 
     def roundtrip_scores(self, checker: Checker, p: str) -> None:
-        """Each round trip force-decoded given its pivot text; a round trip that is the text
+        """Each round trip force-decoded given its pivot text, for the segments without a
+        source (the checks that read it are target-only); a round trip that is the text
         itself has the text's scores (no pass)."""
-        rts = self.roundtrips[p]
-        out = dict(self.pivot_token_scores[p])
-        changed = [i for i, rt in rts.items() if rt != self.texts[i]]
+        rts, sourced = self.roundtrips[p], set(self.sourced)
+        out = {i: sc for i, sc in self.pivot_token_scores[p].items() if i not in sourced}
+        changed = [i for i in out if rts[i] != self.texts[i]]
         scored = checker._score(f"{p}-{self.lang}", [self.pivot_texts[p][i] for i in changed],
                                 [rts[i] for i in changed])
         out.update(zip(changed, scored, strict=True))
