@@ -95,6 +95,14 @@ class SegmentContext:
         return words(self.segment.source or "")
 
     @cached_property
+    def pivot_gaps(self) -> list[float]:
+        """Per word of the segment, its smallest forced-decoding gap over the pivots: a word
+        is surprising only when every pivot's reverse model finds it so (empty without
+        pivots)."""
+        per_pivot = [word_gaps(self.words, pp.scores) for pp in self.pivots.values()]
+        return [min(col) for col in zip(*per_pivot, strict=True)] if per_pivot else []
+
+    @cached_property
     def gaps_given_source(self) -> list[float]:
         """Per word of the segment, its forced-decoding gap given the source (0 without)."""
         sp = self.source_pass

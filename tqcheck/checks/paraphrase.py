@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from tqcheck.check.base import Check, Need, register
 from tqcheck.check.context import SegmentContext
 from tqcheck.check.profile import SpanThresholds
-from tqcheck.text.align import Word, align, is_content, similar, word_gaps
+from tqcheck.text.align import Word, align, is_content, similar
 from tqcheck.text.frequency import zipf
 from tqcheck.text.names import names
 from tqcheck.types import Flag, TokenScores
@@ -53,9 +53,7 @@ class Paraphrase(Check):
                  for p, pp in ctx.pivots.items() if pp.roundtrip_scores is not None}
         if not found:
             return []
-        ws = ctx.words
-        gaps = [min(col) for col in zip(*(word_gaps(ws, pp.scores)
-                                          for pp in ctx.pivots.values()), strict=True)]
+        ws, gaps = ctx.words, ctx.pivot_gaps
         flags = []
         for r in next(iter(found.values())):
             # Every pivot must rephrase (part of) the same words, with a gain.

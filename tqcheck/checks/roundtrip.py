@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from tqcheck.check.base import Check, Need, register
 from tqcheck.check.context import SegmentContext
 from tqcheck.check.profile import SpanThresholds
-from tqcheck.text.align import align, content_count, is_content, merge_flags, runs, word_gaps
+from tqcheck.text.align import align, content_count, is_content, merge_flags, runs
 from tqcheck.types import Flag
 
 
@@ -27,10 +27,8 @@ class RoundTrip(Check):
     def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
         if ctx.source_pass is not None:
             return []  # source-aware: model:source compares with the source itself
-        per_pivot = [word_gaps(ctx.words, pp.scores) for pp in ctx.pivots.values()]
-        gaps = [min(col) for col in zip(*per_pivot, strict=True)] if per_pivot else []
         return roundtrip_flags(ctx.text, {p: pp.roundtrip for p, pp in ctx.pivots.items()},
-                               gaps, ctx.lang, self.env.profile.spans)
+                               ctx.pivot_gaps, ctx.lang, self.env.profile.spans)
 
 
 def roundtrip_flags(text: str, roundtrips: dict[str, str], gaps: list[float], lang: str,

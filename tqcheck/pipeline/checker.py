@@ -25,7 +25,7 @@ from tqcheck.errors import CheckFailedError, InputError, ModelNotFoundError, Mod
 from tqcheck.groups import MODEL, in_group
 from tqcheck.inputs.segment import clean_for_model
 from tqcheck.metrics.agreement import agreement_metrics
-from tqcheck.metrics.likelihood import surprisal
+from tqcheck.metrics.likelihood import surprisal, token_gaps
 from tqcheck.pipeline import cascade
 from tqcheck.pipeline.registry import BUILTIN, plan
 from tqcheck.pipeline.suppression import suppress, suppression_rules
@@ -517,10 +517,9 @@ def document_facts(segments: Sequence[Segment]) -> DocumentFacts:
 
 
 def _max_gap(scores: TokenScores) -> float:
-    """The largest gap between the model's choice and a token of the text (zero-width
-    tokens, the end of the sentence, aside: as text.align.word_gaps)."""
-    return max((best - lp for (s, e), lp, best in zip(scores.offsets, scores.logprobs,
-                                                      scores.best_logprobs, strict=True)
+    """The largest token gap of the text (zero-width tokens, the end of the sentence,
+    aside: as text.align.word_gaps)."""
+    return max((g for g, (s, e) in zip(token_gaps(scores), scores.offsets, strict=True)
                 if e > s), default=0.0)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import random
 import re
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -175,12 +176,18 @@ def _case_like(model: str, text: str) -> str:
     return text[:1].upper() + text[1:] if model[:1].isupper() else text
 
 
+def _alternation(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Any of `phrases` as whole words, in any case, the longest first ("more and more
+    strong" before "more strong")."""
+    alternatives = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)",
+                      re.IGNORECASE)
+
+
 @cache
 def _calque_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     to_idiom = {c.lower(): f.idiom for f in families() for c in f.calques}
-    alternatives = sorted(to_idiom, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)",
-                      re.IGNORECASE), to_idiom
+    return _alternation(to_idiom), to_idiom
 
 
 def idiomatic(text: str) -> str:
@@ -202,9 +209,7 @@ def _idiom_pattern(held_out: bool | None) -> tuple[re.Pattern[str], dict[str, Fa
     by_idiom = {f.idiom.lower(): f for f in families()
                 if held_out is None or (f.held_out == held_out
                 and not (held_out and f.idiom.lower() in trained))}
-    alternatives = sorted(by_idiom, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, alternatives)) + r")\b",
-                      re.IGNORECASE), by_idiom
+    return _alternation(by_idiom), by_idiom
 
 
 @dataclass(frozen=True)
