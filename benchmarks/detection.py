@@ -407,12 +407,7 @@ def synonym_part(models_dir: str, limit: int, rng: random.Random,
                  "flags": [(r.segment.text[f.start:f.end], f.suggestion, f.signal)
                            for f in r.flags]}
                 for c, r in zip(cases, result.segments, strict=True) if c.kind == "calque"][:8]
-    kinds = categories(cases, result, SYN_CATEGORIES)
-    for kind, row in kinds.items():  # model:paraphrase's flags alone
-        sel = [(c, r) for c, r in zip(cases, result.segments, strict=True)
-               if c.kind in (kind, "clean")]
-        row["span_paraphrase"] = span_scores([c for c, _ in sel], [r for _, r in sel],
-                                             None, "target", "paraphrase")
+    kinds = categories(cases, result, SYN_CATEGORIES, signal="paraphrase")
     return {"signature": str(result.signature), "clean_sentences": n,
             "categories": kinds,
             "clean": {"sentences": n,
@@ -438,9 +433,10 @@ def ood_cases(wire: list[str], rng: random.Random) -> list[Case]:
     return cases
 
 
-def categories(cases: list[Case], result, table: dict[str, tuple[str, ...]]
-               ) -> dict[str, dict[str, object]]:
-    """Per corruption kind: segment AUROC against the clean cases, span P/R/F1."""
+def categories(cases: list[Case], result, table: dict[str, tuple[str, ...]],
+               signal: str | None = None) -> dict[str, dict[str, object]]:
+    """Per corruption kind: segment AUROC against the clean cases, span P/R/F1 (and, with
+    `signal`, of that signal's flags alone: `span_<signal>`)."""
     clean = [r.risk for c, r in zip(cases, result.segments, strict=True) if c.kind == "clean"]
     out: dict[str, dict[str, object]] = {}
     for kind, cats in table.items():
@@ -454,6 +450,8 @@ def categories(cases: list[Case], result, table: dict[str, tuple[str, ...]]
                                     4),
                      "span": span_scores(cs, rs, cats, side),
                      "span_any": span_scores(cs, rs, None, side)}
+        if signal is not None:
+            out[kind][f"span_{signal}"] = span_scores(cs, rs, None, side, signal)
     return out
 
 
