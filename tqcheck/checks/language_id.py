@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from tqcheck.check.base import Check, register
 from tqcheck.check.context import SegmentContext
 from tqcheck.check.profile import RuleSettings
-from tqcheck.text.langid import language_of
+from tqcheck.text.langid import language_of, plainly_in
 from tqcheck.types import Flag
 
 
@@ -39,6 +39,8 @@ def wrong_language_flag(target: str, lang: str, rules: RuleSettings) -> Flag | N
         return None
     candidates = (lang, *rules.language_id_languages)
     if len(set(candidates)) < 2:
+        return None
+    if plainly_in(target, lang, candidates):
         return None
     found = language_of(target, tuple(candidates))
     if found is None:

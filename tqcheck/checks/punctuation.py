@@ -39,7 +39,7 @@ def punctuation_flags(target: str, lang: str) -> list[Flag]:
     flags: list[Flag] = []
     if latin_only(lang):
         for i, ch in enumerate(target):
-            if _full_width(ch):
+            if not ch.isascii() and _full_width(ch):
                 flags.append(Flag(i, i + 1, "Fluency/Punctuation", "Minor",
                                   f"full-width punctuation {ch!r} in {lang} text",
                                   signal="rules:full-width"))

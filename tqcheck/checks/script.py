@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import groupby
 
 from tqcheck.check.base import Check, register
@@ -39,7 +40,9 @@ def _kept_name(run: str, source: str) -> bool:
     return run in source and all(w[:1].isupper() for w in words)
 
 
+@lru_cache(maxsize=65536)
 def _script(ch: str) -> str:
+    """The script of a character (its Unicode name's first word), once per character."""
     name = unicodedata.name(ch, "")
     return name.split(" ", 1)[0] if name else ""
 
@@ -48,6 +51,8 @@ def foreign_script_flags(target: str, lang: str) -> list[Flag]:
     """Letters of a script the target language does not use; runs of such letters separated
     by single spaces make one flag."""
     expected = scripts(lang)
+    if "LATIN" in expected and target.isascii():
+        return []  # (ASCII letters are Latin)
     foreign = [ch.isalpha() and _script(ch) not in expected for ch in target]
     mask = [f or (0 < i < len(target) - 1 and target[i].isspace() and foreign[i - 1]
                   and foreign[i + 1]) for i, f in enumerate(foreign)]

@@ -116,7 +116,7 @@ def _dictionary(base: str) -> Any:
 
 
 @cache
-def _frequent(lang: str, first: str) -> dict[int, list[str]]:
+def _frequent(lang: str, first: str) -> dict[int, _Bucket]:
     """The language's frequent words that start with `first` (lower case), by length, for
     suggestions."""
     from wordfreq import top_n_list
@@ -125,19 +125,57 @@ def _frequent(lang: str, first: str) -> dict[int, list[str]]:
     for w in top_n_list(lang, SUGGEST_FROM):
         if w[:1] == first:
             out.setdefault(len(w), []).append(w)
-    return out
+    return {k: _Bucket(ws) for k, ws in out.items()}
+
+
+class _Bucket:
+    """Words of one length and first letter with their letter counts, so that difflib's
+    quick_ratio (an upper bound of its ratio, from the letters shared whatever their order)
+    is one array operation over the bucket instead of a Python loop per word."""
+
+    def __init__(self, words: list[str]) -> None:
+        import numpy as np
+
+        self.words = words
+        self.letters = {c: i for i, c in enumerate(sorted({c for w in words for c in w}))}
+        self.counts = np.zeros((len(words), len(self.letters)), dtype=np.int32)
+        for row, w in enumerate(words):
+            for c in w:
+                self.counts[row, self.letters[c]] += 1
+
+    def within(self, word: str, cutoff: float) -> list[str]:
+        """The words whose quick_ratio against `word` reaches `cutoff`."""
+        import numpy as np
+
+        wanted = np.zeros(len(self.letters), dtype=np.int32)
+        for c in word:
+            if c in self.letters:
+                wanted[self.letters[c]] += 1
+        shared = np.minimum(self.counts, wanted).sum(axis=1)
+        ratio = 2.0 * shared / (len(word) + len(self.words[0]))
+        return [self.words[i] for i in np.flatnonzero(ratio >= cutoff)]
 
 
 def _suggestion(lang: str, word: str) -> str | None:
-    """The frequent word closest to `word` if one is close enough. Only lengths that can
-    reach SUGGEST_CUTOFF are compared (difflib's ratio is at most 2 min / (a + b))."""
+    """The frequent word closest to `word` if one is close enough: difflib's
+    get_close_matches (the best ratio, ties to the greater word), with its two upper bounds
+    taken first over whole buckets: only lengths that can reach SUGGEST_CUTOFF (the ratio is
+    at most 2 min / (a + b)), then only words with enough letters in common."""
     lower = word.lower()
     by_length = _frequent(lang, lower[:1])
     n = len(lower)
-    lengths = [k for k in by_length if 2 * min(n, k) / (n + k) >= SUGGEST_CUTOFF]
-    close = difflib.get_close_matches(lower, [w for k in lengths for w in by_length[k]], n=1,
-                                      cutoff=SUGGEST_CUTOFF)
-    return close[0] if close else None
+    best: tuple[float, str] | None = None
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(lower)
+    for k, bucket in by_length.items():
+        if 2 * min(n, k) / (n + k) < SUGGEST_CUTOFF:
+            continue
+        for candidate in bucket.within(lower, SUGGEST_CUTOFF):
+            matcher.set_seq1(candidate)
+            score = matcher.ratio()
+            if score >= SUGGEST_CUTOFF and (best is None or (score, candidate) > best):
+                best = (score, candidate)
+    return best[1] if best else None
 
 
 @register
@@ -193,9 +231,9 @@ class Hunspell(Check):
             start = text.index(word, pos)
             pos = start + len(word)
             folded = word.casefold()
-            if start in named or folded in self.own or any(
-                    folded.startswith(s) for s in source if len(s) >= 4 or s == folded):
-                continue  # a name of the source, also inflected ("Wileys", "Bidens")
+            if start in named or folded in self.own or folded in source or any(
+                    folded[:k] in source for k in range(4, len(folded))):
+                continue  # a source word (a name), also inflected ("Wileys", "Bidens")
             if folded in ctx.document.repeated:
                 continue  # written so in several sentences: meant, not a slip ("Schladow")
             suggestion = _misspelt(str(self.base), lang, word, self.known_zipf)
