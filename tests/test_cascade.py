@@ -92,6 +92,33 @@ def test_a_budget_of_everything_checks_everything_like_no_budget() -> None:
     assert [r.risk for r in every.segments] == [r.risk for r in full.segments]
 
 
+def test_the_screenings_scores_are_not_computed_again_for_the_segments_it_picks() -> None:
+    from tqcheck.testing.fake import FakeBackend
+
+    unlikely = {w: 10.0 for w in LINES[2].rstrip(".").split()}
+    text, source = "\n".join(LINES) + "\n", "\n".join(SOURCES) + "\n"
+    options = CheckOptions(lang="en", src_lang="de", language_id=False)
+
+    def factory() -> FakeFactory:
+        return FakeFactory({"de-en": FakeBackend("de-en", surprising=unlikely),
+                            "en-de": FakeBackend("en-de", surprising=unlikely)})
+
+    full_models, every_models = factory(), factory()
+    full = check_text(text, options, source=source, factory=full_models)
+    every = check_text(text, replace(options, budget=Budget(1.0)), source=source,
+                       factory=every_models)
+    assert [r.flags for r in every.segments] == [r.flags for r in full.segments]
+    assert [r.risk for r in every.segments] == [r.risk for r in full.segments]
+    assert [r.signals.similarity for r in every.segments] == \
+        [r.signals.similarity for r in full.segments]
+    assert [r.signals.source_surprisal for r in every.segments] == \
+        [r.signals.source_surprisal for r in full.segments]
+    for pair in ("de-en", "en-de"):  # each text scored given its source once, each way
+        scored = [p for call in every_models.made[pair].score_calls for p in call]
+        assert sorted(scored) == sorted(p for call in full_models.made[pair].score_calls
+                                        for p in call)
+
+
 def test_the_cascade_metrics_survive_the_flat_names() -> None:
     signals = Signals(similarity=0.5, screening_risk=0.25, screened=True)
     metrics = signals.to_metrics()

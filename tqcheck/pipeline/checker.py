@@ -262,7 +262,7 @@ class Checker:
         counts these (and the spans), so a new pass is counted where it is planned."""
         o, n = self.options, len(batch.segments)
         passes: list[tuple[str, Callable[[], None]]] = []
-        if batch.sourced and o.similarity:
+        if batch.sourced and o.similarity and not batch.similarity_known:
             passes.append((f"sentence similarity of {n} segments",
                            lambda: self._similarity(batch)))
         for p in self.pivots():
@@ -276,12 +276,14 @@ class Checker:
         src = o.src_lang
         if batch.sourced and src and not o.model_free:
             m = len(batch.sourced)
-            passes += [
-                (f"translating {m} sources {src}→{o.lang}", lambda: batch.pseudo_refs(self)),
-                (f"forced decoding {src}→{o.lang}", lambda: batch.given_source(self)),
-                (f"forced decoding {o.lang}→{src}", lambda: batch.given_text(self)),
-                (f"round trip of the sources {o.lang}→{src}",
-                 lambda: batch.source_roundtrips(self))]
+            passes.append((f"translating {m} sources {src}→{o.lang}",
+                           lambda: batch.pseudo_refs(self)))
+            if not batch.given_known:  # (the cascade's screening scored them)
+                passes += [
+                    (f"forced decoding {src}→{o.lang}", lambda: batch.given_source(self)),
+                    (f"forced decoding {o.lang}→{src}", lambda: batch.given_text(self))]
+            passes.append((f"round trip of the sources {o.lang}→{src}",
+                           lambda: batch.source_roundtrips(self)))
         return passes
 
     def _needs(self, need: Need) -> bool:
@@ -330,8 +332,8 @@ class Checker:
         ones the budget picks with the models, keep the screening's result for the others."""
         self.on_stage(f"screening {len(segments)} segments (model-free) for the budget")
         screen = self._screener().check(segments, input_name)
-        if self.profile.span_model is None:
-            self._screen_given_source(screen.segments)
+        given = ({} if self.profile.span_model is not None
+                 else self._screen_given_source(screen.segments))
         risks = cascade.screening_risks(screen.segments, self.options.lang, self.profile,
                                         budget)
         picked = cascade.chosen(screen.segments, risks, budget,
@@ -344,8 +346,12 @@ class Checker:
         if picked:
             self.on_stage(f"the models check {len(picked)} of {len(segments)} segments "
                           f"(budget {budget})")
+            known = _Screened(
+                {j: sim for j, k in enumerate(picked)
+                 if (sim := screen.segments[k].signals.similarity) is not None},
+                {j: given[k] for j, k in enumerate(picked) if k in given})
             full = self._check([segments[k] for k in picked], input_name, on_progress,
-                               document_facts(segments))
+                               document_facts(segments), known)
             for k, r in zip(picked, full.segments, strict=True):
                 results[k] = cascade.checked(r, risks[k])
             failures += [replace(f, index=picked[f.index]) for f in full.failures]
@@ -356,17 +362,19 @@ class Checker:
                            failures=sorted(failures, key=lambda f: f.index),
                            risk_bands=self.profile.risk.bands)
 
-    def _screen_given_source(self, results: list[SegmentResult]) -> None:
+    def _screen_given_source(self, results: list[SegmentResult]
+                             ) -> dict[int, tuple[TokenScores, TokenScores]]:
         """The cheap model stage of the screening, where segments have a source: forced
         decoding of the text given its source and of the source given the text (two scoring
         passes, no search), whose surprisals the profile's risk weighs with the model-free
-        findings; the screened segments keep that risk."""
+        findings; the screened segments keep that risk. Returns both scorings by position,
+        for the segments the model passes then check (they are not computed twice)."""
         o = self.options
         segments = [r.segment for r in results]
         batch = _Batch(segments, [clean_for_model(s.text) for s in segments], o.lang,
                        o.src_lang)
         if not batch.sourced or not o.src_lang:
-            return
+            return {}
         self.on_stage(f"forced decoding {len(batch.sourced)} segments {o.src_lang}→{o.lang} "
                       "and back (screening)")
         batch.given_source(self)
@@ -377,18 +385,24 @@ class Checker:
             r.signals.reverse_surprisal = surprisal(batch.source_given_text[k])
             r.risk = segment_risk(r, self.profile.risk)
         self._source_used = True
+        return {i: (batch.text_given_source[k], batch.source_given_text[k])
+                for k, i in enumerate(batch.sourced)}
 
     def _check(self, segments: list[Segment], input_name: str,
                on_progress: Callable[[float], None] | None,
-               document: DocumentFacts | None = None) -> CheckResult:
+               document: DocumentFacts | None = None,
+               known: _Screened | None = None) -> CheckResult:
         """Every pass and check over `segments`; `document`: what the whole input says
-        (default: these segments are the whole input)."""
+        (default: these segments are the whole input); `known`: what the cascade's
+        screening computed for them already (its passes are not run again)."""
         o = self.options
         texts = [clean_for_model(s.text) for s in segments]
         if not o.model_free:
             segments = self._truncation_notes(segments, texts)
         # Under a budget, pivots run in order: the later ones only where the first doubts.
         batch = _Batch(segments, texts, o.lang, o.src_lang, in_order=o.budget is not None)
+        if known is not None:
+            batch.take(known)
         passes = self._plan(batch)
         total = len(passes) + 1
         if on_progress is not None:
@@ -530,6 +544,17 @@ def _inside(flags: list[Flag], seg: Segment) -> None:
             raise ValueError(f"flag outside its text: {f!r}")
 
 
+@dataclass(frozen=True)
+class _Screened:
+    """What the cascade's screening computed for the segments the model passes then check,
+    by their position among those: the sentence similarity, and the text force-decoded
+    given its source and the source given the text. The same models on the same texts give
+    the same scores, so the full check reads them instead of running those passes again."""
+
+    similarity: dict[int, float]
+    given: dict[int, tuple[TokenScores, TokenScores]]
+
+
 @dataclass
 class _Batch:
     """The segments of one `check` call and what the model passes found for them, by pass;
@@ -557,6 +582,22 @@ class _Batch:
         self.signals = [Signals() for _ in self.segments]
         self.sourced = [i for i, s in enumerate(self.segments) if s.source is not None]
         self.sources = [clean_for_model(self.segments[i].source or "") for i in self.sourced]
+
+    def take(self, known: _Screened) -> None:
+        """What the cascade's screening computed for these segments (by position)."""
+        for i, sim in known.similarity.items():
+            self.signals[i].similarity = sim
+        if self.sourced and all(i in known.given for i in self.sourced):
+            self.text_given_source = [known.given[i][0] for i in self.sourced]
+            self.source_given_text = [known.given[i][1] for i in self.sourced]
+
+    @property
+    def similarity_known(self) -> bool:
+        return all(self.signals[i].similarity is not None for i in self.sourced)
+
+    @property
+    def given_known(self) -> bool:
+        return bool(self.sourced) and len(self.text_given_source) == len(self.sourced)
 
     def to_pivot(self, checker: Checker, p: str) -> None:
         first = next(iter(self.pivot_texts), None)
