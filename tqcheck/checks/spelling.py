@@ -60,6 +60,14 @@ def dictionary_path(name: str) -> Path | None:
     return None
 
 
+def hunspell(lang: str) -> Any | None:
+    """The language's Hunspell dictionary (spylls), loaded once per process; None where the
+    language has none or its files are not installed."""
+    name = dictionary_names().get(lang)
+    base = dictionary_path(name) if name else None
+    return _dictionary(str(base)) if base is not None else None
+
+
 @cache
 def _spelling_table() -> dict[str, Any]:
     """configs/languages.toml `[spelling]`: compounds, endings, morphology."""

@@ -1,0 +1,74 @@
+"""grammar:determiner (German determiner-noun agreement) against expert error spans: its
+flags on every segment of the en-de files of ../shared/data/qe-spans.
+
+    python benchmarks/determiners.py [--show]
+
+WMT21 news en-de (the development split), WMT21 TED en-de and WMT22 dev en-de (not tuned
+on). Per file: flags, flags touching an expert's error span, character precision (the share
+of flagged characters inside a span, as benchmarks/fluency.py counts it) and flags per 10
+segments no expert found an error in. The check runs alone on each target (with its
+source), as the checker runs it. `--show` lists every flag with its context. Results:
+benchmarks/results/determiners.json and a Markdown table on stdout (docs/evaluation.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tqcheck.checks.determiners import Determiner  # noqa: E402
+from tqcheck.evaluation.qespans import gold_labels, read_spans  # noqa: E402
+from tqcheck.testing.contexts import make_context, make_env  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "qe-spans"
+FILES = ("2021_en-de_processed.tsv", "2021_TED_en-de_processed.tsv",
+         "2022_en-de_dev_processed.tsv")
+
+
+def run(name: str, check: Determiner, show: bool) -> dict[str, object]:
+    segments = read_spans(DATA / name)
+    flags = touching = chars = inside = clean = clean_flags = 0
+    for seg in segments:
+        clean += seg.clean
+        labels = gold_labels(seg)
+        for f in check.flags(make_context(seg.target, seg.source, "de", "en")):
+            n = sum(1 for c in range(f.start, f.end) if labels[c])
+            flags += 1
+            touching += n > 0
+            chars += f.end - f.start
+            inside += n
+            clean_flags += seg.clean
+            if show:
+                where = "error" if n else ("clean" if seg.clean else "other")
+                print(f"{where:5s} {seg.target[f.start:f.end]!r} -> {f.suggestion!r} | "
+                      f"{seg.target[max(0, f.start - 50):f.end + 30]!r}", file=sys.stderr)
+    return {"file": name, "segments": len(segments), "error_free": clean, "flags": flags,
+            "touching_an_error": touching,
+            "character_precision": round(inside / chars, 3) if chars else None,
+            "per_10_error_free": round(10 * clean_flags / clean, 3) if clean else None}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--show", action="store_true", help="list every flag (on stderr)")
+    args = ap.parse_args()
+    check = Determiner(make_env("de", "en"))
+    rows = [run(name, check, args.show) for name in FILES]
+    out = ROOT / "benchmarks" / "results" / "determiners.json"
+    out.write_text(json.dumps(rows, indent=2) + "\n", "utf-8")
+    print("| file | segments (error-free) | flags | touching an error | character precision "
+          "| per 10 error-free |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['file']} | {r['segments']} ({r['error_free']}) | {r['flags']} | "
+              f"{r['touching_an_error']} | {r['character_precision']} | "
+              f"{r['per_10_error_free']} |")
+
+
+if __name__ == "__main__":
+    main()

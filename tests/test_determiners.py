@@ -1,0 +1,100 @@
+"""grammar:determiner: German determiner-noun agreement and prepositions of one case, from
+the german-nouns lexicon; wrong phrases flagged with the noun form they need, right ones
+and the constructions that look alike left alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tqcheck.check.options import CheckOptions
+from tqcheck.pipeline.document import check_text
+
+pytest.importorskip("german_nouns")
+
+NAME = "grammar:determiner"
+
+
+PROFILE = str(Path(__file__).parent / "profiles" / "determiner.toml")  # shows the check
+
+
+def _flags(text: str, profile: str) -> list:
+    result = check_text(text, CheckOptions(lang="de", model_free=True, language_id=False,
+                                           profile=profile))
+    return [f for r in result.segments for f in r.flags if f.signal == NAME]
+
+
+@pytest.mark.parametrize(("wrong", "phrase", "suggestion"), [
+    ("Der Minister traf den Präsident am Montag.", "den Präsident", "den Präsidenten"),
+    ("Der Sprecher des Ministerium äußerte sich nicht.", "des Ministerium",
+     "des Ministeriums"),
+    ("Die Regierung hat die Bericht veröffentlicht.", "die Bericht", None),
+    ("Das Kinder spielen im Garten.", "Das Kinder", None),
+    ("Der Kanzler traf sich mit dem Präsidentin.", "dem Präsidentin", None),
+    ("Wir fahren morgen zur Haus.", "zur Haus", None),
+    ("Sie sprach mit den Mann auf der Straße.", "mit den Mann", None),
+    ("Er kam ohne seinem Bruder.", "ohne seinem Bruder", None),
+    ("Die Rede des Regierungssprecher wurde übertragen.", "des Regierungssprecher",
+     "des Regierungssprechers"),
+    ("Die Polizei nahm einen verdächtige Frau fest.", "einen verdächtige Frau", None),
+])
+def test_a_determiner_its_noun_or_preposition_disagree(wrong: str, phrase: str,
+                                                        suggestion: str | None) -> None:
+    assert _flags(wrong, "default") == []  # off there: under the precision bar
+    flags = _flags(wrong, PROFILE)
+    assert [wrong[f.start:f.end] for f in flags] == [phrase]
+    assert flags[0].category == "Fluency/Grammar"
+    assert flags[0].suggestion == suggestion  # the noun's form, in its own number
+    if phrase.startswith(("mit ", "ohne ")):
+        assert "takes the dative" in flags[0].message or "takes the accusative" in \
+            flags[0].message
+
+
+@pytest.mark.parametrize("right", [
+    "Der Minister traf den Präsidenten am Montag.",
+    "Der Sprecher des Ministeriums äußerte sich nicht.",
+    "Sie sprach mit dem Mann auf der Straße.",
+    "Die Rede des Regierungssprechers wurde übertragen.",
+    "Die Entscheidung der Regierung fiel am Dienstag im Bundestag.",
+    "Zum Beispiel stiegen die Preise im Jahr 2020 um zehn Prozent.",
+    "Die Frau, die Brot kauft, wohnt nebenan.",  # a relative pronoun
+    "Sie wollen den Kindern Geschenke machen.",  # nouns in a row
+    "Das hat am besten Wirkung gezeigt.",  # "am" before a superlative
+    "Die unter Druck geratene Regierung trat zurück.",  # "unter": no adjective
+    "Der Abgeordnete sprach mit einem Abgeordneten der Grünen.",  # declined as adjectives
+    "Die Deutsche Bank und die Europäische Zentralbank berieten.",
+    "Ursula von der Leyen besuchte die Vereinigten Staaten.",  # names the lexicon lacks
+    "Laut der WHO steigen die Zahlen wieder.",  # an acronym
+    "Die beiden neuen Ministerinnen stellten ihre Pläne vor.",
+    "Sie kamen mit ihren Kindern aus dem Haus.",
+    "Er kämpfte für den Frieden und gegen die Armut.",
+])
+def test_right_phrases_and_their_look_alikes_are_left_alone(right: str) -> None:
+    assert _flags(right, PROFILE) == []
+
+
+def test_the_check_is_listed_and_names_its_package_when_missing(monkeypatch) -> None:
+    import importlib.util
+
+    from tqcheck.checks.determiners import Determiner
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "german_nouns" else real(name, *a))
+    assert Determiner.unavailable() == "pip install german-nouns"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "zum", "zur", "im",
+    "mit", "für", "neue", "großen", "Mann", "Frau", "Kind", "Kinder", "Männern",
+    "Regierungssprecher", "Haus", ",", ".", "und", "am", "besten", "WHO", "Abgeordnete",
+]), min_size=1, max_size=12))
+def test_any_sequence_of_words_gives_flags_inside_the_text(words: list[str]) -> None:
+    text = " ".join(words)
+    for f in _flags(text, PROFILE):
+        assert 0 <= f.start < f.end <= len(text)
+        assert f.message and f.category == "Fluency/Grammar"
