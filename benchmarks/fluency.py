@@ -4,6 +4,7 @@ experts found no error in.
 
     python benchmarks/fluency.py [--per-file 600] [--profile default]
 
+`--per-file 0` checks every segment of each file.
 For en-de and en-ru (German and Russian targets): WMT21 news (the development split) and
 WMT22 dev (kept aside: not tuned on). A check's precision is the share of the characters it
 flags that lie in a gold error span (any rater, any severity); beside it, the share of all
@@ -36,6 +37,7 @@ FILES = {"en-de": ("2021_en-de_processed.tsv", "2022_en-de_dev_processed.tsv"),
 def run(name: str, pair: str, per_file: int, profile: str) -> dict:
     src, tgt = pair.split("-")
     segments = read_spans(DATA / name)
+    per_file = per_file or len(segments)  # 0: every segment
     step = max(1, len(segments) // per_file)
     segments = [s for s in segments[::step] if "\t" not in s.source + s.target
                 and "\n" not in s.source + s.target][:per_file]
