@@ -98,3 +98,18 @@ def test_any_sequence_of_words_gives_flags_inside_the_text(words: list[str]) -> 
     for f in _flags(text, PROFILE):
         assert 0 <= f.start < f.end <= len(text)
         assert f.message and f.category == "Fluency/Grammar"
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "fr", "zh"])
+def test_every_language_lists_the_check_and_says_whether_it_runs(lang: str) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from tqcheck.cli import app
+
+    res = CliRunner().invoke(app, ["checks", "--lang", lang, "--json"])
+    assert res.exit_code == 0, res.output  # (a language without its table must not fail)
+    row = {r["name"]: r for r in json.loads(res.stdout)}[NAME]
+    assert row["runs"] is False
+    assert ("signals_off" in row["why_not"]) if lang == "de" else ("de only" in row["why_not"])
