@@ -72,10 +72,6 @@ class Lexicon:
     genders: list[int]  # per row: bit g for each gender it has
     declined_like_adjectives: frozenset[str]  # forms of nouns such as "Abgeordnete"
 
-    def readings(self, form: str) -> int | None:
-        found = self.nouns.get(form)
-        return None if found is None else found & 0xFFFF
-
     def rows(self, form: str) -> tuple[int, ...]:
         return self.homographs.get(form) or ((self.nouns[form] >> 16,)
                                              if form in self.nouns else ())
