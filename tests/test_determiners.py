@@ -113,3 +113,15 @@ def test_every_language_lists_the_check_and_says_whether_it_runs(lang: str) -> N
     row = {r["name"]: r for r in json.loads(res.stdout)}[NAME]
     assert row["runs"] is False
     assert ("signals_off" in row["why_not"]) if lang == "de" else ("de only" in row["why_not"])
+
+
+def test_a_hostile_line_costs_no_more_than_a_long_one() -> None:
+    import time
+
+    long = "Er sah den B" + "a" * 90_000 + "s gestern, dann den Präsident."
+    t0 = time.perf_counter()
+    result = check_text(long, CheckOptions(lang="de", model_free=True, language_id=False,
+                                           profile=PROFILE))
+    assert time.perf_counter() - t0 < 20  # (the compound reading is quadratic in a word)
+    assert [r.segment.text[f.start:f.end] for r in result.segments for f in r.flags
+            if f.signal == NAME] == ["den Präsident"]

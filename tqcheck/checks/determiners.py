@@ -42,6 +42,8 @@ GENDERS = ("m", "f", "n")  # and "pl": a plural reading, which has no gender
 _CSV_CASES = {"nominativ": 0, "genitiv": 1, "dativ": 2, "akkusativ": 3}
 _DECLINED = (" stark", " schwach", " gemischt")  # columns of nouns declined as adjectives
 MAX_ADJECTIVES = 3  # lower-case words allowed between a determiner and its noun
+MAX_WORD = 60  # letters of the longest noun read (German's long compounds have about 40;
+# a hostile line's 100 000-letter word would make the compound reading quadratic)
 # A form's readings are a bit mask: bit 4 * case + g, g = 0, 1, 2 for a singular of gender
 # m, f, n and 3 for a plural.
 PLURAL = 3
@@ -331,7 +333,7 @@ class Determiner(Check):
         several capitalised words ("die Green Party", "der Yard Street"), not a word other
         languages use more (English in German news: "Die Centers", "die Chargers"), not a
         number word ("unter den ersten Vier"), not a noun news uses as an adverb
-        (`adverbial`: "eine Anfang des Monats erschienene Story")."""
+        (`adverbial`: "eine Anfang des Monats erschienene Story"); of 2 to MAX_WORD letters."""
         if text[ws[j].end():ws[j].end() + 1] == "-":
             return False  # the first part of a compound ("die Staats- und Regierungschefs")
         if j + 1 < len(ws) and ws[j + 1].group()[:1].isupper() and \
@@ -339,7 +341,7 @@ class Determiner(Check):
             return False
         word = ws[j].group()
         lower = word.lower()
-        if len(word) < 2 or word in self.adverbial or lower in self.numbers or \
+        if not 2 <= len(word) <= MAX_WORD or word in self.adverbial or lower in self.numbers or \
                 lower.removesuffix("n").removesuffix("e") in self.numbers:
             return False  # (also "in die Tausende", "zu Hunderten")
         own = zipf(word, lang)
