@@ -40,6 +40,7 @@ SEARCH = ("/usr/share/hunspell", "/usr/share/myspell/dicts", "/usr/share/myspell
           "/usr/local/share/hunspell", "/Library/Spelling")
 SUGGEST_FROM = 60_000  # the most frequent words of the language a suggestion is chosen from
 SUGGEST_CUTOFF = 0.85  # how close a suggestion must be (difflib ratio)
+MAX_NAME = 64  # letters of the longest source word whose inflections are spared
 
 
 def dictionary_names() -> dict[str, str]:
@@ -232,6 +233,9 @@ class Hunspell(Check):
             return []
         text, lang = ctx.text, ctx.lang
         source = {w.casefold() for w in re.findall(r"[^\W\d_]+", ctx.source or "")}
+        # (prefixes only as long as a source word, and a name's: a hostile line's one long
+        # word would make them quadratic)
+        longest = min(max(map(len, source), default=0), MAX_NAME)
         named = {w.start for w in names(text, lang)}
         out = []
         pos = 0
@@ -240,7 +244,7 @@ class Hunspell(Check):
             pos = start + len(word)
             folded = word.casefold()
             if start in named or folded in self.own or folded in source or any(
-                    folded[:k] in source for k in range(4, len(folded))):
+                    folded[:k] in source for k in range(4, min(len(folded), longest + 1))):
                 continue  # a source word (a name), also inflected ("Wileys", "Bidens")
             if folded in ctx.document.repeated:
                 continue  # written so in several sentences: meant, not a slip ("Schladow")
