@@ -21,8 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tqcheck.checks.determiners import Determiner  # noqa: E402
-from tqcheck.evaluation.qespans import gold_labels, read_spans  # noqa: E402
+from tqcheck.checks.determiners import NAME, Determiner  # noqa: E402
+from tqcheck.evaluation.qespans import (  # noqa: E402
+    SpanFigures,
+    flag_figures,
+    gold_labels,
+    read_spans,
+)
 from tqcheck.testing.contexts import make_context, make_env  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "qe-spans"
@@ -32,25 +37,25 @@ FILES = ("2021_en-de_processed.tsv", "2021_TED_en-de_processed.tsv",
 
 def run(name: str, check: Determiner, show: bool) -> dict[str, object]:
     segments = read_spans(DATA / name)
-    flags = touching = chars = inside = clean = clean_flags = 0
-    for seg in segments:
-        clean += seg.clean
+    flags = [list(check.flags(make_context(seg.target, seg.source, "de", "en")))
+             for seg in segments]
+    by_check, clean, _ = flag_figures(segments, flags)
+    fig = by_check.get(NAME, SpanFigures())
+    touching = 0
+    for seg, found in zip(segments, flags, strict=True):
         labels = gold_labels(seg)
-        for f in check.flags(make_context(seg.target, seg.source, "de", "en")):
-            n = sum(1 for c in range(f.start, f.end) if labels[c])
-            flags += 1
-            touching += n > 0
-            chars += f.end - f.start
-            inside += n
-            clean_flags += seg.clean
+        for f in found:
+            inside = any(labels[c] for c in range(f.start, f.end))
+            touching += inside
             if show:
-                where = "error" if n else ("clean" if seg.clean else "other")
+                where = "error" if inside else ("clean" if seg.clean else "other")
                 print(f"{where:5s} {seg.target[f.start:f.end]!r} -> {f.suggestion!r} | "
                       f"{seg.target[max(0, f.start - 50):f.end + 30]!r}", file=sys.stderr)
-    return {"file": name, "segments": len(segments), "error_free": clean, "flags": flags,
+    return {"file": name, "segments": len(segments), "error_free": clean, "flags": fig.flags,
             "touching_an_error": touching,
-            "character_precision": round(inside / chars, 3) if chars else None,
-            "per_10_error_free": round(10 * clean_flags / clean, 3) if clean else None}
+            "character_precision": round(fig.precision, 3) if fig.precision is not None
+            else None,
+            "per_10_error_free": round(10 * fig.clean_flags / clean, 3) if clean else None}
 
 
 def main() -> None:
