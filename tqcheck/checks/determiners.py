@@ -194,8 +194,9 @@ def lexicon(lang: str) -> Lexicon:
 def noun_readings(lex: Lexicon, word: str) -> tuple[str, int] | None:
     """(the form looked up, its readings): the word itself, or for a compound the lexicon
     lacks its last part ("Regierungssprecher": "Sprecher"); None for a word the lexicon
-    does not know or a noun declined like an adjective."""
-    if word in lex.declined_like_adjectives:
+    does not know, a noun declined like an adjective, or a word of 1 or more than MAX_WORD
+    letters."""
+    if not 2 <= len(word) <= MAX_WORD or word in lex.declined_like_adjectives:
         return None
     if word in lex.nouns:
         return word, lex.nouns[word] & 0xFFFF
@@ -262,8 +263,8 @@ class Determiner(Check):
         self.adverbial = frozenset(table.get("adverbial", ()))
         self.contractions = frozenset(table.get("contractions") or {})
         self.nominalised_endings = tuple(table.get("nominalised_endings", ()))
-        self.numbers = frozenset(number_words(env.lang)[0]) | frozenset(
-            number_words(env.lang)[1])
+        words, scales = number_words(env.lang)
+        self.numbers = frozenset(words) | frozenset(scales)
 
     @classmethod
     def unavailable(cls) -> str | None:
@@ -286,17 +287,21 @@ class Determiner(Check):
             if det is None or self._relative(text, ws, k, lex):
                 continue
             noun_at = self._noun_after(text, ws, k, lex)
-            if noun_at is None or not self._plain_noun(text, ws, noun_at, ctx.lang):
+            if noun_at is None:
                 continue
-            found = noun_readings(lex, ws[noun_at].group())
+            word = ws[noun_at].group()
+            found = noun_readings(lex, word)
             if found is None:
                 continue
             form, readings = found
-            word = ws[noun_at].group()
-            readings |= self._as_infinitive(word, ctx.lang) | self._as_infinitive(form, ctx.lang)
+            for w in {word, form}:
+                readings |= self._as_infinitive(w, ctx.lang)
             prep = self._governing(text, ws, k, lex)
             allowed = det if prep is None else det & lex.prepositions[prep]
             if allowed & readings:
+                continue
+            # the look-alikes (names, foreign words...), asked only where the readings disagree
+            if not self._plain_noun(text, ws, noun_at, ctx.lang):
                 continue
             if allowed & tail_readings(lex, word, ctx.lang):
                 continue  # its last part's gender ("der Coronavirus": "der Virus")
@@ -333,7 +338,7 @@ class Determiner(Check):
         several capitalised words ("die Green Party", "der Yard Street"), not a word other
         languages use more (English in German news: "Die Centers", "die Chargers"), not a
         number word ("unter den ersten Vier"), not a noun news uses as an adverb
-        (`adverbial`: "eine Anfang des Monats erschienene Story"); of 2 to MAX_WORD letters."""
+        (`adverbial`: "eine Anfang des Monats erschienene Story")."""
         if text[ws[j].end():ws[j].end() + 1] == "-":
             return False  # the first part of a compound ("die Staats- und Regierungschefs")
         if j + 1 < len(ws) and ws[j + 1].group()[:1].isupper() and \
@@ -341,7 +346,7 @@ class Determiner(Check):
             return False
         word = ws[j].group()
         lower = word.lower()
-        if not 2 <= len(word) <= MAX_WORD or word in self.adverbial or lower in self.numbers or \
+        if word in self.adverbial or lower in self.numbers or \
                 lower.removesuffix("n").removesuffix("e") in self.numbers:
             return False  # (also "in die Tausende", "zu Hunderten")
         own = zipf(word, lang)
