@@ -60,6 +60,47 @@ def test_a_calque_of_several_words_and_its_one_word_rephrasing() -> None:
     assert text[f.start:f.end] == "in a rapid manner" and f.suggestion == "rapidly"
 
 
+def test_a_rephrasing_that_moves_a_word_is_found_without_the_word_it_moved_over() -> None:
+    # "in a gradual manner the sound" -> "the gradually sound": a delete and an insert
+    # around a kept function word, one rephrasing; the kept word is neither span nor
+    # suggestion.
+    text = "But in a gradual manner the sound becomes a drum."
+    rt = "But the gradually sound becomes a drum."
+    (f,) = flags(text, {"de": rt}, gaps={"in": 2.5, "a": 1.0, "manner": 2.0})
+    assert (text[f.start:f.end], f.suggestion) == ("in a gradual manner", "gradually")
+    # ... and joined across two function words ("in a relative manner small" ->
+    # "relatively a small" aligns as replace, keep "a", delete)
+    text = "The gap is in a relative manner small."
+    (f,) = flags(text, {"de": "The gap is relatively a small."},
+                 gaps={"in": 2.5, "manner": 2.0})
+    assert (text[f.start:f.end], f.suggestion) == ("in a relative manner", "relatively")
+
+
+def test_a_joined_change_that_is_no_rephrasing_leaves_its_parts_to_be_judged_alone() -> None:
+    # the change after "the" writes a word the language does not have: the two together are
+    # no rephrasing, the first alone is
+    text = "Prices rose in a rapid manner after the storms hit."
+    rt = "Prices rose rapidly after the stormz hit."
+    (f,) = flags(text, {"de": rt}, gaps={"in": 2.5, "a": 1.0, "manner": 2.0, "storms": 2.0})
+    assert (text[f.start:f.end], f.suggestion) == ("in a rapid manner", "rapidly")
+
+
+def test_fewer_content_words_is_wording_the_same_word_shortened_is_not() -> None:
+    # "in a successful way" -> "successfully" is as similar as a spelling variant by its
+    # letters, but says it in fewer content words: wording
+    text = "They built it in a successful way last year."
+    (f,) = flags(text, {"de": "They built it successfully last year."},
+                 gaps={"in": 2.5, "a": 1.0, "way": 2.0})
+    assert (text[f.start:f.end], f.suggestion) == ("in a successful way", "successfully")
+    # a function word dropped beside a kept word, or a word shortened: no rephrasing
+    text = "They felt the vibrations that came from far away."
+    assert flags(text, {"de": "They felt the vibrations came from far away."},
+                 gaps={"vibrations": 2.0, "that": 3.0}) == []
+    text = "Light travels across, or from, the galaxy."
+    assert flags(text, {"de": "Light travels acros the galaxy."},
+                 gaps={"across": 2.0, ",": 3.0, "or": 3.0, "from": 3.0}) == []
+
+
 def test_source_aware_segments_are_left_to_model_source() -> None:
     ctx = make_context(TEXT, source="x", pseudo_reference=SAID, gaps={"stated": 3.0})
     assert list(Paraphrase(make_env("en", src_lang="xx")).flags(ctx)) == []

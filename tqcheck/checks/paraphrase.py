@@ -8,7 +8,9 @@ reverse model of each pivot, given the pivot text, gives the round trip's phrasi
 log-probability per token than the segment's own. A rephrasing must carry content (a
 content word for a content word) in words of the language (wordfreq's list: a model's slip,
 "perffum", is its own favourite too), be more than a spelling or inflection variant, and
-not rephrase names or numbers alone. The suggestion is the rephrasing.
+not rephrase names or numbers alone. It may move words ("in a gradual manner the sound" ->
+"the gradually sound"): changes with a few kept function words between them are one
+rephrasing. The suggestion is the rephrasing.
 Target-only, as model:roundtrip (with a source, model:source compares with it).
 """
 
@@ -94,46 +96,81 @@ def rephrasings(text: str, roundtrip: str, own: TokenScores, theirs: TokenScores
     own_words = {w.norm for w in a}
     fixed = {(w.start, w.end) for w in names(text, lang)} | {
         (w.start, w.end) for w in a if any(ch.isdigit() for ch in w.text)}
-    out = []
-    for a0, a1, b0, b1 in _changes(al.opcodes):
-        if a1 == a0 or max(a1 - a0, b1 - b0) > th.paraphrase_words:
-            continue
-        if not any(content[a0:a1]):
-            continue  # function words alone: a slip of the models as often as an improvement
-        if not any(is_content(w, lang, th.min_chars) for w in b[b0:b1]):
-            continue  # content dropped, not rephrased: model:roundtrip's lossy
-        if not all(_known(w, lang, own_words, th.paraphrase_known_zipf) for w in b[b0:b1]):
-            continue  # the model wrote a word the language does not have: a slip
-        span = text[a[a0].start:a[a1 - 1].end]
-        phrasing = roundtrip[b[b0].start:b[b1 - 1].end]
-        if similar(span, phrasing, th.same_word_ratio):
-            continue  # a spelling or inflection variant ("icebergs" -> "iceberg"), not wording
-        if all(not c or (w.start, w.end) in fixed for c, w in zip(content[a0:a1], a[a0:a1],
+    kept_b = {k for tag, _a0, _a1, b0, b1 in al.opcodes if tag == "equal"
+              for k in range(b0, b1)}
+
+    def rephrasing(a0: int, a1: int, b0: int, b1: int) -> Rephrasing | None:
+        # A rephrasing that moved words ("in a gradual manner the sound" -> "the gradually
+        # sound") has the words it kept at its ends: the span and phrasing leave them out,
+        # the gain reads them (they are the phrasing's context on both sides).
+        s0, s1, p0, p1 = a0, a1, b0, b1
+        while s0 < s1 and al.in_order[s0]:
+            s0 += 1
+        while s1 > s0 and al.in_order[s1 - 1]:
+            s1 -= 1
+        while p0 < p1 and p0 in kept_b:
+            p0 += 1
+        while p1 > p0 and p1 - 1 in kept_b:
+            p1 -= 1
+        if s1 == s0 or max(a1 - a0, b1 - b0) > th.paraphrase_words:
+            return None
+        if not any(content[s0:s1]):
+            return None  # function words alone: a slip of the models as often as an improvement
+        if not any(is_content(w, lang, th.min_chars) for w in b[p0:p1]):
+            return None  # content dropped, not rephrased: model:roundtrip's lossy
+        if not all(_known(w, lang, own_words, th.paraphrase_known_zipf) for w in b[p0:p1]):
+            return None  # the model wrote a word the language does not have: a slip
+        phrasing = roundtrip[b[p0].start:b[p1 - 1].end]
+        theirs_content = [w.text for w in b[p0:p1] if is_content(w, lang, th.min_chars)]
+        own_content = [w.text for w, c in zip(a[s0:s1], content[s0:s1], strict=True) if c]
+        if len(own_content) == len(theirs_content) and similar(
+                " ".join(own_content), " ".join(theirs_content), th.same_word_ratio):
+            return None  # its content words spelt or inflected otherwise ("icebergs" ->
+            # "iceberg", "across, or" -> "acros"); in fewer content words it is wording
+            # ("in a successful way" -> "successfully")
+        if all(not c or (w.start, w.end) in fixed for c, w in zip(content[s0:s1], a[s0:s1],
                                                                     strict=True)):
-            continue  # names and numbers are kept or changed, never rephrased (meaning:*)
+            return None  # names and numbers are kept or changed, never rephrased (meaning:*)
         around = [i for i in range(max(0, a0 - th.paraphrase_words),
                                    min(len(a), a1 + th.paraphrase_words))
                   if content[i] and not a0 <= i < a1]
         if around and sum(al.kept[i] for i in around) / len(around) < th.paraphrase_kept:
-            continue  # the round trip changes the context too: no evidence on this span
+            return None  # the round trip changes the context too: no evidence on this span
         gain = (_mean(theirs, _extent(b, b0, b1, len(roundtrip)))
                 - _mean(own, _extent(a, a0, a1, len(text))))
-        if gain >= th.paraphrase_gain:
-            out.append(Rephrasing(a0, a1, phrasing, gain))
+        return Rephrasing(s0, s1, phrasing, gain) if gain >= th.paraphrase_gain else None
+
+    out = []
+    for group in _changes(al.opcodes, content):
+        # The changes joined across function words first; where that is no rephrasing,
+        # each change alone.
+        whole = rephrasing(group[0][0], group[-1][1], group[0][2], group[-1][3])
+        if whole is not None:
+            out.append(whole)
+        elif len(group) > 1:
+            out += [r for part in group if (r := rephrasing(*part)) is not None]
     return out
 
 
-def _changes(opcodes: list[tuple[str, int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+def _changes(opcodes: list[tuple[str, int, int, int, int]],
+             content: list[bool]) -> list[list[tuple[int, int, int, int]]]:
     """The changed stretches of an alignment ((a0, a1, b0, b1)), adjacent changes as one
-    ("in a relative manner" -> "relatively" aligns as a replace and a delete)."""
-    out: list[tuple[int, int, int, int]] = []
+    ("in a relative manner" -> "relatively" aligns as a replace and a delete), grouped with
+    the next change across at most two kept function words or punctuation ("in a relative
+    manner small" -> "relatively a small"; "in a basic way the DNA" -> "the basicly DNA")."""
+    out: list[list[tuple[int, int, int, int]]] = []
+    last: tuple[int, int, int, int] | None = None
     for tag, a0, a1, b0, b1 in opcodes:
         if tag == "equal":
             continue
-        if out and out[-1][1] == a0 and out[-1][3] == b0:
-            out[-1] = (out[-1][0], a1, out[-1][2], b1)
+        if last is not None and last[1] == a0 and last[3] == b0:
+            last = out[-1][-1] = (last[0], a1, last[2], b1)
+        elif last is not None and a0 - last[1] <= 2 and not any(content[last[1]:a0]):
+            last = (a0, a1, b0, b1)
+            out[-1].append(last)
         else:
-            out.append((a0, a1, b0, b1))
+            last = (a0, a1, b0, b1)
+            out.append([last])
     return out
 
 
