@@ -52,7 +52,8 @@ def test_risk_features_read_the_typed_signals():
              Flag(0, 1, "Style/Awkward", "Minor", "m"),
              Flag(0, 1, "Accuracy/Omission", "Minor", "m", side="source", signal="source"),
              Flag(0, 1, "Accuracy/Number", "Major", "m", signal="rules:numbers"),
-             Flag(0, 1, "Accuracy/Mistranslation", "Major", "m", signal="meaning:negation")]
+             Flag(0, 1, "Accuracy/Mistranslation", "Major", "m", signal="meaning:negation"),
+             Flag(0, 1, "Style/Awkward", "Minor", "m", signal="paraphrase")]
     f = features(SIGNALS, flags, n_words=30)
     assert list(f) == list(FEATURES)
     assert f["roundtrip_chrf_loss"] == pytest.approx(1 - 0.701)  # the best round trip
@@ -61,8 +62,11 @@ def test_risk_features_read_the_typed_signals():
     assert f["mean_surprisal"] == pytest.approx(1 / 3 / 10)  # the text given its source
     assert f["unexplained_source"] == pytest.approx(0.25)  # the source given the text
     # source-side omissions and meaning-critical flags are features of their own
-    assert (f["major_flags"], f["minor_flags"], f["length"]) == (0.5, 0.25, 0.5)
+    assert (f["major_flags"], f["length"]) == (0.5, 0.5)
     assert (f["omission_flags"], f["meaning_flags"]) == (1.0, 1.0)
+    # a rephrasing the models prefer is a feature of its own, and a Minor flag as any other
+    assert (f["paraphrase_flags"], f["minor_flags"]) == (1.0, 0.5)
+    assert features(SIGNALS, flags[:-1], n_words=30)["paraphrase_flags"] == 0.0
     assert f["similarity_loss"] == pytest.approx(0.29)
     assert features(Signals(), [], 0) == dict.fromkeys(FEATURES, 0.0)
     # without a source, the surprisal is the pivots' mean
@@ -94,6 +98,23 @@ def test_an_outdated_or_mistyped_profile_fails_loudly(change, message):
     change(data)
     with pytest.raises(ConfigError, match=message):
         parse_profile(data, Path("p.toml"))
+
+
+def test_a_profile_of_the_set_before_gives_its_own_risk():
+    """A profile fitted on tqcheck-risk-2 (no paraphrase_flags) loads, its risk the same as
+    before: the feature added since weighs 0 in it."""
+    from tqcheck.check.risk import risk
+
+    data = _profile_data()
+    data["risk"]["feature_set"] = "tqcheck-risk-2"
+    data["risk"]["weights"].pop("paraphrase_flags")
+    old = parse_profile(data, Path("p.toml")).risk
+    assert old.weights["paraphrase_flags"] == 0.0 and old.feature_set == FEATURE_SET
+    para = [Flag(0, 1, "Style/Awkward", "Minor", "m", signal="paraphrase")]
+    by_hand = old.bias + sum(old.weights[k] * v for k, v in features(SIGNALS, para, 30).items()
+                             if k != "paraphrase_flags")
+    assert risk(SIGNALS, para, old, 30) == pytest.approx(1 / (1 + math.exp(-by_hand)))
+    assert risk(SIGNALS, para, load_profile().risk, 30) > risk(SIGNALS, para, old, 30)
 
 
 def test_profile_fingerprint_follows_every_setting():

@@ -12,6 +12,7 @@ from tqcheck.errors import ConfigError
 
 MODEL = "model"  # flags found by comparing model outputs
 MEANING = "meaning"  # numbers, names, negation the text and its source disagree on
+REPHRASED = "rephrased"  # wording the models rephrase into phrasing they prefer
 
 
 @cache

@@ -11,7 +11,11 @@ for source words that the source's own round trip keeps. The back-translation co
 for what it loses beyond the source's own round trip: where the models mangle the source
 as badly as the text, the loss is theirs. The surprisal is that of the text given its
 source when there is one, and the source given the text (what the text leaves out) is a
-feature of its own (risk-1 took the whole loss and averaged every surprisal).
+feature of its own (risk-1 took the whole loss and averaged every surprisal). Wording the
+round trips rephrase into phrasing the reverse models prefer (model:paraphrase) is the
+models' own certificate that a span is awkward: risk-3 gives it a feature beside the flag
+counts (risk-2 had the flag counts alone, and such a calque weighed as any Minor flag). A
+profile of risk-2 loads with that feature weighted 0, which is its risk exactly.
 """
 
 from __future__ import annotations
@@ -23,14 +27,17 @@ from typing import Any
 
 from tqcheck.config import typed_table
 from tqcheck.errors import ConfigError
-from tqcheck.groups import MEANING, in_group
+from tqcheck.groups import MEANING, REPHRASED, in_group
 from tqcheck.signals import Signals
 from tqcheck.types import SEVERITY_RANK, Flag, RiskBands, SegmentResult
 
-FEATURE_SET = "tqcheck-risk-2"
+FEATURE_SET = "tqcheck-risk-3"
 FEATURES = ("roundtrip_chrf_loss", "backtranslation_excess_loss", "mean_surprisal",
             "unexplained_source", "major_flags", "minor_flags", "omission_flags",
-            "meaning_flags", "similarity_loss", "length")
+            "meaning_flags", "paraphrase_flags", "similarity_loss", "length")
+# Earlier sets this one extends: the features added since, with the weight that gives a
+# profile of that set its own risk.
+EXTENDS = {"tqcheck-risk-2": {"paraphrase_flags": 0.0}}
 # Scales that map each feature to [0, 1]; part of the feature set's definition.
 SURPRISAL_CAP_NATS = 10.0  # mean gap to the model's choice at which the feature saturates
 MAJOR_FLAGS_CAP = 2
@@ -61,11 +68,13 @@ class RiskModel:
             raise ConfigError(f"{where}: needs a [risk] table with bias, feature_set and "
                               "[risk.weights]")
         found = table.get("feature_set")
-        if found != FEATURE_SET:
+        if found != FEATURE_SET and found not in EXTENDS:
             raise ConfigError(
                 f"{where}: fitted on feature set {found!r}, but this tqcheck computes "
                 f"{FEATURE_SET!r} ({', '.join(FEATURES)}); refit it with `tqcheck calibrate`")
         weights = table["weights"]
+        if found in EXTENDS and isinstance(weights, dict):
+            weights = {**EXTENDS[found], **weights}
         if set(weights) != set(FEATURES):
             extra, lacking = sorted(set(weights) - set(FEATURES)), sorted(set(FEATURES) - set(
                 weights))
@@ -110,6 +119,7 @@ def features(signals: Signals, flags: Sequence[Flag], n_words: int) -> dict[str,
     if signals.source_surprisal is not None:  # the text given its source says most
         gaps = [signals.source_surprisal.gap_mean]
     critical = sum(f.severity == "Major" and is_meaning_critical(f) for f in flags)
+    rephrased = any(in_group(f.signal, REPHRASED) for f in flags)
     omitted = any(f.category == "Accuracy/Omission" and f.side == "source"
                   and not is_meaning_critical(f) for f in flags)
     other = [f for f in flags if not is_meaning_critical(f)
@@ -129,6 +139,7 @@ def features(signals: Signals, flags: Sequence[Flag], n_words: int) -> dict[str,
         "minor_flags": min(minor, MINOR_FLAGS_CAP) / MINOR_FLAGS_CAP,
         "omission_flags": float(omitted),
         "meaning_flags": float(min(critical, 1)),
+        "paraphrase_flags": float(rephrased),
         "similarity_loss": max(0.0, 1.0 - sim) if sim is not None else 0.0,
         "length": min(1.0, n_words / LENGTH_CAP_WORDS),
     }
