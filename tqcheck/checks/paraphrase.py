@@ -27,6 +27,11 @@ from tqcheck.text.frequency import zipf
 from tqcheck.text.names import names
 from tqcheck.types import Flag, TokenScores
 
+# Kept words a rephrasing may move its words across ("in a basic way the DNA" -> "the
+# basicly DNA"): function words or punctuation only, so that two rephrasings never join
+# across content the round trip kept.
+BRIDGE_WORDS = 2
+
 
 @dataclass(frozen=True)
 class Rephrasing:
@@ -156,8 +161,9 @@ def _changes(opcodes: list[tuple[str, int, int, int, int]],
              content: list[bool]) -> list[list[tuple[int, int, int, int]]]:
     """The changed stretches of an alignment ((a0, a1, b0, b1)), adjacent changes as one
     ("in a relative manner" -> "relatively" aligns as a replace and a delete), grouped with
-    the next change across at most two kept function words or punctuation ("in a relative
-    manner small" -> "relatively a small"; "in a basic way the DNA" -> "the basicly DNA")."""
+    the next change across at most BRIDGE_WORDS kept function words or punctuation ("in a
+    relative manner small" -> "relatively a small"; "in a basic way the DNA" -> "the
+    basicly DNA")."""
     out: list[list[tuple[int, int, int, int]]] = []
     last: tuple[int, int, int, int] | None = None
     for tag, a0, a1, b0, b1 in opcodes:
@@ -165,7 +171,8 @@ def _changes(opcodes: list[tuple[str, int, int, int, int]],
             continue
         if last is not None and last[1] == a0 and last[3] == b0:
             last = out[-1][-1] = (last[0], a1, last[2], b1)
-        elif last is not None and a0 - last[1] <= 2 and not any(content[last[1]:a0]):
+        elif (last is not None and a0 - last[1] <= BRIDGE_WORDS
+              and not any(content[last[1]:a0])):
             last = (a0, a1, b0, b1)
             out[-1].append(last)
         else:
