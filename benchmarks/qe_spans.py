@@ -2,9 +2,13 @@
 them, each beside flagging every character (and the sentence encoder alone for ranking).
 
     python benchmarks/qe_spans.py [--per-file 600] [--profile default] [--target-only] [--docs]
+                                  [--with-test-sets]
 
 Model-free, source-aware (or the targets alone), on N segments spread over each file of
-../shared/data/qe-spans (WMT21 news and TED to develop on; WMT22 kept aside). Results:
+../shared/data/qe-spans (WMT21 news and TED to develop on; WMT22 dev kept aside). The WMT22
+test files are the shared task's test sets, on which tqcheck is measured after a change
+lands: they are left out unless `--with-test-sets` asks for them (for that measurement, not
+for development). Results:
 benchmarks/results/qe_spans_<profile>.json and a Markdown table on stdout; `--docs` also
 writes it into docs/evaluation.md, between the lines `<!-- qe_spans.py PROFILE[ target-only]
 -->` and `<!-- end qe_spans.py -->`. `tqcheck eval --spans FILE` gives the same for one file.
@@ -35,9 +39,13 @@ def main() -> None:
     ap.add_argument("--target-only", action="store_true")
     ap.add_argument("--docs", action="store_true", help="write the table into "
                     "docs/evaluation.md (between its markers for this profile and mode)")
+    ap.add_argument("--with-test-sets", action="store_true", help="the WMT22 test files "
+                    "too (the measure sets: not for development)")
     args = ap.parse_args()
     rows = []
     for path in sorted(DATA.glob("*.tsv")):
+        if "_test_" in path.name and not args.with_test_sets:
+            continue
         src, tgt = guess_lang_pair(path.name)
         t0 = time.perf_counter()
         fig, signature = evaluate_spans(path, CheckOptions(lang=tgt, src_lang=None

@@ -58,6 +58,50 @@ def test_numbers_compare_values_across_scripts_words_and_units():
                                                                  ("source", "translation")}
 
 
+@pytest.mark.parametrize(("target", "source", "lang"), [
+    # times as each language writes them (configs/languages.toml [clock])
+    ("Gegen 23.30 Uhr rief die Polizei.", "Police declared it around 11:30 pm.", "de"),
+    ("Das Feuer wuchs bis 20:00 Uhr.", "The fire grew until 8 pm.", "de"),
+    ("Um 7 Uhr abends nahmen wir die Fähre.", "By 7pm we had boarded the ferry.", "de"),
+    ("Das Feuer wurde kurz nach 3 Uhr gemeldet.", "The fire was reported after 3 pm.", "de"),
+    ("Полицию вызвали около 8 часов вечера.", "Police were called about 8pm.", "ru"),
+    ("Пожар вырос к 8 вечера.", "The fire grew as of 8 p.m.", "ru"),
+    ("О пожаре сообщили после 15:00.", "The fire was reported after 3 p.m.", "ru"),
+    ("Сообщили в 3 часа дня.", "It was reported at 3 pm.", "ru"),
+    ("до 10 часов утра (02:00 по Гринвичу)", "until 10 a.m. (0200GMT) Monday", "ru"),
+    ("jusqu'à 10 h (02:00 GMT)", "until 10 a.m. (0200 GMT)", "fr"),
+    # scale words glued to their digits, and scales each language writes
+    ("отступные в размере 101 миллиона фунтов", "his £101million release clause", "ru"),
+    ("пакет в 1 триллион долларов", "a $1 trillion package", "ru"),
+    ("un paquete de 1 billón de dólares", "a $1 trillion package", "es"),
+    ("Die Fälle nähern sich 1.400.000.", "Cases are approaching 14 lakh.", "de"),
+    ("als er vor 20 Jahren hierher zog", "when he moved here over two decades ago", "de"),
+    # ordinals, decades, conversions into other metric units and over ranges
+    ("Joe Reed (5. Runde) und KJ Hill (7. Runde)", "Joe Reed (fifth round) and KJ Hill "
+     "(seventh round)", "de"),
+    ("in den 60er Jahren", "in the 1960s", "de"),
+    ("в 60-е годы", "in the 1960's", "ru"),
+    ("eine Fläche von 85 km2", "21000 acres", "de"),
+    ("ein 3 m langes Kabel", "an 8-foot cord", "de"),
+    ("von 2 bis 4 Hektar", "from 5-10 acres", "de"),
+])
+def test_numbers_written_as_the_target_language_writes_them_are_the_same(target, source,
+                                                                         lang):
+    assert number_flags(target, source, lang, "en") == []
+
+
+@pytest.mark.parametrize(("target", "source", "lang"), [
+    ("Um 9 Uhr nahmen wir die Fähre.", "At 3 pm we boarded the ferry.", "de"),
+    ("Полицию вызвали около 8 часов утра.", "Police were called about 8pm.", "ru"),
+    ("в 6 м в глубину", "80 feet down", "ru"),
+    ("Через 3 дня всё закончилось.", "It was over in 5 days.", "ru"),  # days, not 3 p.m.
+    ("в 70-е годы", "in the 1960s", "ru"),
+    ("отступные в размере 101 фунта", "his £101million release clause", "ru"),
+])
+def test_a_changed_time_or_quantity_is_still_flagged(target, source, lang):
+    assert [f.side for f in number_flags(target, source, lang, "en")][:1] == ["target"]
+
+
 def test_wrong_language_segment_is_flagged():
     prof = load_profile()
     german = "Der Kreml bestätigte, dass die Ukraine außerhalb der NATO bleiben muss."

@@ -16,7 +16,7 @@ from decimal import Decimal
 from tqcheck.check.base import Check, Need, register
 from tqcheck.check.context import SegmentContext
 from tqcheck.text.lexicon import decimal_comma, number_words
-from tqcheck.text.numbers import digits_value, key, numbers
+from tqcheck.text.numbers import clock_after, digits_value, key, numbers
 from tqcheck.types import Flag
 
 
@@ -34,8 +34,8 @@ class Numbers(Check):
 
 # Units a translation may convert to metric (feet -> metres, miles -> km, pounds -> kg, ...):
 # a number followed by such a unit and its conversion are the same quantity, rounded as
-# translators round (within CONVERTED_WITHIN). The unit must be there: without it, 3 and 7
-# would pass for inches and centimetres.
+# translators round (within CONVERTED_WITHIN, and to a whole unit: "8-foot" is "3 m"). The
+# unit must be there: without it, 3 and 7 would pass for inches and centimetres.
 UNITS = {r"feet|foot|ft": 0.3048, r"miles?|mi": 1.609344, r"pounds?|lbs?": 0.45359237,
          r"inch(?:es)?|in": 2.54, r"gallons?|gal": 3.785411784, r"acres?": 0.40468564,
          r"yards?|yd": 0.9144, r"ounces?|oz": 28.349523}
@@ -44,22 +44,35 @@ CONVERTED_WITHIN = 0.1
 _AFTER = r"[\s-]{0,2}(?:"  # a unit right after its number: "200 feet", "15-foot"
 
 
+_RANGE = re.compile(r"(?:\s?[-–]\s?|\s+(?:to|or)\s+)\d+(?:[.,]\d+)?")  # "5-10 acres"
+
+
 def _unit_factor(text: str, end: int) -> float | str | None:
     """The conversion factor of the unit right after a number ending at `end` ("F" for
-    Fahrenheit), if there is one."""
+    Fahrenheit), or after the range it starts ("5-10 acres"), if there is one."""
     rest = text[end:end + 24]
     for pattern, factor in UNITS.items():
         if re.match(_AFTER + pattern + r")\b", rest, re.IGNORECASE):
             return factor
-    return "F" if re.match(_AFTER + FAHRENHEIT + ")", rest, re.IGNORECASE) else None
+    if re.match(_AFTER + FAHRENHEIT + ")", rest, re.IGNORECASE):
+        return "F"
+    m = _RANGE.match(text, end)
+    return _unit_factor(text, m.end()) if m is not None else None
+
+
+# Metric units a conversion may land in, as powers of ten of the factor's unit (acres to
+# hectares or km², feet to m or cm, pounds to kg or t).
+METRIC_POWERS = (-3, -2, -1, 0, 1, 2, 3)
 
 
 def _converted(a: str, unit: float | str, b: str) -> bool:
-    """`b` is the quantity `a` (in `unit`) converted, as rounded by a translator."""
+    """`b` is the quantity `a` (in `unit`) converted, as rounded by a translator, into the
+    factor's metric unit or one a power of ten from it."""
     x, y = float(a), float(b)
     if unit == "F":
         return abs((x - 32) * 5 / 9 - y) <= max(1.5, CONVERTED_WITHIN * abs(y))
-    return y > 0 and abs(x * float(unit) - y) <= CONVERTED_WITHIN * y
+    return y > 0 and any(abs(x * float(unit) * 10.0 ** k - y) <= CONVERTED_WITHIN * y + 0.5
+                         for k in METRIC_POWERS)  # + 0.5: rounded to a whole unit
 
 
 def _unmatched(text: str, nums: list[tuple[str, int, int]],
@@ -127,6 +140,43 @@ def _match_unread_scales(target: str, t_left: list[tuple[str, int, int]], lang: 
                 other.remove(hit)
 
 
+def _match_clock_hours(target: str, t_left: list[tuple[str, int, int]], lang: str,
+                       source: str, s_left: list[tuple[str, int, int]], src_lang: str
+                       ) -> None:
+    """A clock hour that does not say its half of the day ("um 3 Uhr", "8 часов", "8 o'clock")
+    matches the other side's clock hour 12 hours apart ("3 p.m." is 15)."""
+    def hour(text: str, num: tuple[str, int, int], language: str) -> int | None:
+        half = clock_after(text, num[2], language)
+        if half is None and not re.match(r":\d\d|\.\d\d", text[num[2]:num[2] + 3]):
+            return None
+        value = Decimal(num[0])
+        return int(value) if value == value.to_integral_value() and 0 <= value <= 24 else None
+
+    for t in list(t_left):
+        if clock_after(target, t[2], lang) not in ("", None) or (h := hour(target, t, lang)) \
+                is None:
+            continue  # a target that says its half of the day was read on the 24-hour clock
+        match = next((s for s in s_left if (g := hour(source, s, src_lang)) is not None
+                      and g % 12 == h % 12), None)
+        if match is not None:
+            t_left.remove(t)
+            s_left.remove(match)
+
+
+_DECADE = re.compile(r"(?:'|’)?s\b")
+
+
+def _match_decades(target: str, t_left: list[tuple[str, int, int]],
+                   source: str, s_left: list[tuple[str, int, int]]) -> None:
+    """"the 1960s" in the source is "60er Jahre", "60-е", "the sixties" (60) in the target."""
+    for t in list(t_left):
+        match = next((s for s in s_left if re.fullmatch(r"1\d\d0|20\d0", s[0])
+                      and _DECADE.match(source, s[2]) and s[0][2:] == t[0]), None)
+        if match is not None:
+            t_left.remove(t)
+            s_left.remove(match)
+
+
 def number_flags(target: str, source: str, lang: str = "en", src_lang: str = "en"
                  ) -> list[Flag]:
     """Numbers in the target that the source lacks and, when there are such, the source
@@ -135,7 +185,8 @@ def number_flags(target: str, source: str, lang: str = "en", src_lang: str = "en
     its source's number. A source number with no changed number in the translation is left
     to the omission checks: translations write numbers as words, fractions and multiples
     ("tenfold") that no table covers."""
-    t_nums, s_nums = numbers(target, lang), numbers(source, src_lang)
+    t_nums, s_nums = numbers(target, lang, matching=True), numbers(source, src_lang,
+                                                                   matching=True)
     t_left, s_left = _unmatched(target, t_nums, s_nums), _unmatched(source, s_nums, t_nums)
     _match_lists(target, t_left, lang, s_left)
     _match_lists(source, s_left, src_lang, t_left)
@@ -150,6 +201,8 @@ def number_flags(target: str, source: str, lang: str = "en", src_lang: str = "en
             t_left.remove(t)
             s_left.remove(match)
     _match_unread_scales(target, t_left, lang, source, s_left, src_lang)
+    _match_clock_hours(target, t_left, lang, source, s_left, src_lang)
+    _match_decades(target, t_left, source, s_left)
     digits = [(side, text, a, b) for side, text, found in (("target", target, t_left),
                                                           ("source", source, s_left))
               for _, a, b in found if any(c.isdigit() for c in text[a:b])]

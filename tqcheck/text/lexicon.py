@@ -23,8 +23,11 @@ def _table(*keys: str) -> dict:
 
 
 @cache
-def number_words(lang: str) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
-    """(number words, scale words) of `lang`, lower case -> value (empty when unknown)."""
+def number_words(lang: str, matching: bool = False
+                 ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """(number words, scale words) of `lang`, lower case -> value (empty when unknown); with
+    `matching`, also the words that only stand for digits of the other side (ordinals,
+    anniversaries, decades: `match_words`, `match_scales`)."""
     def values(kind: str) -> dict[str, Decimal]:
         table = _table("numbers", lang, kind) if lang in _table("numbers") else {}
         try:
@@ -33,7 +36,27 @@ def number_words(lang: str) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
             raise ConfigError(f"{config_path('languages.toml')}: [numbers.{lang}.{kind}]: "
                               f"values must be numbers ({exc})") from None
 
-    return values("words"), values("scales")
+    words, scales = values("words"), values("scales")
+    if matching:
+        words, scales = words | values("match_words"), scales | values("match_scales")
+    return words, scales
+
+
+@cache
+def clock_words(lang: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(hour words, afternoon words, morning words) of `lang`, lower case ([clock.LANG]; empty
+    when unknown): what makes a number a clock hour, and which half of the day it is in."""
+    table = _table("clock", lang) if lang in _table("clock") else {}
+    return tuple(tuple(w.lower() for w in _word_list(f"[clock.{lang}] {kind}",
+                                                     table.get(kind, [])))
+                 for kind in ("hour", "afternoon", "morning"))  # type: ignore[return-value]
+
+
+@cache
+def clock_zones() -> frozenset[str]:
+    """Time zones after which four digits are a time ("0200 GMT"), lower case."""
+    return frozenset(w.lower() for w in _word_list("[clock] zones",
+                                                   _table("clock").get("zones", [])))
 
 
 @cache

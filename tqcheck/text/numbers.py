@@ -3,7 +3,10 @@ numerals, as values with where they stand. Total: any text gives a list, never a
 
 A colon between digits joins numbers that are not one quantity: a time ("13:09:10",
 "3:11 p.m."), a score ("2:0"), a ratio ("78:83"), a verse ("3:16"). Each part is read as a
-number of its own, so that the same time or score matches across languages.
+number of its own, so that the same time or score matches across languages. Times are read
+on the 24-hour clock as the languages write them (configs/languages.toml [clock]: "8 p.m.",
+"8 часов вечера" and "20:00" are 20; "23.30 Uhr" is 23 and 30; "0200 GMT" is 2), and the
+minutes of a whole hour are no number of their own ("15:00" is "3 p.m.").
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import re
 from decimal import Decimal
 from functools import cache
 
-from tqcheck.text.lexicon import decimal_comma, number_words
+from tqcheck.text.lexicon import clock_words, clock_zones, decimal_comma, number_words
 
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９", "0123456789" * 3)
@@ -36,8 +39,8 @@ _JOIN = re.compile(r"[\s-]*|\s+(?:and|und|et|y)\s+|\s+(?:of\s+)?an?\s+", re.IGNO
 
 
 @cache
-def _token_regex(lang: str) -> re.Pattern[str]:
-    words, scales = number_words(lang)
+def _token_regex(lang: str, matching: bool) -> re.Pattern[str]:
+    words, scales = number_words(lang, matching)
     alternatives = "|".join(re.escape(w) for w in sorted([*words, *scales], key=len,
                                                          reverse=True))
     return re.compile(
@@ -46,7 +49,8 @@ def _token_regex(lang: str) -> re.Pattern[str]:
         # a scale letter right after digits counts only after a currency sign ("£125m")
         r"|(?P<digits>\d+(?:[.,:]\d+)*)(?P<suffix>(?:bn|m|k|tn)(?!\w))?"
         r"|(?P<cjk>[零一二两三四五六七八九十百千万亿]+)"
-        + (rf"|(?<!\w)(?P<word>{alternatives})(?!\w)" if alternatives else ""),
+        # a scale word may follow its digits without a space ("£101million")
+        + (rf"|(?<![^\W\d_])(?P<word>{alternatives})(?!\w)" if alternatives else ""),
         re.IGNORECASE)
 
 
@@ -76,8 +80,9 @@ def _digit_tokens(raw: str, start: int, comma_decimal: bool
     score or ratio ("13:09", "2:0") are numbers of their own."""
     if ":" in raw:
         out, pos = [], start
-        for part in raw.split(":"):
-            out += _digit_tokens(part, pos, comma_decimal)
+        for k, part in enumerate(raw.split(":")):
+            if not (k and part == "00"):  # a whole hour's minutes: "15:00" is "3 p.m."
+                out += _digit_tokens(part, pos, comma_decimal)
             pos += len(part) + 1
         return out
     parts = raw.split(",")
@@ -93,17 +98,56 @@ def _digit_tokens(raw: str, start: int, comma_decimal: bool
 _MERIDIEM = re.compile(r"\s?([ap])\.?\s?m\b\.?", re.IGNORECASE)
 
 
-def _clock_hour(hour: tuple[Decimal, str, int, int], text: str, end: int
-                ) -> tuple[Decimal, str, int, int]:
-    """The hour of "3:11 p.m." on the 24-hour clock (15), as other languages write it."""
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _clock_regexes(lang: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """(an hour word right after a number, then perhaps a half-day word: group `half` is
+    "p" or "a"; a time zone right after four digits)."""
+    hour, afternoon, morning = clock_words(lang)
+    half = (f"(?P<p>{_alternatives(afternoon)})" if afternoon else "") + (
+        ("|" if afternoon and morning else "") + f"(?P<a>{_alternatives(morning)})"
+        if morning else "")
+    after = None
+    if hour or half:
+        after = re.compile(
+            (rf"(?:\s?(?P<hour>{_alternatives(hour)})(?!\w))?" if hour else "(?P<hour>)")
+            + (rf"(?:\s+(?:{half})(?!\w))?" if half else ""), re.IGNORECASE)
+    zones = clock_zones()
+    zone = re.compile(rf"\s?(?:{_alternatives(tuple(zones))})(?!\w)", re.IGNORECASE) \
+        if zones else None
+    return after, zone
+
+
+def clock_after(text: str, end: int, lang: str) -> str | None:
+    """What makes the number ending at `end` a clock hour: "p" (afternoon: "p.m.", "Uhr
+    abends", "часов вечера"), "a" (morning), "" (an hour word alone: "20 Uhr"), None (none:
+    not a clock hour, or one written with its minutes only)."""
     m = _MERIDIEM.match(text, end)
+    if m is not None:
+        return m.group(1).lower()
+    after = _clock_regexes(lang)[0]
+    m = after.match(text, end) if after is not None else None
+    found = m.groupdict() if m is not None else {}
+    if not any(found.values()):
+        return None
+    return "p" if found.get("p") else "a" if found.get("a") else ""
+
+
+def _clock_hour(hour: tuple[Decimal, str, int, int], text: str, end: int, lang: str
+                ) -> tuple[Decimal, str, int, int]:
+    """The hour of "3:11 p.m." or "8 часов вечера" on the 24-hour clock (15, 20), as other
+    languages write it."""
+    half = clock_after(text, end, lang)
     value = hour[0]
-    if m is None or not (1 <= value <= 12) or value != value.to_integral_value():
+    if not half or not (1 <= value <= 12) or value != value.to_integral_value():
         return hour
-    afternoon = m.group(1).lower() == "p"
-    return (value % 12 + (12 if afternoon else 0), *hour[1:])  # type: ignore[return-value]
+    return (value % 12 + (12 if half == "p" else 0), *hour[1:])  # type: ignore[return-value]
 
 
+_EXPONENT = re.compile(r"(?<![^\W\d_])(?:[kcdm]?m|ha)$")  # a metric unit right before digits
 _SUFFIXES = {"k": Decimal(10**3), "m": Decimal(10**6), "bn": Decimal(10**9),
              "tn": Decimal(10**12)}
 _CURRENCY_BEFORE = re.compile(r"[$£€¥]\s?$")
@@ -126,31 +170,40 @@ def _year_range(found: list[tuple[Decimal, str, int, int]], text: str,
     return found
 
 
-def _tokens(text: str, lang: str) -> list[tuple[Decimal, str, int, int]]:
+def _tokens(text: str, lang: str, matching: bool = False
+            ) -> list[tuple[Decimal, str, int, int]]:
     """(value, kind: digits | word | scale, start, end) of every number token."""
-    words, scales = number_words(lang)
+    words, scales = number_words(lang, matching)
     comma_decimal = decimal_comma(lang)
     out: list[tuple[Decimal, str, int, int]] = []
-    for m in _token_regex(lang).finditer(text):
+    for m in _token_regex(lang, matching).finditer(text):
         raw = m.group()
         if m.group("grouped"):
             value = Decimal(re.sub(r"\D", "", raw))
             out.append((value, "digits", m.start(), m.end()))
         elif m.group("digits"):
             digits = m.group("digits")
+            if _EXPONENT.search(text, 0, m.start()) and digits in ("2", "3") and not (
+                    text[m.end():m.end() + 1].isalnum()):
+                continue  # "85 km2": the unit's power, not a number
+            end = m.start() + len(digits)
+            zone = _clock_regexes(lang)[1]
+            if len(digits) == 4 and digits.isdigit() and zone is not None and zone.match(
+                    text, end) and int(digits[:2]) < 24 and int(digits[2:]) < 60:
+                digits = f"{digits[:2]}:{digits[2:]}"  # "0200 GMT": a time
             found = _digit_tokens(digits, m.start(), comma_decimal)
             suffix = m.group("suffix")
             if suffix and _CURRENCY_BEFORE.search(text, 0, m.start()) and found:
                 value, kind, a, _ = found[-1]  # "£125m", "$37bn"
                 found[-1] = (value * _SUFFIXES[suffix.lower()], kind, a, m.end())
-            clock = _TIME_WITH_DOT.fullmatch(digits) and _MERIDIEM.match(
-                text, m.start() + len(digits))  # "4.40 am": a time, "3.26 million" not
+            # "4.40 am", "23.30 Uhr": a time; "3.26 million" not
+            clock = _TIME_WITH_DOT.fullmatch(digits) and clock_after(text, end, lang) is not None
             if found and (":" in digits or clock):
-                if "." in digits:  # "4.40 am": a time, not a decimal
+                if "." in digits:  # a time, not a decimal
                     found = _digit_tokens(digits.replace(".", ":"), m.start(), comma_decimal)
-                found[0] = _clock_hour(found[0], text, m.start() + len(digits))
+                found[0] = _clock_hour(found[0], text, end, lang)
             elif found and len(found) == 1 and digits.isdigit():
-                found[0] = _clock_hour(found[0], text, m.start() + len(digits))  # "3 p.m."
+                found[0] = _clock_hour(found[0], text, end, lang)  # "3 p.m.", "8 часов вечера"
             out += _year_range(found, text, out)
         elif m.group("cjk"):
             if raw in _CJK_SCALES:
@@ -164,12 +217,14 @@ def _tokens(text: str, lang: str) -> list[tuple[Decimal, str, int, int]]:
     return out
 
 
-def numbers(text: str, lang: str = "en") -> list[tuple[str, int, int]]:
+def numbers(text: str, lang: str = "en", matching: bool = False) -> list[tuple[str, int, int]]:
     """The numbers of `text`, each as its value and where it stands: digits (any script),
     the number words of `lang` (configs/languages.toml) and Chinese numerals, combined with
-    the scale words after them ("fourteen billion" == "14 Milliarden" == "140亿")."""
+    the scale words after them ("fourteen billion" == "14 Milliarden" == "140亿"); with
+    `matching`, also the words that only stand for the other side's digits ("fifth round",
+    "two decades")."""
     text = text.translate(_DIGITS)
-    tokens = _tokens(text, lang)
+    tokens = _tokens(text, lang, matching)
     found: list[tuple[str, int, int]] = []
     i = 0
     while i < len(tokens):
