@@ -239,3 +239,21 @@ def test_seed_translationese_is_flagged_with_suggestions_and_little_else():
         assert any(e.startswith(calque) for e in listed), (calque, listed)
     others = [(e, f.signal) for e, f in flags if not f.signal.startswith("checklist:")]
     assert len(others) <= 3, others  # names and curly quotes raise nothing
+
+
+def test_a_hostile_line_of_numbers_is_checked_in_linear_time():
+    """Twenty thousand times, ranges and units on each side: the pairing passes are capped
+    and every look-behind is local (each was quadratic before: minutes for this line)."""
+    import time
+
+    n = 20000
+    times = (" ".join(f"{i % 24} Uhr" for i in range(n)), " ".join(f"{i % 12 + 1} pm"
+                                                                    for i in range(n)))
+    chain = "-".join(str(i) for i in range(n)) + " acres"
+    units = (" ".join(f"{i * 7} Hektar km2" for i in range(n)),
+             " ".join(f"{i} acres" for i in range(n)))
+    t0 = time.perf_counter()
+    number_flags(*times, "de", "en")
+    number_flags("x " + chain, chain)
+    number_flags(*units, "de", "en")
+    assert time.perf_counter() - t0 < 15

@@ -50,14 +50,20 @@ _RANGE = re.compile(r"(?:\s?[-–]\s?|\s+(?:to|or)\s+)\d+(?:[.,]\d+)?")  # "5-10
 def _unit_factor(text: str, end: int) -> float | str | None:
     """The conversion factor of the unit right after a number ending at `end` ("F" for
     Fahrenheit), or after the range it starts ("5-10 acres"), if there is one."""
-    rest = text[end:end + 24]
-    for pattern, factor in UNITS.items():
-        if re.match(_AFTER + pattern + r")\b", rest, re.IGNORECASE):
-            return factor
-    if re.match(_AFTER + FAHRENHEIT + ")", rest, re.IGNORECASE):
-        return "F"
     m = _RANGE.match(text, end)
-    return _unit_factor(text, m.end()) if m is not None else None
+    for at in (end, m.end()) if m is not None else (end,):
+        rest = text[at:at + 24]
+        for pattern, factor in UNITS.items():
+            if re.match(_AFTER + pattern + r")\b", rest, re.IGNORECASE):
+                return factor
+        if re.match(_AFTER + FAHRENHEIT + ")", rest, re.IGNORECASE):
+            return "F"
+    return None
+
+
+# Numbers per side that the conversion, clock and decade passes pair up at most: a hostile
+# line of thousands of numbers costs linear time, not the square of it.
+MAX_PAIRED = 200
 
 
 # Metric units a conversion may land in, as powers of ten of the factor's unit (acres to
@@ -152,15 +158,17 @@ def _match_clock_hours(target: str, t_left: list[tuple[str, int, int]], lang: st
         value = Decimal(num[0])
         return int(value) if value == value.to_integral_value() and 0 <= value <= 24 else None
 
-    for t in list(t_left):
+    by_half: dict[int, list[tuple[str, int, int]]] = {}
+    for s in s_left[:MAX_PAIRED]:
+        if (g := hour(source, s, src_lang)) is not None:
+            by_half.setdefault(g % 12, []).append(s)
+    for t in t_left[:MAX_PAIRED]:
         if clock_after(target, t[2], lang) not in ("", None) or (h := hour(target, t, lang)) \
                 is None:
             continue  # a target that says its half of the day was read on the 24-hour clock
-        match = next((s for s in s_left if (g := hour(source, s, src_lang)) is not None
-                      and g % 12 == h % 12), None)
-        if match is not None:
+        if by_half.get(h % 12):
             t_left.remove(t)
-            s_left.remove(match)
+            s_left.remove(by_half[h % 12].pop(0))
 
 
 _DECADE = re.compile(r"(?:'|’)?s\b")
@@ -169,12 +177,14 @@ _DECADE = re.compile(r"(?:'|’)?s\b")
 def _match_decades(target: str, t_left: list[tuple[str, int, int]],
                    source: str, s_left: list[tuple[str, int, int]]) -> None:
     """"the 1960s" in the source is "60er Jahre", "60-е", "the sixties" (60) in the target."""
-    for t in list(t_left):
-        match = next((s for s in s_left if re.fullmatch(r"1\d\d0|20\d0", s[0])
-                      and _DECADE.match(source, s[2]) and s[0][2:] == t[0]), None)
-        if match is not None:
+    decades: dict[str, list[tuple[str, int, int]]] = {}
+    for s in s_left[:MAX_PAIRED]:
+        if re.fullmatch(r"1\d\d0|20\d0", s[0]) and _DECADE.match(source, s[2]):
+            decades.setdefault(s[0][2:], []).append(s)
+    for t in t_left[:MAX_PAIRED]:
+        if decades.get(t[0]):
             t_left.remove(t)
-            s_left.remove(match)
+            s_left.remove(decades[t[0]].pop(0))
 
 
 def number_flags(target: str, source: str, lang: str = "en", src_lang: str = "en"
@@ -190,16 +200,17 @@ def number_flags(target: str, source: str, lang: str = "en", src_lang: str = "en
     t_left, s_left = _unmatched(target, t_nums, s_nums), _unmatched(source, s_nums, t_nums)
     _match_lists(target, t_left, lang, s_left)
     _match_lists(source, s_left, src_lang, t_left)
-    for t in list(t_left):
+    s_units = {s: _unit_factor(source, s[2]) for s in s_left[:MAX_PAIRED]}
+    for t in t_left[:MAX_PAIRED]:
         t_unit = _unit_factor(target, t[2])
-        match = next((s for s in s_left if (
-            (unit := _unit_factor(source, s[2])) is not None
-            and _converted(s[0], unit, t[0]))
+        match = next((s for s, unit in s_units.items() if (
+            unit is not None and _converted(s[0], unit, t[0]))
             or (t_unit is not None and _converted(t[0], t_unit, s[0]))),
             None)
         if match is not None:
             t_left.remove(t)
             s_left.remove(match)
+            del s_units[match]
     _match_unread_scales(target, t_left, lang, source, s_left, src_lang)
     _match_clock_hours(target, t_left, lang, source, s_left, src_lang)
     _match_decades(target, t_left, source, s_left)

@@ -183,7 +183,8 @@ def _tokens(text: str, lang: str, matching: bool = False
             out.append((value, "digits", m.start(), m.end()))
         elif m.group("digits"):
             digits = m.group("digits")
-            if _EXPONENT.search(text, 0, m.start()) and digits in ("2", "3") and not (
+            if digits in ("2", "3") and _EXPONENT.search(text, max(0, m.start() - 3),
+                                                         m.start()) and not (
                     text[m.end():m.end() + 1].isalnum()):
                 continue  # "85 km2": the unit's power, not a number
             end = m.start() + len(digits)
@@ -193,7 +194,8 @@ def _tokens(text: str, lang: str, matching: bool = False
                 digits = f"{digits[:2]}:{digits[2:]}"  # "0200 GMT": a time
             found = _digit_tokens(digits, m.start(), comma_decimal)
             suffix = m.group("suffix")
-            if suffix and _CURRENCY_BEFORE.search(text, 0, m.start()) and found:
+            if suffix and _CURRENCY_BEFORE.search(text, max(0, m.start() - 2), m.start()) \
+                    and found:
                 value, kind, a, _ = found[-1]  # "£125m", "$37bn"
                 found[-1] = (value * _SUFFIXES[suffix.lower()], kind, a, m.end())
             # "4.40 am", "23.30 Uhr": a time; "3.26 million" not
