@@ -104,8 +104,8 @@ def _alternatives(words: tuple[str, ...]) -> str:
 
 @cache
 def _clock_regexes(lang: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-    """(an hour word right after a number, then perhaps a half-day word: group `half` is
-    "p" or "a"; a time zone right after four digits)."""
+    """(an hour word right after a number, a half-day word after it or after the number:
+    groups `hour`, `p` (afternoon), `a` (morning); a time zone right after four digits)."""
     hour, afternoon, morning = clock_words(lang)
     half = (f"(?P<p>{_alternatives(afternoon)})" if afternoon else "") + (
         ("|" if afternoon and morning else "") + f"(?P<a>{_alternatives(morning)})"
