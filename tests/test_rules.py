@@ -70,6 +70,7 @@ def test_numbers_compare_values_across_scripts_words_and_units():
     ("Сообщили в 3 часа дня.", "It was reported at 3 pm.", "ru"),
     ("до 10 часов утра (02:00 по Гринвичу)", "until 10 a.m. (0200GMT) Monday", "ru"),
     ("jusqu'à 10 h (02:00 GMT)", "until 10 a.m. (0200 GMT)", "fr"),
+    ("entre 1914 et 1918", "between 1914 and 1918", "fr"),  # years, not 19:14 ("et": and)
     # scale words glued to their digits, and scales each language writes
     ("отступные в размере 101 миллиона фунтов", "his £101million release clause", "ru"),
     ("пакет в 1 триллион долларов", "a $1 trillion package", "ru"),

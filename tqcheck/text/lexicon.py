@@ -54,9 +54,8 @@ def clock_words(lang: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str,
 
 @cache
 def clock_zones() -> frozenset[str]:
-    """Time zones after which four digits are a time ("0200 GMT"), lower case."""
-    return frozenset(w.lower() for w in _word_list("[clock] zones",
-                                                   _table("clock").get("zones", [])))
+    """Time zones after which four digits are a time ("0200 GMT"), as written."""
+    return frozenset(_word_list("[clock] zones", _table("clock").get("zones", [])))
 
 
 @cache

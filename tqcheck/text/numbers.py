@@ -116,8 +116,7 @@ def _clock_regexes(lang: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] |
             (rf"(?:\s?(?P<hour>{_alternatives(hour)})(?!\w))?" if hour else "(?P<hour>)")
             + (rf"(?:\s+(?:{half})(?!\w))?" if half else ""), re.IGNORECASE)
     zones = clock_zones()
-    zone = re.compile(rf"\s?(?:{_alternatives(tuple(zones))})(?!\w)", re.IGNORECASE) \
-        if zones else None
+    zone = re.compile(rf"\s?(?:{_alternatives(tuple(zones))})(?!\w)") if zones else None
     return after, zone
 
 
