@@ -242,6 +242,13 @@ def test_seed_translationese_is_flagged_with_suggestions_and_little_else():
     assert len(others) <= 3, others  # names and curly quotes raise nothing
 
 
+def test_ordinals_explain_the_targets_digits_but_take_none_of_the_sources():
+    assert number_flags("Joe Reed (5. Runde)", "Joe Reed (fifth round)", "de", "en") == []
+    # an English target's "second" is no number that could take the source's 2 from its "2"
+    assert number_flags("In the second round 2 players came.",
+                        "In der zweiten Runde kamen 2 Spieler.", "en", "de") == []
+
+
 def test_a_hostile_line_of_numbers_is_checked_in_linear_time():
     """Twenty thousand times, ranges and units on each side: the pairing passes are capped
     and every look-behind is local (each was quadratic before: minutes for this line)."""

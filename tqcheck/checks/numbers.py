@@ -195,8 +195,9 @@ def number_flags(target: str, source: str, lang: str = "en", src_lang: str = "en
     its source's number. A source number with no changed number in the translation is left
     to the omission checks: translations write numbers as words, fractions and multiples
     ("tenfold") that no table covers."""
-    t_nums, s_nums = numbers(target, lang, matching=True), numbers(source, src_lang,
-                                                                   matching=True)
+    # the source's ordinals and decades may explain the target's digits ("fifth round", "5.
+    # Runde"); read in the target, they would take the source numbers its digits need
+    t_nums, s_nums = numbers(target, lang), numbers(source, src_lang, matching=True)
     t_left, s_left = _unmatched(target, t_nums, s_nums), _unmatched(source, s_nums, t_nums)
     _match_lists(target, t_left, lang, s_left)
     _match_lists(source, s_left, src_lang, t_left)
