@@ -151,8 +151,8 @@ def _match_clock_hours(target: str, t_left: list[tuple[str, int, int]], lang: st
                        ) -> None:
     """A clock hour that does not say its half of the day ("um 3 Uhr", "8 часов", "8 o'clock")
     matches the other side's clock hour 12 hours apart ("3 p.m." is 15)."""
-    def hour(text: str, num: tuple[str, int, int], language: str) -> int | None:
-        half = clock_after(text, num[2], language)
+    def hour(text: str, num: tuple[str, int, int], half: str | None) -> int | None:
+        """The clock hour `num` is (`half`: what clock_after found after it), or None."""
         if half is None and not re.match(r":\d\d|\.\d\d", text[num[2]:num[2] + 3]):
             return None
         value = Decimal(num[0])
@@ -160,11 +160,11 @@ def _match_clock_hours(target: str, t_left: list[tuple[str, int, int]], lang: st
 
     by_half: dict[int, list[tuple[str, int, int]]] = {}
     for s in s_left[:MAX_PAIRED]:
-        if (g := hour(source, s, src_lang)) is not None:
+        if (g := hour(source, s, clock_after(source, s[2], src_lang))) is not None:
             by_half.setdefault(g % 12, []).append(s)
     for t in t_left[:MAX_PAIRED]:
-        if clock_after(target, t[2], lang) not in ("", None) or (h := hour(target, t, lang)) \
-                is None:
+        half = clock_after(target, t[2], lang)
+        if half or (h := hour(target, t, half)) is None:
             continue  # a target that says its half of the day was read on the 24-hour clock
         if by_half.get(h % 12):
             t_left.remove(t)

@@ -135,11 +135,10 @@ def clock_after(text: str, end: int, lang: str) -> str | None:
     return "p" if found.get("p") else "a" if found.get("a") else ""
 
 
-def _clock_hour(hour: tuple[Decimal, str, int, int], text: str, end: int, lang: str
+def _clock_hour(hour: tuple[Decimal, str, int, int], half: str | None
                 ) -> tuple[Decimal, str, int, int]:
     """The hour of "3:11 p.m." or "8 часов вечера" on the 24-hour clock (15, 20), as other
-    languages write it."""
-    half = clock_after(text, end, lang)
+    languages write it (`half`: what clock_after found after it)."""
     value = hour[0]
     if not half or not (1 <= value <= 12) or value != value.to_integral_value():
         return hour
@@ -197,14 +196,15 @@ def _tokens(text: str, lang: str, matching: bool = False
                     and found:
                 value, kind, a, _ = found[-1]  # "£125m", "$37bn"
                 found[-1] = (value * _SUFFIXES[suffix.lower()], kind, a, m.end())
+            half = clock_after(text, end, lang)
             # "4.40 am", "23.30 Uhr": a time; "3.26 million" not
-            clock = _TIME_WITH_DOT.fullmatch(digits) and clock_after(text, end, lang) is not None
+            clock = _TIME_WITH_DOT.fullmatch(digits) and half is not None
             if found and (":" in digits or clock):
                 if "." in digits:  # a time, not a decimal
                     found = _digit_tokens(digits.replace(".", ":"), m.start(), comma_decimal)
-                found[0] = _clock_hour(found[0], text, end, lang)
+                found[0] = _clock_hour(found[0], half)
             elif found and len(found) == 1 and digits.isdigit():
-                found[0] = _clock_hour(found[0], text, end, lang)  # "3 p.m.", "8 часов вечера"
+                found[0] = _clock_hour(found[0], half)  # "3 p.m.", "8 часов вечера"
             out += _year_range(found, text, out)
         elif m.group("cjk"):
             if raw in _CJK_SCALES:
