@@ -83,7 +83,7 @@ def test_the_spans_profile_extends_the_default(tmp_path: Path,
     assert spans.risk.weights == default.risk.weights
     assert spans.risk.bands != default.risk.bands  # its own risk, its own bands
     # its candidates inform it; what the default leaves off for precision it shows
-    assert default.signals_off - spans.signals_off == {"meaning:coverage", "grammar:agreement"}
+    assert default.signals_off - spans.signals_off == {"meaning:coverage"}
     (tmp_path / "a.toml").write_text('extends = "b.toml"\n', "utf-8")
     (tmp_path / "b.toml").write_text('extends = "a.toml"\n', "utf-8")
     monkeypatch.chdir(tmp_path)

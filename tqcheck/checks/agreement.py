@@ -70,6 +70,25 @@ def _agree(adj: Any, noun: Any) -> bool:
                 and a.gender != n.gender)
 
 
+def _agreeing(word: str, adjs: list[Any], nouns: list[Any]) -> str | None:
+    """The adjective's form that agrees with the noun's likeliest reading (the noun's case
+    is most often the one the sentence needs: MT gets the ending of the adjective wrong)."""
+    noun = max(nouns, key=lambda p: p.score).tag
+    wanted = {_case(noun), noun.number}
+    if noun.number == "sing" and noun.gender in ("masc", "femn", "neut"):
+        wanted.add(noun.gender)
+    if None in wanted:
+        return None
+    best = max(adjs, key=lambda p: p.score)
+    form = best.inflect(wanted)
+    return None if form is None else cased_like(word, form.word)
+
+
+def cased_like(word: str, form: str) -> str:
+    """`form` (the analyser's, lower case) capitalised as `word` is at a sentence's start."""
+    return form[:1].upper() + form[1:] if word[:1].isupper() else form
+
+
 @register
 class Agreement(Check):
     name = "grammar:agreement"
@@ -123,9 +142,10 @@ class Agreement(Check):
             if any(_case(a.tag) == "ablt" for a in adjs):
                 continue  # a predicative instrumental ("стали повсеместными меры")
             phrase = text[first.start():second.end()]
-            out.append(Flag(first.start(), second.end(), self.category, "Minor",
+            out.append(Flag(first.start(), first.end(), self.category, "Minor",
                             f"{phrase!r}: the adjective and the noun agree in no case, "
-                            "number and gender", signal=self.name))
+                            "number and gender", suggestion=_agreeing(first.group(), adjs, nouns),
+                            signal=self.name))
         return out
 
     @staticmethod

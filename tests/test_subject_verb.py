@@ -1,0 +1,92 @@
+"""grammar:subject-verb: Russian verbs that agree with the subject before them in no number,
+person or gender, flagged with the form that agrees; the constructions of correct Russian
+that put a noun of another number before a verb left alone."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tqcheck.check.options import CheckOptions
+from tqcheck.pipeline.document import check_text
+
+pytest.importorskip("pymorphy3")
+
+NAME = "grammar:subject-verb"
+
+
+def _flags(text: str, profile: str = "default") -> list:
+    result = check_text(text, CheckOptions(lang="ru", model_free=True, language_id=False,
+                                           profile=profile))
+    return [f for r in result.segments for f in r.flags if f.signal == NAME]
+
+
+@pytest.mark.parametrize(("wrong", "verb", "suggestion"), [
+    ("Переговоры продолжалась весь день.", "продолжалась", "продолжались"),
+    ("Но они борется с последствиями.", "борется", "борются"),
+    ("Мы поехал в Москву.", "поехал", "поехали"),
+    ("Я поехали домой.", "поехали", "поехал"),
+    ("Она сказал, что придёт.", "сказал", "сказала"),
+    ("Экономика выросли на три процента.", "выросли", "выросла"),
+    ("Новый закон вступят в силу в январе.", "вступят", "вступит"),
+    ("Москва остаются крупнейшим городом.", "остаются", "остаётся"),
+    ("Если бы вы стояли близко, ваше ухо резонировали бы.", "резонировали", "резонировало"),
+])
+def test_a_verb_that_agrees_with_no_reading_of_its_subject_is_flagged(
+        wrong: str, verb: str, suggestion: str) -> None:
+    flags = _flags(wrong)
+    assert [(wrong[f.start:f.end], f.suggestion) for f in flags] == [(verb, suggestion)]
+    fixed = wrong.replace(verb, suggestion)
+    assert _flags(fixed) == []
+
+
+def test_what_russian_allows_is_left_alone() -> None:
+    """Object first, indefinite-personal and impersonal verbs, quantities, numerals,
+    coordinated and listed subjects, a feminine verb for a man's title, genitive chains,
+    names the lexicon does not decline (fixtures/clean/ru.txt, written for this test)."""
+    clean = (ROOT / "fixtures" / "clean" / "ru.txt").read_text("utf-8").splitlines()
+    assert len(clean) >= 40
+    assert {s: _flags(s) for s in clean if _flags(s)} == {}
+    names = ["Министр внутренних дел Хичем Мечичи был назначен премьером.",
+             "Софи Ридж сказала Блэру, что это не так.",
+             "Один работник парка сказал журналистам правду."]
+    assert {s: _flags(s) for s in names if _flags(s)} == {}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([
+    "они", "мы", "вы", "Переговоры", "переговоры", "дети", "закон", "Москва", "Мечичи",
+    "продолжалась", "сказали", "играет", "было", "стали", "и", "с", "в", "пять", "5", ",",
+    ".", "«", "»", "-", "—", "большинство", "новых", "дом", "ухо", "резонировали",
+]), min_size=1, max_size=12))
+def test_any_sequence_of_words_gives_flags_on_verbs_inside_the_text(words: list[str]) -> None:
+    text = " ".join(words)
+    for f in _flags(text):
+        assert 0 <= f.start < f.end <= len(text)
+        assert text[f.start:f.end] in words and f.category == "Fluency/Grammar"
+
+
+def test_the_check_is_listed_for_russian_and_says_why_not_elsewhere() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from tqcheck.cli import app
+
+    for lang, runs in (("ru", True), ("de", False)):
+        res = CliRunner().invoke(app, ["checks", "--lang", lang, "--json"])
+        assert res.exit_code == 0, res.output
+        row = {r["name"]: r for r in json.loads(res.stdout)}[NAME]
+        assert row["runs"] is runs, row
+
+
+def test_a_hostile_line_stays_linear() -> None:
+    import time
+
+    line = "Мы поехал, " * 8000  # one 88 000-character segment of 8 000 candidates
+    t0 = time.perf_counter()
+    flags = _flags(line)
+    assert len(flags) >= 7900
+    assert time.perf_counter() - t0 < 20
