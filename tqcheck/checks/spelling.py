@@ -93,7 +93,7 @@ def _morphology(lang: str) -> Any:
 
 
 def _known(hunspell: Any, lang: str, word: str, depth: int = 0) -> bool:
-    """The dictionary, the language's morphology, its endings and its compounds."""
+    """The dictionary, the language's morphology, its endings, infixes and compounds."""
     if hunspell.lookup(word) or hunspell.lookup(word.lower()) or \
             hunspell.lookup(word[:1].upper() + word[1:]):
         return True
@@ -104,16 +104,31 @@ def _known(hunspell: Any, lang: str, word: str, depth: int = 0) -> bool:
     for ending in (table.get("endings") or {}).get(lang, ()):
         stem = word[:-len(ending)]
         if word.endswith(ending) and len(stem) >= 3 and (
-                hunspell.lookup(stem) or hunspell.lookup(stem + "e")):
+                hunspell.lookup(stem) or hunspell.lookup(stem + "e") or (
+                    depth == 0 and _compound(hunspell, lang, stem))):
+            return True  # (a compound's inflection too: "hautfarbenen")
+    lower = word.lower()
+    for infix in (table.get("infixes") or {}).get(lang, ()) if depth == 0 else ():
+        at = lower.find(infix, 2)
+        while at > 0:
+            if _known(hunspell, lang, word[:at] + word[at + len(infix):], depth + 1):
+                return True  # "auszuladen": ausladen with its zu
+            at = lower.find(infix, at + 1)
+    return depth == 0 and _compound(hunspell, lang, word)
+
+
+def _compound(hunspell: Any, lang: str, word: str) -> bool:
+    """Two known words in one, with a linking s or a hyphen, where the language writes
+    compounds so (configs/languages.toml `[spelling] compounds`)."""
+    if lang not in (_spelling_table().get("compounds") or ()):
+        return False
+    lower = word.lower()
+    for cut in range(2, len(lower) - 2):
+        head, tail = lower[:cut], lower[cut:]
+        heads = (head, head[:-1]) if head.endswith("s") and len(head) > 3 else (head,)
+        if any(hunspell.lookup(h) or hunspell.lookup(h.capitalize()) for h in heads) \
+                and _known(hunspell, lang, tail.lstrip("-"), 1):
             return True
-    if depth == 0 and lang in (table.get("compounds") or ()):
-        lower = word.lower()
-        for cut in range(2, len(lower) - 2):
-            head, tail = lower[:cut], lower[cut:]
-            heads = (head, head[:-1]) if head.endswith("s") and len(head) > 3 else (head,)
-            if any(hunspell.lookup(h) or hunspell.lookup(h.capitalize()) for h in heads) \
-                    and _known(hunspell, lang, tail.lstrip("-"), depth + 1):
-                return True
     return False
 
 
