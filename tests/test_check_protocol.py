@@ -249,6 +249,7 @@ def test_checks_lists_every_check_with_its_declarations():
     assert text.returncode == 0
     assert "grammar:harper" in text.stdout and "no: serves en only" in text.stdout
     assert "no: needs translation models" in text.stdout
+    assert text.stdout.rstrip().splitlines()[-1].endswith("checks run for de with profile default")
 
 
 def test_a_check_prepared_on_the_batch_flags_as_it_does_alone() -> None:

@@ -186,9 +186,9 @@ def print_checks(rows: Sequence[CheckInfo], lang: str, profile: str) -> None:
     langs = [",".join(r.languages) if r.languages else "all" for r in rows]
     lang_w = max([len(x) for x in langs] + [9]) + 2
     print(f"{'CHECK':<{name_w}}{'LANGUAGES':<{lang_w}}{'CATEGORY':<29}{'SEVERITY':<10}RUNS")
-    for r, lang in zip(rows, langs, strict=True):
+    for r, serves in zip(rows, langs, strict=True):
         runs = "yes" if r.runs else f"no: {r.why_not}"
-        print(f"{r.name:<{name_w}}{lang:<{lang_w}}{r.category:<29}{r.severity:<10}{runs}")
+        print(f"{r.name:<{name_w}}{serves:<{lang_w}}{r.category:<29}{r.severity:<10}{runs}")
         about = r.description + (f" (needs {', '.join(r.needs)})" if r.needs else "") + (
             f" [uses {', '.join(r.resources)}]" if r.resources else "") + (
             f" [plugin: {r.origin}]" if r.origin != "built-in" else "")
