@@ -2,9 +2,9 @@
 checklists per language, on blatant errors written for these tests (each sentence one
 error, of the kinds MT makes: misspellings, punctuation and quotes of English typography,
 numbers in English notation, missing elision, calques; agreement errors, which French
-(Grammalecte) and Russian (adjective-noun and subject-verb, pymorphy3) checks find and
-German and Spanish ones do not yet), and on the same sentences corrected, which must stay
-clean."""
+(Grammalecte), Russian (adjective-noun and subject-verb, pymorphy3) and German
+(subject-verb) checks find and Spanish ones do not yet), and on the same sentences
+corrected, which must stay clean."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ CASES = {
          "Die Polizei nahm den Verdächtigen fest."),
         ("Der Kanzler traf sich mit dem Präsidentin.",  # grammar:determiner: off by default
          "Der Kanzler traf sich mit der Präsidentin."),
-        ("Die Kinder spielt im Garten.", "Die Kinder spielen im Garten."),  # agreement
+        ("Die Kinder spielt im Garten.", "Die Kinder spielen im Garten."),  # subject-verb
     ],
     "fr": [
         ("Le gouvernment a annoncé de nouvelles mesures.",
@@ -82,12 +82,13 @@ CASES = {
     ],
 }
 # Of the blatant errors above, the share the model-free checks find, by profile (measured:
-# the test fails if it drops; French is 1.0 with Grammalecte installed). Missed: German and
-# Spanish agreement, and English quotes in German and Russian and a hyphen for a dash in
-# Russian, whose checks the profiles switch off (annotators of real MT leave them unmarked:
-# docs/evaluation.md). Russian agreement (adjective-noun, subject-verb) is found by both.
-FOUND_AT_LEAST = {"default": {"de": 0.7, "fr": 0.9, "es": 0.85, "ru": 0.8},
-                  "spans": {"de": 0.7, "fr": 0.9, "es": 0.85, "ru": 0.8}}
+# the test fails if it drops; French is 1.0 with Grammalecte installed). Missed: German
+# determiner-noun and Spanish agreement, and English quotes in German and Russian and a
+# hyphen for a dash in Russian, whose checks the profiles switch off (annotators of real MT
+# leave them unmarked: docs/evaluation.md). Russian agreement (adjective-noun,
+# subject-verb) and German subject-verb agreement are found by both.
+FOUND_AT_LEAST = {"default": {"de": 0.8, "fr": 0.9, "es": 0.85, "ru": 0.8},
+                  "spans": {"de": 0.8, "fr": 0.9, "es": 0.85, "ru": 0.8}}
 
 
 def _flags(lang: str, text: str, profile: str = "default") -> list:

@@ -1,6 +1,6 @@
-"""grammar:subject-verb: Russian verbs that agree with the subject before them in no number,
-person or gender, flagged with the form that agrees; the constructions of correct Russian
-that put a noun of another number before a verb left alone."""
+"""grammar:subject-verb: Russian and German verbs that agree with the subject before them in
+no number, person or gender, flagged with the form that agrees; the constructions of
+correct Russian and German that put a noun of another number before a verb left alone."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ pytest.importorskip("pymorphy3")
 NAME = "grammar:subject-verb"
 
 
-def _flags(text: str, profile: str = "default") -> list:
-    result = check_text(text, CheckOptions(lang="ru", model_free=True, language_id=False,
+def _flags(text: str, profile: str = "default", lang: str = "ru") -> list:
+    result = check_text(text, CheckOptions(lang=lang, model_free=True, language_id=False,
                                            profile=profile))
     return [f for r in result.segments for f in r.flags if f.signal == NAME]
 
@@ -68,14 +68,51 @@ def test_any_sequence_of_words_gives_flags_on_verbs_inside_the_text(words: list[
         assert text[f.start:f.end] in words and f.category == "Fluency/Grammar"
 
 
-def test_the_check_is_listed_for_russian_and_says_why_not_elsewhere() -> None:
+def _german() -> None:
+    from tqcheck.checks.spelling import dictionary_path
+
+    pytest.importorskip("german_nouns")
+    if dictionary_path("de_DE") is None:
+        pytest.skip("no Hunspell dictionary for de (.ci/run installs it)")
+
+
+@pytest.mark.parametrize(("wrong", "verb", "suggestion"), [
+    ("Die Kinder spielt im Garten.", "spielt", "spielen"),
+    ("Die Gespräche war produktiv.", "war", "waren"),
+    ("Der Minister sagen, die Lage sei ernst.", "sagen", "sagt"),
+    ("Die Gewerkschaften fordert höhere Löhne.", "fordert", "fordern"),
+    ("Die neuen Preise steigt seit Monaten.", "steigt", "steigen"),
+    ("Die Partei hatten die Wahl verloren.", "hatten", "hatte"),
+    ("Die Demonstranten zog durch die Stadt.", "zog", "zogen"),
+    ("Er sagte: „Die Kinder spielt im Garten.“", "spielt", "spielen"),
+])
+def test_a_german_verb_in_the_other_number_than_its_subject_is_flagged(
+        wrong: str, verb: str, suggestion: str) -> None:
+    _german()
+    flags = _flags(wrong, lang="de")
+    assert [(wrong[f.start:f.end], f.suggestion) for f in flags] == [(verb, suggestion)]
+    assert _flags(wrong.replace(verb, suggestion), lang="de") == []
+
+
+def test_what_german_allows_is_left_alone() -> None:
+    """Object first with the subject after the verb, a plural predicate, quantities with a
+    genitive, determiners that look like adjectives ("Die letzte dieser Behauptungen ist",
+    WMT21 news MT), names (fixtures/clean/de.txt, written for this test)."""
+    _german()
+    clean = (ROOT / "fixtures" / "clean" / "de.txt").read_text("utf-8").splitlines()
+    assert len(clean) >= 40
+    assert {s: _flags(s, lang="de") for s in clean if _flags(s, lang="de")} == {}
+    assert _flags("Die letzte dieser Behauptungen ist unbestreitbar.", lang="de") == []
+
+
+def test_the_check_is_listed_for_its_languages_and_says_why_not_elsewhere() -> None:
     import json
 
     from typer.testing import CliRunner
 
     from tqcheck.cli import app
 
-    for lang, runs in (("ru", True), ("de", False)):
+    for lang, runs in (("ru", True), ("de", True), ("fr", False)):
         res = CliRunner().invoke(app, ["checks", "--lang", lang, "--json"])
         assert res.exit_code == 0, res.output
         row = {r["name"]: r for r in json.loads(res.stdout)}[NAME]
@@ -90,3 +127,25 @@ def test_a_hostile_line_stays_linear() -> None:
     flags = _flags(line)
     assert len(flags) >= 7900
     assert time.perf_counter() - t0 < 20
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Die", "Der", "das", "Kinder", "Kind", "Regierung", "spielt", "spielen", "war", "waren",
+    "neuen", "dieser", "im", "Garten", "er", "Taliban", ".", ",", "„", "“", "und", "sagte:",
+]), min_size=1, max_size=12))
+def test_any_german_words_give_flags_on_verbs_inside_the_text(words: list[str]) -> None:
+    _german()
+    text = " ".join(words)
+    for f in _flags(text, lang="de"):
+        assert 0 <= f.start < f.end <= len(text) and text[f.start:f.end] in words
+
+
+def test_a_hostile_german_line_stays_linear() -> None:
+    import time
+
+    _german()
+    line = "Die Kinder spielt. " * 4000  # one 76 000-character segment of 4 000 sentences
+    t0 = time.perf_counter()
+    assert len(_flags(line, lang="de")) == 4000
+    assert time.perf_counter() - t0 < 30

@@ -1,6 +1,7 @@
 """grammar:subject-verb: a finite verb that agrees with the subject just before it in no
-reading of the two (number, person; gender in the past singular), by the morphological
-analyser of configs/languages.toml `[agreement]` (pymorphy3: Russian).
+reading of the two (number, person; gender in the past singular), by the resources
+configs/languages.toml `[agreement] subject_verb` names: pymorphy3 for Russian (below), the
+noun lexicon german-nouns and the Hunspell dictionary for German (`_German`).
 
 MT makes this error where it renders an English verb for the wrong subject or loses a
 plural ("Переговоры продолжалась", "они борется", "дети говорим"), and a reader sees it at
@@ -33,6 +34,8 @@ from tqcheck.check.base import Check, register
 from tqcheck.check.context import SegmentContext
 from tqcheck.check.environment import CheckEnv
 from tqcheck.checks.agreement import Agreement, _parses, _table, cased_like
+from tqcheck.config import config_path
+from tqcheck.errors import ConfigError
 from tqcheck.types import Flag
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -64,11 +67,23 @@ def _dominant(lang: str, word: str) -> Any:
     return max(_parses(lang, word), key=lambda p: p.score)
 
 
+def _backends() -> dict[str, str]:
+    """`[agreement] subject_verb`: language -> what reads its subjects and verbs."""
+    table = _table().get("subject_verb", {})
+    if not isinstance(table, dict) or not all(v in BACKENDS for v in table.values()):
+        raise ConfigError(f"{config_path('languages.toml')}: [agreement] subject_verb maps "
+                          f"languages to one of {', '.join(BACKENDS)}")
+    return dict(table)
+
+
+BACKENDS = ("pymorphy3", "german-nouns")
+
+
 @register
 class SubjectVerb(Check):
     name = "grammar:subject-verb"
-    languages = Agreement.languages
-    resources = Agreement.resources
+    languages = frozenset(_backends())
+    resources = ("pymorphy3 (ru)", "german-nouns and hunspell-de-de (de)")
     category = "Fluency/Grammar"
     description = "a verb that agrees with the subject before it in no number or person"
 
@@ -77,12 +92,38 @@ class SubjectVerb(Check):
         lists = _table()
         self.quantities = frozenset(lists.get("quantities", {}).get(env.lang, ()))
         self.pronouns = _pronouns(env.lang)
+        self.backend = _backends().get(env.lang)
+        self.german = _German(env.lang) if self.backend == "german-nouns" else None
 
-    unavailable = Agreement.unavailable
-    lacks = Agreement.lacks
-    signature = Agreement.signature
+    def lacks(self) -> str | None:
+        if self.backend == "pymorphy3":
+            return Agreement.unavailable() or Agreement.lacks(self)
+        if self.backend == "german-nouns":
+            from importlib.util import find_spec
+
+            from tqcheck.checks.spelling import dictionary_names, dictionary_path
+
+            if find_spec("german_nouns") is None:
+                return "pip install german-nouns"
+            name = dictionary_names().get(self.env.lang, "")
+            if not name or dictionary_path(name) is None:
+                return (f"no Hunspell dictionary {name or self.env.lang} (apt-get install "
+                        f"hunspell-{name.lower().replace('_', '-')})")
+        return None
+
+    def signature(self) -> dict[str, str]:
+        from importlib.metadata import version
+
+        if self.backend == "german-nouns":
+            from tqcheck.checks.spelling import dictionary_names
+
+            return {"subject_verb": f"german-nouns@{version('german-nouns')}+hunspell:"
+                                    f"{dictionary_names().get(self.env.lang, '')}"}
+        return Agreement.signature(self)
 
     def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
+        if self.german is not None:
+            return self.german.flags(ctx.text, self.name, self.category)
         text, lang = ctx.text, ctx.lang
         ws = list(_WORD.finditer(text))
         out = []
@@ -214,3 +255,161 @@ def _maybe_name(lang: str, word: str) -> bool:
 def _sentence_start(text: str, start: int) -> bool:
     before = text[max(0, start - WINDOW):start].rstrip()
     return not before or before[-1] in ".!?«\"“„:—–-"
+
+
+class _German:
+    """German subject-verb agreement where a sentence begins with its subject: a determiner,
+    up to MAX_ADJECTIVES adjectives and a noun (german-nouns: its nominative readings with
+    the determiner's, all singular or all plural), then the finite verb (main clauses put it
+    second), whose number the irregular table of `[agreement.verbs.de]` or the Hunspell
+    dictionary gives ("spielt": "spielen" is a word; "spielten": "spielte" is). Left alone
+    where a noun phrase or pronoun after the verb, before the clause ends, may be the
+    subject in the verb's number ("Diese Woche entsandten Bundesbeamte ...", "Die größten
+    Unterschiede gibt es ...": the first noun phrase is then the object), and where the
+    phrase is ambiguous in number."""
+
+    def __init__(self, lang: str) -> None:
+        from tqcheck.checks.determiners import _table as determiner_table
+
+        table = (_table().get("verbs") or {}).get(lang, {})
+        self.lang = lang
+        self.singular = dict(table.get("irregular") or {})
+        self.plural = {v: k for k, v in self.singular.items()}
+        self.pronouns = frozenset(table.get("pronouns", ()))
+        det = determiner_table(lang)
+        self.prepositions = frozenset(det.get("other_prepositions", ())) | frozenset(
+            det.get("postpositions", ())) | frozenset(
+            w for ws in (det.get("prepositions") or {}).values() for w in ws) | frozenset(
+            det.get("contractions") or {})
+        self.adjective_endings = tuple(det.get("adjective_endings", ()))
+        self.not_between = frozenset(det.get("not_between", ()))
+
+    def flags(self, text: str, name: str, category: str) -> list[Flag]:
+        from tqcheck.checks.determiners import lexicon
+
+        out: dict[int, Flag] = {}  # by the verb's offset (a quote may open a sentence)
+        for start in _sentence_starts(text):
+            words = list(_WORD.finditer(text, start, min(len(text), start + WINDOW)))
+            found = self._subject_and_verb(text, words)
+            if found is None:
+                continue
+            number, verb = found
+            verb_number, other = self._verb_number(verb.group())
+            if verb_number is None or verb_number == number:
+                continue
+            if self._subject_follows(text, verb, verb_number, lexicon(self.lang)):
+                continue
+            out[verb.start()] = Flag(verb.start(), verb.end(), category, "Minor",
+                                     f"{verb.group()!r} is {verb_number}, its subject "
+                                     f"{number}", suggestion=other, signal=name)
+        return list(out.values())
+
+    def _subject_and_verb(self, text: str, words: list[re.Match[str]]
+                          ) -> tuple[str, re.Match[str]] | None:
+        """(the number of the sentence's first noun phrase in the nominative, the word
+        after it), where the sentence begins with one of a single number."""
+        from tqcheck.checks.determiners import lexicon, noun_readings
+
+        lex = lexicon(self.lang)
+        if len(words) < 3 or not _spaced(text, words[:3]):
+            return None
+        det = lex.determiners.get(words[0].group().lower())
+        if det is None:
+            return None
+        k = 1
+        while k < len(words) - 1 and k <= MAX_ADJECTIVES and self._adjective(
+                words[k].group()) and words[k].group() not in lex.determiners:
+            k += 1  # (not "dieser": "Die letzte dieser Behauptungen ist")
+        noun, verb = words[k], words[k + 1] if k + 1 < len(words) else None
+        if verb is None or not noun.group()[:1].isupper() or not _spaced(text, words[:k + 2]):
+            return None
+        readings = noun_readings(lex, noun.group())
+        if readings is None:
+            return None
+        nominative = det & readings[1] & 0b1111
+        number = ("plural" if nominative == 1 << 3 else
+                  "singular" if nominative and not nominative & 1 << 3 else None)
+        return (number, verb) if number else None
+
+    def _adjective(self, word: str) -> bool:
+        return word.islower() and word not in self.not_between and word.endswith(
+            self.adjective_endings)
+
+    def _verb_number(self, word: str) -> tuple[str | None, str | None]:
+        """("singular" or "plural", the form of the other number), or (None, None) where the
+        word is no third person the tables or the dictionary vouch for."""
+        if word in self.singular:
+            return "singular", self.singular[word]
+        if word in self.plural:
+            return "plural", self.plural[word]
+        if not word.islower() or len(word) < 4 or not _in_dictionary(self.lang, word):
+            return None, None
+        if word.endswith("te") and _in_dictionary(self.lang, word + "n"):
+            return "singular", word + "n"
+        if word.endswith("ten") and _in_dictionary(self.lang, word[:-1]):
+            return "plural", word[:-1]
+        if word.endswith("t") and not word.endswith("st"):
+            stem = word[:-2] if word.endswith("et") else word[:-1]
+            for plural in (stem + "en", word[:-1] + "n"):
+                if plural != word and _in_dictionary(self.lang, plural):
+                    return "singular", plural
+        if word.endswith(("en", "ern", "eln")):
+            for singular in (word[:-2] + "t", word[:-1] + "t", word[:-2] + "et"):
+                if singular != word and _in_dictionary(self.lang, singular):
+                    return "plural", singular
+        return None, None
+
+    def _subject_follows(self, text: str, verb: re.Match[str], number: str, lex: Any) -> bool:
+        """Whether a pronoun, a name or a noun phrase that may be in the nominative and in the
+        verb's number follows it in its clause (not after a preposition)."""
+        from tqcheck.checks.determiners import noun_readings
+
+        clause = _CLAUSE.split(text[verb.end():verb.end() + WINDOW])[0]
+        det, after_preposition = None, False
+        for m in _WORD.finditer(clause):
+            w, lower = m.group(), m.group().lower()
+            if lower in self.pronouns:
+                return True
+            if lower in self.prepositions:
+                after_preposition = True
+                continue
+            if lower in lex.determiners:
+                det = lex.determiners[lower]
+                continue
+            if not w[:1].isupper():
+                continue
+            readings = noun_readings(lex, w)
+            if not after_preposition:
+                if readings is None:
+                    return True  # a name may be the subject
+                mask = readings[1] & (det if det is not None else 0xFFFF) & 0b1111
+                if mask & (1 << 3 if number == "plural" else 0b0111):
+                    return True
+            det, after_preposition = None, False
+        return False
+
+
+MAX_ADJECTIVES = 3  # adjectives between the determiner and the noun of a subject
+
+
+@cache
+def _in_dictionary(lang: str, word: str) -> bool:
+    from tqcheck.checks.spelling import hunspell
+
+    dictionary = hunspell(lang)
+    return dictionary is not None and bool(dictionary.lookup(word))
+
+
+def _sentence_starts(text: str) -> Iterable[int]:
+    """Where sentences begin: the text's first word, and after a full stop, a question or
+    exclamation mark or an opening quote followed by a space and a capital."""
+    first = re.search(r"\S", text)
+    if first is not None:
+        yield first.start()
+    for m in re.finditer(r"[.!?]\s+(?=[A-ZÄÖÜ])|[„“\"»«]\s*(?=[A-ZÄÖÜ])", text):
+        yield m.end()
+
+
+def _spaced(text: str, words: list[re.Match[str]]) -> bool:
+    """The words follow one another with one space between each."""
+    return all(text[a.end():b.start()] == " " for a, b in pairwise(words))

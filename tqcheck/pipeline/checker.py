@@ -125,7 +125,8 @@ class Checker:
         out: dict[str, list[str]] = {}
         for c in self.checks:
             for key, value in c.signature().items():
-                out.setdefault(key, []).append(value)
+                if value not in out.setdefault(key, []):  # (two checks of one library)
+                    out[key].append(value)
         if self.plugins:
             out["plugins"] = [f"{name}@{origin}" for name, origin in self.plugins.items()]
         return {key: ",".join(values) for key, values in out.items()}
