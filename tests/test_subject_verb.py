@@ -149,3 +149,25 @@ def test_a_hostile_german_line_stays_linear() -> None:
     t0 = time.perf_counter()
     assert len(_flags(line, lang="de")) == 4000
     assert time.perf_counter() - t0 < 30
+
+
+def test_a_missing_resource_is_named_per_language(monkeypatch) -> None:
+    """German needs german-nouns and the de_DE dictionary, Russian pymorphy3's lexicon: each
+    language's plan says what to install, and the other language still runs."""
+    import importlib.util
+
+    from tqcheck.checks import spelling
+    from tqcheck.pipeline.registry import plan
+    from tqcheck.testing.contexts import make_env
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "german_nouns" else real(name, *a))
+    why = {p.check.id: p.why_not for p in plan(make_env("de"))}
+    assert "pip install german-nouns" in why[NAME]
+    assert not {p.check.id: p.why_not for p in plan(make_env("ru"))}[NAME]
+    monkeypatch.setattr(importlib.util, "find_spec", real)
+    monkeypatch.setattr(spelling, "SEARCH", ())
+    monkeypatch.delenv("TQCHECK_HUNSPELL_PATH", raising=False)
+    assert "apt-get install hunspell-de-de" in {
+        p.check.id: p.why_not for p in plan(make_env("de"))}[NAME]
