@@ -171,7 +171,7 @@ def test_german_word_forms_the_dictionary_lacks_are_known_and_slips_are_not() ->
         pytest.skip("no Hunspell dictionary for de (.ci/run installs it)")
     for word in ("auszuladen", "vorzulegen", "hautfarbenen", "legendärsten"):
         assert _known(dictionary, "de", word), word
-    for word in ("auszuladne", "hautfarbnenen", "Verhandlungn", "gewessen", "schottet"):
+    for word in ("auszuladne", "hautfarbnenen", "Verhandlungn", "gewessen"):
         assert not _known(dictionary, "de", word), word
     sentence = "Die Gunners versuchen, Mittelfeldspieler in hautfarbenen Trikots auszuladen."
     assert _flags("de", sentence) == []
