@@ -125,3 +125,24 @@ def test_a_hostile_line_costs_no_more_than_a_long_one() -> None:
     assert time.perf_counter() - t0 < 20  # (the compound reading is quadratic in a word)
     assert [r.segment.text[f.start:f.end] for r in result.segments for f in r.flags
             if f.signal == NAME] == ["den Präsident"]
+
+
+def test_the_lexicon_is_kept_in_the_cache_and_a_damaged_copy_is_rebuilt(tmp_path, monkeypatch,
+                                                                       caplog) -> None:
+    """A process reads the lexicon an earlier one built (the same lexicon); a damaged file
+    is said and built again, never trusted."""
+    from tqcheck.checks import determiners
+
+    monkeypatch.setenv("TQCHECK_CACHE_DIR", str(tmp_path))
+    determiners.lexicon.cache_clear()
+    built = determiners.lexicon("de")
+    (kept,) = (tmp_path / "lexicons").iterdir()
+    determiners.lexicon.cache_clear()
+    assert determiners.lexicon("de") == built
+    kept.write_bytes(b"not a lexicon")
+    determiners.lexicon.cache_clear()
+    with caplog.at_level("WARNING"):
+        assert determiners.lexicon("de") == built
+    assert "unreadable lexicon cache" in caplog.text
+    assert kept.read_bytes() != b"not a lexicon"  # written anew
+    determiners.lexicon.cache_clear()

@@ -18,10 +18,13 @@ determiner (and the preposition) asks for, where its lemma has one.
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from tqcheck.check.base import Check, register
@@ -32,6 +35,8 @@ from tqcheck.errors import ConfigError
 from tqcheck.text.frequency import zipf
 from tqcheck.text.lexicon import number_words
 from tqcheck.types import Flag
+
+log = logging.getLogger(__name__)
 
 NAME = "grammar:determiner"
 PACKAGE = "german-nouns"
@@ -132,8 +137,46 @@ def _determiners(lang: str) -> tuple[dict[str, int], dict[str, int]]:
 
 @cache
 def lexicon(lang: str) -> Lexicon:
-    """The language's lexicon, read once per process (German: german-nouns' CSV, every
-    form of each case and number; the first for suggestions)."""
+    """The language's lexicon, read once per process: from the cache directory where an
+    earlier process left it (0.2 s against 1.4 s to build for German), else built and left
+    there. The cache is keyed by german-nouns' version, the language's table and this
+    module's code, so a change to any of them builds anew."""
+    import marshal
+
+    path = _lexicon_cache(lang)
+    try:
+        return Lexicon(*marshal.loads(path.read_bytes()))
+    except FileNotFoundError:
+        pass
+    except (OSError, EOFError, ValueError, TypeError) as exc:  # a damaged file: built again
+        log.warning("%s: unreadable lexicon cache (%s); rebuilding it", path, exc)
+    lex = _build_lexicon(lang)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(tuple(getattr(lex, f.name) for f in fields(lex))))
+        os.replace(tmp, path)  # (atomic: parallel workers may write it at once)
+    except OSError as exc:
+        log.warning("cannot keep the lexicon in %s (%s): each process builds it", path, exc)
+    return lex
+
+
+def _lexicon_cache(lang: str) -> Path:
+    import hashlib
+    import json
+    from importlib.metadata import version
+
+    from tqcheck.translate.diskcache import default_cache_dir
+
+    key = hashlib.sha256(json.dumps(
+        [version(PACKAGE), _table(lang), Path(__file__).read_text("utf-8")], sort_keys=True,
+        default=str).encode()).hexdigest()[:16]
+    return default_cache_dir() / "lexicons" / f"{PACKAGE}-{lang}-{key}.marshal"
+
+
+def _build_lexicon(lang: str) -> Lexicon:
+    """German: german-nouns' CSV, every form of each case and number; the first for
+    suggestions."""
     import csv
     from importlib.resources import files
     from operator import itemgetter
