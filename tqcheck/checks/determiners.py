@@ -139,8 +139,8 @@ def _determiners(lang: str) -> tuple[dict[str, int], dict[str, int]]:
 def lexicon(lang: str) -> Lexicon:
     """The language's lexicon, read once per process: from the cache directory where an
     earlier process left it (0.2 s against 1.4 s to build for German), else built and left
-    there. The cache is keyed by german-nouns' version, the language's table and this
-    module's code, so a change to any of them builds anew."""
+    there. The cache is keyed by german-nouns' version, the language's table, this
+    module's code and Python's version, so a change to any of them builds anew."""
     import marshal
 
     path = _lexicon_cache(lang)
@@ -164,13 +164,14 @@ def lexicon(lang: str) -> Lexicon:
 def _lexicon_cache(lang: str) -> Path:
     import hashlib
     import json
+    import sys
     from importlib.metadata import version
 
     from tqcheck.translate.diskcache import default_cache_dir
 
-    key = hashlib.sha256(json.dumps(
-        [version(PACKAGE), _table(lang), Path(__file__).read_text("utf-8")], sort_keys=True,
-        default=str).encode()).hexdigest()[:16]
+    key = hashlib.sha256(json.dumps(  # (marshal's format is Python's own: its version too)
+        [version(PACKAGE), _table(lang), Path(__file__).read_text("utf-8"),
+         sys.version_info[:2]], sort_keys=True, default=str).encode()).hexdigest()[:16]
     return default_cache_dir() / "lexicons" / f"{PACKAGE}-{lang}-{key}.marshal"
 
 
