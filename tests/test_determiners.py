@@ -129,13 +129,17 @@ def test_a_hostile_line_costs_no_more_than_a_long_one() -> None:
 
 def test_the_lexicon_is_kept_in_the_cache_and_a_damaged_copy_is_rebuilt(tmp_path, monkeypatch,
                                                                        caplog) -> None:
-    """A process reads the lexicon an earlier one built (the same lexicon); a damaged file
-    is said and built again, never trusted."""
+    """A process reads the lexicon an earlier one built (the same lexicon), an earlier
+    version's copy is removed, and a damaged file is said and built again, never trusted."""
     from tqcheck.checks import determiners
 
     monkeypatch.setenv("TQCHECK_CACHE_DIR", str(tmp_path))
+    (tmp_path / "lexicons").mkdir()
+    stale = tmp_path / "lexicons" / "german-nouns-de-0000000000000000.marshal"
+    stale.write_bytes(b"an earlier version's")
     determiners.lexicon.cache_clear()
     built = determiners.lexicon("de")
+    assert not stale.exists()  # replaced, not kept beside it
     (kept,) = (tmp_path / "lexicons").iterdir()
     determiners.lexicon.cache_clear()
     assert determiners.lexicon("de") == built

@@ -156,6 +156,9 @@ def lexicon(lang: str) -> Lexicon:
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(marshal.dumps(tuple(getattr(lex, f.name) for f in fields(lex))))
         os.replace(tmp, path)  # (atomic: parallel workers may write it at once)
+        for old in path.parent.glob(f"{PACKAGE}-{lang}-*.marshal"):
+            if old != path:
+                old.unlink(missing_ok=True)  # an earlier version's: not read again
     except OSError as exc:
         log.warning("cannot keep the lexicon in %s (%s): each process builds it", path, exc)
     return lex
