@@ -150,3 +150,20 @@ def test_the_lexicon_is_kept_in_the_cache_and_a_damaged_copy_is_rebuilt(tmp_path
     assert "unreadable lexicon cache" in caplog.text
     assert kept.read_bytes() != b"not a lexicon"  # written anew
     determiners.lexicon.cache_clear()
+
+
+def test_a_cache_that_cannot_be_written_costs_a_warning_and_leaves_nothing(
+        tmp_path, monkeypatch, caplog) -> None:
+    from tqcheck.checks import determiners
+
+    def full_disk(*_a: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setenv("TQCHECK_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(determiners.os, "replace", full_disk)
+    determiners.lexicon.cache_clear()
+    with caplog.at_level("WARNING"):
+        assert "Mann" in determiners.lexicon("de").nouns
+    assert "cannot keep the lexicon" in caplog.text
+    assert list((tmp_path / "lexicons").iterdir()) == []  # no half-written file
+    determiners.lexicon.cache_clear()

@@ -151,9 +151,9 @@ def lexicon(lang: str) -> Lexicon:
     except (OSError, EOFError, ValueError, TypeError) as exc:  # a damaged file: built again
         log.warning("%s: unreadable lexicon cache (%s); rebuilding it", path, exc)
     lex = _build_lexicon(lang)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(marshal.dumps(tuple(getattr(lex, f.name) for f in fields(lex))))
         os.replace(tmp, path)  # (atomic: parallel workers may write it at once)
         for old in path.parent.glob(f"{PACKAGE}-{lang}-*.marshal"):
@@ -161,6 +161,7 @@ def lexicon(lang: str) -> Lexicon:
                 old.unlink(missing_ok=True)  # an earlier version's: not read again
     except OSError as exc:
         log.warning("cannot keep the lexicon in %s (%s): each process builds it", path, exc)
+        tmp.unlink(missing_ok=True)  # (no half-written file left behind: a full disk)
     return lex
 
 
