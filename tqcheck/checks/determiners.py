@@ -91,6 +91,12 @@ def _table(lang: str) -> dict[str, Any]:
     return table
 
 
+def prepositions(table: dict[str, Any]) -> frozenset[str]:
+    """Every preposition a `[determiners.LANG]` table lists: of one case and the others."""
+    return frozenset(table.get("other_prepositions", ())) | frozenset(
+        w for ws in (table.get("prepositions") or {}).values() for w in ws)
+
+
 def languages() -> frozenset[str]:
     return frozenset(config_file("languages.toml").get("determiners") or {})
 
@@ -186,7 +192,7 @@ def _build_lexicon(lang: str) -> Lexicon:
     from importlib.resources import files
     from operator import itemgetter
 
-    determiners, prepositions = _determiners(lang)
+    determiners, governing = _determiners(lang)
     nouns: dict[str, int] = {}
     homographs: dict[str, tuple[int, ...]] = {}
     forms: list[tuple[str, ...]] = []
@@ -235,7 +241,7 @@ def _build_lexicon(lang: str) -> Lexicon:
                     nouns[form] = bits | n << 16
             forms.append(tuple(first))
             genders.append(gm)
-    return Lexicon(determiners, prepositions, nouns, homographs, forms, genders,
+    return Lexicon(determiners, governing, nouns, homographs, forms, genders,
                    frozenset(adjectival))
 
 
@@ -305,8 +311,7 @@ class Determiner(Check):
         self.foreign_margin = float(table.get("foreign_margin", 1.0))
         self.infinitive_endings = tuple(table.get("infinitive_endings", ()))
         self.infinitive_zipf = float(table.get("infinitive_zipf", 3.0))
-        self.all_prepositions = frozenset(table.get("other_prepositions", ())) | frozenset(
-            w for ws in (table.get("prepositions") or {}).values() for w in ws)
+        self.all_prepositions = prepositions(table)
         self.postpositions = frozenset(table.get("postpositions", ()))
         self.adverbial = frozenset(table.get("adverbial", ()))
         self.contractions = frozenset(table.get("contractions") or {})

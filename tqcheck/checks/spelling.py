@@ -61,6 +61,17 @@ def dictionary_path(name: str) -> Path | None:
     return None
 
 
+def missing_dictionary(lang: str) -> str | None:
+    """What to install where the language has a Hunspell dictionary listed and its files are
+    not found; None otherwise."""
+    name = dictionary_names().get(lang)
+    if not name or dictionary_path(name) is not None:
+        return None
+    package = "hunspell-" + name.lower().replace("_", "-")
+    return f"no Hunspell dictionary {name} (apt-get install {package}, or set " \
+           "TQCHECK_HUNSPELL_PATH)"
+
+
 def hunspell(lang: str) -> Any | None:
     """The language's Hunspell dictionary (spylls), loaded once per process; None where the
     language has none or its files are not installed."""
@@ -232,11 +243,7 @@ class Hunspell(Check):
 
         if morph and find_spec(morph) is None:
             return f"pip install {morph} (the {self.env.lang} morphology it needs)"
-        if self.dict_name and self.base is None:
-            package = "hunspell-" + self.dict_name.lower().replace("_", "-")
-            return (f"no Hunspell dictionary {self.dict_name} (apt-get install {package}, or "
-                    "set TQCHECK_HUNSPELL_PATH)")
-        return None
+        return missing_dictionary(self.env.lang)
 
     def signature(self) -> dict[str, str]:
         from importlib.metadata import version

@@ -99,16 +99,10 @@ class SubjectVerb(Check):
         if self.backend == "pymorphy3":
             return Agreement.unavailable() or Agreement.lacks(self)
         if self.backend == "german-nouns":
-            from importlib.util import find_spec
+            from tqcheck.checks.determiners import Determiner
+            from tqcheck.checks.spelling import missing_dictionary
 
-            from tqcheck.checks.spelling import dictionary_names, dictionary_path
-
-            if find_spec("german_nouns") is None:
-                return "pip install german-nouns"
-            name = dictionary_names().get(self.env.lang, "")
-            if not name or dictionary_path(name) is None:
-                return (f"no Hunspell dictionary {name or self.env.lang} (apt-get install "
-                        f"hunspell-{name.lower().replace('_', '-')})")
+            return Determiner.unavailable() or missing_dictionary(self.env.lang)
         return None
 
     def signature(self) -> dict[str, str]:
@@ -270,6 +264,7 @@ class _German:
 
     def __init__(self, lang: str) -> None:
         from tqcheck.checks.determiners import _table as determiner_table
+        from tqcheck.checks.determiners import prepositions
 
         table = (_table().get("verbs") or {}).get(lang, {})
         self.lang = lang
@@ -277,10 +272,8 @@ class _German:
         self.plural = {v: k for k, v in self.singular.items()}
         self.pronouns = frozenset(table.get("pronouns", ()))
         det = determiner_table(lang)
-        self.prepositions = frozenset(det.get("other_prepositions", ())) | frozenset(
-            det.get("postpositions", ())) | frozenset(
-            w for ws in (det.get("prepositions") or {}).values() for w in ws) | frozenset(
-            det.get("contractions") or {})
+        self.prepositions = prepositions(det) | frozenset(det.get("postpositions", ())) | (
+            frozenset(det.get("contractions") or {}))
         self.adjective_endings = tuple(det.get("adjective_endings", ()))
         self.not_between = frozenset(det.get("not_between", ()))
 
