@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from tqcheck.check.base import Check, Need, register
@@ -146,6 +146,21 @@ def _match_unread_scales(target: str, t_left: list[tuple[str, int, int]], lang: 
                 other.remove(hit)
 
 
+def _pair_by(t_left: list[tuple[str, int, int]], s_left: list[tuple[str, int, int]],
+             t_key: Callable[[tuple[str, int, int]], object],
+             s_key: Callable[[tuple[str, int, int]], object]) -> None:
+    """Match (remove) each target number with a source number of the same key, in order (a
+    key of None: no match), over the first MAX_PAIRED of each side."""
+    pool: dict[object, list[tuple[str, int, int]]] = {}
+    for s in s_left[:MAX_PAIRED]:
+        if (k := s_key(s)) is not None:
+            pool.setdefault(k, []).append(s)
+    for t in t_left[:MAX_PAIRED]:
+        if (k := t_key(t)) is not None and pool.get(k):
+            t_left.remove(t)
+            s_left.remove(pool[k].pop(0))
+
+
 def _match_clock_hours(target: str, t_left: list[tuple[str, int, int]], lang: str,
                        source: str, s_left: list[tuple[str, int, int]], src_lang: str
                        ) -> None:
@@ -158,33 +173,29 @@ def _match_clock_hours(target: str, t_left: list[tuple[str, int, int]], lang: st
         value = Decimal(num[0])
         return int(value) if value == value.to_integral_value() and 0 <= value <= 24 else None
 
-    by_half: dict[int, list[tuple[str, int, int]]] = {}
-    for s in s_left[:MAX_PAIRED]:
-        if (g := hour(source, s, clock_after(source, s[2], src_lang))) is not None:
-            by_half.setdefault(g % 12, []).append(s)
-    for t in t_left[:MAX_PAIRED]:
+    def source_key(s: tuple[str, int, int]) -> int | None:
+        h = hour(source, s, clock_after(source, s[2], src_lang))
+        return None if h is None else h % 12
+
+    def target_key(t: tuple[str, int, int]) -> int | None:
         half = clock_after(target, t[2], lang)
-        if half or (h := hour(target, t, half)) is None:
-            continue  # a target that says its half of the day was read on the 24-hour clock
-        if by_half.get(h % 12):
-            t_left.remove(t)
-            s_left.remove(by_half[h % 12].pop(0))
+        if half:
+            return None  # a target that says its half of the day was read on the 24-hour clock
+        h = hour(target, t, half)
+        return None if h is None else h % 12
+
+    _pair_by(t_left, s_left, target_key, source_key)
 
 
 _DECADE = re.compile(r"(?:'|’)?s\b")
 
 
-def _match_decades(target: str, t_left: list[tuple[str, int, int]],
-                   source: str, s_left: list[tuple[str, int, int]]) -> None:
+def _match_decades(t_left: list[tuple[str, int, int]], source: str,
+                   s_left: list[tuple[str, int, int]]) -> None:
     """"the 1960s" in the source is "60er Jahre", "60-е", "the sixties" (60) in the target."""
-    decades: dict[str, list[tuple[str, int, int]]] = {}
-    for s in s_left[:MAX_PAIRED]:
-        if re.fullmatch(r"1\d\d0|20\d0", s[0]) and _DECADE.match(source, s[2]):
-            decades.setdefault(s[0][2:], []).append(s)
-    for t in t_left[:MAX_PAIRED]:
-        if decades.get(t[0]):
-            t_left.remove(t)
-            s_left.remove(decades[t[0]].pop(0))
+    _pair_by(t_left, s_left, lambda t: t[0],
+             lambda s: s[0][2:] if re.fullmatch(r"1\d\d0|20\d0", s[0])
+             and _DECADE.match(source, s[2]) else None)
 
 
 def number_flags(target: str, source: str, lang: str = "en", src_lang: str = "en"
@@ -214,7 +225,7 @@ def number_flags(target: str, source: str, lang: str = "en", src_lang: str = "en
             del s_units[match]
     _match_unread_scales(target, t_left, lang, source, s_left, src_lang)
     _match_clock_hours(target, t_left, lang, source, s_left, src_lang)
-    _match_decades(target, t_left, source, s_left)
+    _match_decades(t_left, source, s_left)
     digits = [(side, text, a, b) for side, text, found in (("target", target, t_left),
                                                           ("source", source, s_left))
               for _, a, b in found if any(c.isdigit() for c in text[a:b])]
