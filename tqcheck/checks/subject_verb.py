@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -385,7 +385,7 @@ class _German:
 MAX_ADJECTIVES = 3  # adjectives between the determiner and the noun of a subject
 
 
-@cache
+@lru_cache(maxsize=200_000)  # (bounded as agreement's readings are: a long batch's words)
 def _in_dictionary(lang: str, word: str) -> bool:
     from tqcheck.checks.spelling import hunspell
 
