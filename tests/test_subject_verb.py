@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import ROOT
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tqcheck.check.options import CheckOptions
@@ -73,6 +73,7 @@ def test_what_russian_allows_is_left_alone() -> None:
     assert {s: _flags(s) for s in names if _flags(s)} == {}
 
 
+@example(words=[".", "они", "продолжалась"])  # (two segments: offsets are the second's)
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from([
     "они", "мы", "вы", "Переговоры", "переговоры", "дети", "закон", "Москва", "Мечичи",
@@ -80,10 +81,13 @@ def test_what_russian_allows_is_left_alone() -> None:
     ".", "«", "»", "-", "—", "большинство", "новых", "дом", "ухо", "резонировали",
 ]), min_size=1, max_size=12))
 def test_any_sequence_of_words_gives_flags_on_verbs_inside_the_text(words: list[str]) -> None:
-    text = " ".join(words)
-    for f in _flags(text):
-        assert 0 <= f.start < f.end <= len(text)
-        assert text[f.start:f.end] in words and f.category == "Fluency/Grammar"
+    result = check_text(" ".join(words), CheckOptions(lang="ru", model_free=True,
+                                                      language_id=False))
+    for r in result.segments:
+        text = r.segment.text  # (a flag's offsets are its segment's)
+        for f in (f for f in r.flags if f.signal == NAME):
+            assert 0 <= f.start < f.end <= len(text)
+            assert text[f.start:f.end] in words and f.category == "Fluency/Grammar"
 
 
 def test_what_german_allows_is_left_alone() -> None:
