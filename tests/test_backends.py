@@ -134,7 +134,7 @@ class Counting:
     def __init__(self) -> None:
         self.seen: list[str] = []
 
-    def translate(self, texts):
+    def translate(self, texts, beams=None):
         self.seen += texts
         return [t.upper() for t in texts]
 
@@ -166,6 +166,30 @@ def test_cache_answers_without_loading_the_model(tmp_path: Path) -> None:
     other.translate(["a"])
     assert inner.seen == ["a", "b", "a"]  # another engine is another key
     assert (cache.stats.hits, cache.stats.misses) == (0, 4)  # per input, repeats included
+
+
+def test_another_beam_size_is_cached_apart(tmp_path: Path) -> None:
+    cache = TranslationCache(tmp_path / "t.sqlite")
+    inner = Counting()
+    backend = CachedBackend("xx-yy", "m", "torch", "fp|torch|beam:4", lambda: inner, cache)
+    backend.translate(["a"])
+    assert backend.translate(["a"], 1) == ["A"] and inner.seen == ["a", "a"]
+    backend.translate(["a"], 1)
+    assert inner.seen == ["a", "a"]  # (now cached, under its own key)
+
+
+@pytest.mark.slow
+def test_a_calls_beam_size_translates_as_a_decoding_of_that_size(tmp_path: Path) -> None:
+    """`translate(texts, beams)` (the cascade's greedy screening) gives what a backend whose
+    decoding has that beam size gives, on both engines, sharing the loaded weights."""
+    dec = load_registry().decoding
+    greedy = dataclasses.replace(dec, num_beams=1)
+    for kind in ("torch", "ct2"):
+        settings = BackendSettings(kind=kind, cache=False, cache_dir=str(tmp_path))
+        default = ModelFactory(TOY, dec, settings)("en-toy")
+        one = ModelFactory(TOY, greedy, settings)("en-toy")
+        assert default.translate(HELDOUT, 1) == one.translate(HELDOUT)
+        assert default.translate(HELDOUT) != one.translate(HELDOUT)  # beam search differs
 
 
 @pytest.mark.slow

@@ -38,8 +38,10 @@ SOURCES = [*LINES[:8], "The company reported 54 new cases.", LINES[9]]
 TARGET_ONLY = CheckOptions(lang="en", pivots=("fr",), language_id=False)
 
 
-def _translated(factory: FakeFactory) -> set[str]:
-    return {t for call in factory.made["en-fr"].calls for t in call}
+def _translated(factory: FakeFactory, beams: int | None = None) -> set[str]:
+    """The texts translated to the pivot with `beams` (None: the decoding's beam size)."""
+    fr = factory.made["en-fr"]
+    return {t for call, b in zip(fr.calls, fr.beams, strict=True) if b == beams for t in call}
 
 
 def test_a_budget_sends_only_the_riskiest_segments_to_the_models() -> None:
@@ -48,7 +50,10 @@ def test_a_budget_sends_only_the_riskiest_segments_to_the_models() -> None:
     result = check_text(text, replace(TARGET_ONLY, budget=Budget(0.3)), factory=factory)
     checked = [r for r in result.segments if not r.signals.screened]
     assert len(checked) == 3 and len(result.segments) == 10
+    # the screening translated every text greedily; the run's own search, only these
+    assert _translated(factory, beams=1) == set(LINES)
     assert _translated(factory) == {r.segment.text for r in checked}  # no other was
+    assert Signature.parse(str(result.signature))["screening"] == "pivot-beam1"
     # the screening found problems in these: they are among the riskiest
     assert {r.segment.line for r in checked} & {2, 5}
     for r in result.segments:
@@ -82,6 +87,53 @@ def test_with_sources_the_models_surprise_ranks_and_meaning_flags_always_get_the
     assert sum(not r.signals.screened for r in result.segments) == 2
     # a screened segment's risk weighs the surprisal, on the scale of the checked ones
     assert by_line[1].signals.screened and by_line[1].risk < by_line[3].risk
+
+
+def test_without_a_source_the_reverse_models_surprise_given_a_greedy_pivot_ranks() -> None:
+    from tqcheck.testing.fake import FakeBackend
+
+    # the reverse model finds the words of line 7 unlikely given their pivot translation
+    unlikely = {w: 10.0 for w in LINES[6].rstrip(".").split()}
+    factory = FakeFactory({"fr-en": FakeBackend("fr-en", surprising=unlikely)})
+    result = check_text("\n".join(LINES) + "\n", replace(TARGET_ONLY, budget=Budget(0.1)),
+                        factory=factory)
+    by_line = {r.segment.line: r for r in result.segments}
+    assert all(r.signals.pivot_surprisal.get("fr") for r in result.segments)
+    assert max(by_line, key=lambda k: by_line[k].signals.screening_risk) == 7
+    assert not by_line[7].signals.screened
+    # a screened segment's risk weighs that surprisal, on the scale of the checked ones
+    assert by_line[1].signals.screened and by_line[1].risk < by_line[7].risk
+    # an auto budget ranks by the spans decision's bands, and 1.0 ranks nothing: no greedy
+    # translation for either
+    for budget in (Budget(None), Budget(1.0)):
+        other = FakeFactory()
+        check_text("\n".join(LINES) + "\n", replace(TARGET_ONLY, budget=budget),
+                   factory=other)
+        assert 1 not in other.made["en-fr"].beams
+
+
+def test_with_the_screenings_beam_size_its_translations_and_scores_are_reused() -> None:
+    from tqcheck.testing.fake import FakeBackend
+
+    unlikely = {w: 10.0 for w in LINES[6].rstrip(".").split()}
+    text, greedy = "\n".join(LINES) + "\n", replace(TARGET_ONLY, beams=1)
+
+    def factory() -> FakeFactory:
+        return FakeFactory({"en-fr": FakeBackend("en-fr", {t: t.upper() for t in LINES}),
+                            "fr-en": FakeBackend("fr-en", surprising=unlikely)})
+
+    full_models, every_models = factory(), factory()
+    full = check_text(text, greedy, factory=full_models)
+    # 95 % of 10 segments is every one (a budget of 1.0 screens nothing: nothing to rank)
+    every = check_text(text, replace(greedy, budget=Budget(0.95)), factory=every_models)
+    assert [r.flags for r in every.segments] == [r.flags for r in full.segments]
+    assert [r.risk for r in every.segments] == [r.risk for r in full.segments]
+    # each text translated to the pivot once (by the screening), and scored given it once
+    fr = every_models.made["en-fr"]
+    assert sorted(t for call in fr.calls for t in call) == sorted(LINES)
+    scored = [p for call in every_models.made["fr-en"].score_calls for p in call]
+    assert sorted(scored) == sorted(p for call in full_models.made["fr-en"].score_calls
+                                    for p in call)
 
 
 def test_a_budget_of_everything_checks_everything_like_no_budget() -> None:
@@ -169,6 +221,29 @@ def test_check_with_a_budget_on_the_toy_models(tmp_path: Path) -> None:
     screened = [s["metrics"]["cascade:screened"] for s in out["segments"]]
     assert len(screened) == 12 and screened.count(0.0) >= 3  # 25 % of 12, and any critical
     assert "budget:0.25" in out["signature"]
+
+
+def test_on_the_toy_models_a_budget_of_everything_is_the_full_check() -> None:
+    """The screening's greedy translations differ from beam search on 5 of these; its
+    scores are reused only where the translation is the same, so nothing changes."""
+    from conftest import ROOT
+
+    from tqcheck.translate.base import BackendSettings
+
+    heldout = (ROOT / "fixtures" / "toy" / "heldout.en.txt").read_text("utf-8").splitlines()
+    text = "\n".join(heldout[:16]) + "\n"
+    options = CheckOptions(lang="en", pivots=("toy",), language_id=False,
+                           models_dir=str(ROOT / "fixtures" / "models"),
+                           backend=BackendSettings(cache=False))
+    full = check_text(text, options)
+    every = check_text(text, replace(options, budget=Budget(0.95)))  # 16 of 16, screened
+    assert [r.flags for r in every.segments] == [r.flags for r in full.segments]
+    # (a text scored in another batch is padded otherwise: the floats differ by ~1e-8)
+    assert [r.risk for r in every.segments] == pytest.approx([r.risk for r in full.segments],
+                                                             abs=1e-6)
+    assert [r.backtranslations for r in every.segments] == \
+        [r.backtranslations for r in full.segments]
+    assert all(r.signals.screening_risk is not None for r in every.segments)
 
 
 def test_score_with_a_budget_stores_what_was_screened_and_resumes_only_with_it(

@@ -120,10 +120,10 @@ class Interrupt(FakeBackend):
         super().__init__(pair)
         self.after = after
 
-    def translate(self, texts):
+    def translate(self, texts, beams=None):
         if len(self.calls) >= self.after:
             raise KeyboardInterrupt
-        return super().translate(texts)
+        return super().translate(texts, beams)
 
 
 def test_resume_after_interrupt_is_exactly_once(tmp_path: Path) -> None:
@@ -168,9 +168,9 @@ from tqcheck.check.options import CheckOptions
 from tqcheck.testing.fake import FakeBackend, FakeFactory
 
 class Slow(FakeBackend):
-    def translate(self, texts):
+    def translate(self, texts, beams=None):
         time.sleep(0.15)
-        return super().translate(texts)
+        return super().translate(texts, beams)
 
 opts = ScoreOptions(check=CheckOptions(lang="en", pivots=("fr",), language_id=False),
                     chunk_segments=3)

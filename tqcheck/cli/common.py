@@ -259,7 +259,8 @@ Checklists = Annotated[list[str] | None, typer.Option(
 BudgetOption = Annotated[Any, typer.Option(
     "--budget", parser=_budget, metavar="FRACTION|auto",
     help="Spend the model passes on the segments a cheap screening (the model-free checks; "
-    "with sources also forced decoding) ranks riskiest: "
+    "with sources also forced decoding; without, a greedy translation to the first pivot "
+    "and forced decoding back) ranks riskiest: "
     "this share of them (0.3 or 30%), or auto (those the spans decision puts in its medium "
     "and high risk bands), "
     "plus every one with a number, name or negation flag; the others keep the screening's "

@@ -5,7 +5,8 @@ round trips force-decoded too), and four more with a source; most segments of go
 clean, and the model-free checks and the sentence encoder already rank them. So the
 checker screens a batch model-free first (where segments have a source, with the two
 cheapest model passes too: the text force-decoded given its source and the source given
-the text, scoring without search) and spends the other model passes on the segments the
+the text, scoring without search; without one, a greedy translation to the first pivot and
+the text force-decoded given it) and spends the other model passes on the segments the
 screening ranks riskiest (and on every one in which it finds a meaning-critical flag: a
 number, name or negation the text and its source disagree on). The others keep the
 screening's result, marked screened (`Signals.screened`, and a note that exports, the
@@ -34,11 +35,23 @@ class CascadeSettings:
     """`[cascade]` of configs/score.toml."""
 
     ranking: str  # the profile whose learned span decision ranks the screened segments
+    pivot_screening: bool  # a text without a source: translated to the first pivot too
+    screening_beams: int  # that translation's beam size
+
+    def __post_init__(self) -> None:
+        if self.screening_beams < 1:
+            raise ConfigError("configs/score.toml [cascade] screening_beams: a beam size is at "
+                              f"least 1, found {self.screening_beams}")
+
+
+@cache
+def settings() -> CascadeSettings:
+    return config_table(CascadeSettings, "score.toml", "cascade")
 
 
 @cache
 def ranking_profile() -> Profile:
-    name = config_table(CascadeSettings, "score.toml", "cascade").ranking
+    name = settings().ranking
     profile = load_profile(name)
     if profile.span_model is None:
         raise ConfigError(f"configs/score.toml [cascade] ranking: profile {name!r} has no "
@@ -56,13 +69,14 @@ def screening_risks(results: Sequence[SegmentResult], lang: str, own: Profile,
                     budget: Budget) -> list[float]:
     """Each screened segment's risk for the ranking: its own where the run's profile has a
     learned span decision, or, for a budget that is a share, where the screening
-    forced-decoded it given its source (the profile's risk then weighs the models'
-    surprisal); else the ranking profile's decision over the segment's flags, whose bands
-    an auto budget reads."""
+    forced-decoded it (given its source, or given its translation to the first pivot: the
+    profile's risk then weighs the models' surprisal); else the ranking profile's decision
+    over the segment's flags, whose bands an auto budget reads."""
     model = ranking(own).span_model
     assert model is not None
     return [r.risk if model is own.span_model or (
-        budget.fraction is not None and r.signals.source_surprisal is not None)
+        budget.fraction is not None and (r.signals.source_surprisal is not None
+                                         or bool(r.signals.pivot_surprisal)))
         else model.decide(r, lang)[1] for r in results]
 
 

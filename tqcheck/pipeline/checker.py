@@ -200,6 +200,10 @@ class Checker:
                 sig.add(key, value)
             if o.budget is not None:
                 sig.add("budget", str(o.budget))
+                screening = cascade.settings()
+                if o.budget.fraction is not None:  # (how a text without a source is screened)
+                    sig.add("screening", f"pivot-beam{screening.screening_beams}"
+                            if screening.pivot_screening else "model-free")
             if self._source_used and self.src_metrics is not None:
                 for key, value in self.src_metrics.signature().items():
                     sig.add(f"{key}.src", value)
@@ -215,12 +219,16 @@ class Checker:
 
     # -- running ---------------------------------------------------------------------------
 
-    def _translate(self, pair: str, texts: Sequence[str]) -> list[str]:
+    def _translate(self, pair: str, texts: Sequence[str], beams: int | None = None
+                   ) -> list[str]:
         """`texts` translated, each distinct text once, in slices of similar length (so the
-        backends still batch by length) after each of which the progress moves."""
+        backends still batch by length) after each of which the progress moves; `beams`:
+        the beam size, where not the decoding's."""
         unique = list(dict.fromkeys(texts))
         backend = self.backend(pair)
-        done = dict(zip(unique, self._sliced(backend.translate, unique, len), strict=True))
+        translate = (backend.translate if beams is None
+                     else lambda part: backend.translate(part, beams))
+        done = dict(zip(unique, self._sliced(translate, unique, len), strict=True))
         return [done[t] for t in texts]
 
     def _score(self, pair: str, sources: Sequence[str], targets: Sequence[str]
@@ -329,12 +337,12 @@ class Checker:
 
     def _cascade(self, segments: list[Segment], budget: Budget, input_name: str,
                  on_progress: Callable[[float], None] | None) -> CheckResult:
-        """Screen every segment (model-free, and with sources the forced decodings), check the
+        """Screen every segment (model-free, then `_screen_models`' cheap passes), check the
         ones the budget picks with the models, keep the screening's result for the others."""
         self.on_stage(f"screening {len(segments)} segments (model-free) for the budget")
         screen = self._screener().check(segments, input_name)
-        given = ({} if self.profile.span_model is not None
-                 else self._screen_given_source(screen.segments))
+        models = (_Screened() if self.profile.span_model is not None
+                  else self._screen_models(screen.segments, budget))
         risks = cascade.screening_risks(screen.segments, self.options.lang, self.profile,
                                         budget)
         picked = cascade.chosen(screen.segments, risks, budget,
@@ -347,10 +355,9 @@ class Checker:
         if picked:
             self.on_stage(f"the models check {len(picked)} of {len(segments)} segments "
                           f"(budget {budget})")
-            known = _Screened(
-                {j: sim for j, k in enumerate(picked)
-                 if (sim := screen.segments[k].signals.similarity) is not None},
-                {j: given[k] for j, k in enumerate(picked) if k in given})
+            known = replace(models, similarity={
+                k: sim for k, r in enumerate(screen.segments)
+                if (sim := r.signals.similarity) is not None}).at(picked)
             full = self._check([segments[k] for k in picked], input_name, on_progress,
                                document_facts(segments), known)
             for k, r in zip(picked, full.segments, strict=True):
@@ -363,31 +370,51 @@ class Checker:
                            failures=sorted(failures, key=lambda f: f.index),
                            risk_bands=self.profile.risk.bands)
 
-    def _screen_given_source(self, results: list[SegmentResult]
-                             ) -> dict[int, tuple[TokenScores, TokenScores]]:
-        """The cheap model stage of the screening, where segments have a source: forced
+    def _screen_models(self, results: list[SegmentResult], budget: Budget) -> _Screened:
+        """The cheap model stage of the screening. Where segments have a source: forced
         decoding of the text given its source and of the source given the text (two scoring
-        passes, no search), whose surprisals the profile's risk weighs with the model-free
-        findings; the screened segments keep that risk. Returns both scorings by position,
-        for the segments the model passes then check (they are not computed twice)."""
+        passes, no search). Without one, under a budget that is a share under 1.0 (`[cascade]
+        pivot_screening`): the text translated to the first pivot with `screening_beams`
+        (greedy: the cheapest search) and force-decoded given that translation, the reverse
+        model's surprisal being what sees awkward wording. The profile's risk weighs these
+        surprisals with the model-free findings, and the screened segments keep that risk.
+        Returns what it computed by position, for the segments the model passes then check
+        (the same passes are not run twice)."""
         o = self.options
         segments = [r.segment for r in results]
         batch = _Batch(segments, [clean_for_model(s.text) for s in segments], o.lang,
                        o.src_lang)
-        if not batch.sourced or not o.src_lang:
-            return {}
-        self.on_stage(f"forced decoding {len(batch.sourced)} segments {o.src_lang}→{o.lang} "
-                      "and back (screening)")
-        batch.given_source(self)
-        batch.given_text(self)
-        for k, i in enumerate(batch.sourced):
+        given: dict[int, tuple[TokenScores, TokenScores]] = {}
+        if batch.sourced and o.src_lang:
+            self.on_stage(f"forced decoding {len(batch.sourced)} segments "
+                          f"{o.src_lang}→{o.lang} and back (screening)")
+            batch.given_source(self)
+            batch.given_text(self)
+            for k, i in enumerate(batch.sourced):
+                r = results[i]
+                r.signals.source_surprisal = surprisal(batch.text_given_source[k])
+                r.signals.reverse_surprisal = surprisal(batch.source_given_text[k])
+                r.risk = segment_risk(r, self.profile.risk)
+                given[i] = (batch.text_given_source[k], batch.source_given_text[k])
+            self._source_used = True
+        sourced, settings = set(batch.sourced), cascade.settings()
+        alone = [i for i in range(len(segments)) if i not in sourced]
+        if (not alone or not settings.pivot_screening or budget.fraction is None
+                or budget.fraction >= 1.0):  # (nothing to rank: the models check them all)
+            return _Screened(given=given)
+        p, beams = self.pivots()[0], settings.screening_beams
+        self.on_stage(f"translating {len(alone)} segments {o.lang}→{p} (beam {beams}) and "
+                      "forced decoding back (screening)")
+        texts = [batch.texts[i] for i in alone]
+        pivot_texts = self._translate(f"{o.lang}-{p}", texts, beams)
+        scores = self._score(f"{p}-{o.lang}", pivot_texts, texts)
+        for i, sc in zip(alone, scores, strict=True):
             r = results[i]
-            r.signals.source_surprisal = surprisal(batch.text_given_source[k])
-            r.signals.reverse_surprisal = surprisal(batch.source_given_text[k])
+            r.signals.pivot_surprisal[p] = surprisal(sc)
             r.risk = segment_risk(r, self.profile.risk)
-        self._source_used = True
-        return {i: (batch.text_given_source[k], batch.source_given_text[k])
-                for k, i in enumerate(batch.sourced)}
+        return _Screened(given=given, pivot_lang=p, pivot_beams=beams,
+                         pivot=dict(zip(alone, zip(pivot_texts, scores, strict=True),
+                                        strict=True)))
 
     def _check(self, segments: list[Segment], input_name: str,
                on_progress: Callable[[float], None] | None,
@@ -547,13 +574,27 @@ def _inside(flags: list[Flag], seg: Segment) -> None:
 
 @dataclass(frozen=True)
 class _Screened:
-    """What the cascade's screening computed for the segments the model passes then check,
-    by their position among those: the sentence similarity, and the text force-decoded
-    given its source and the source given the text. The same models on the same texts give
-    the same scores, so the full check reads them instead of running those passes again."""
+    """What the cascade's screening computed, by segment position: the sentence similarity,
+    the text force-decoded given its source and the source given the text, and for a text
+    without a source its translation to the first pivot and the text force-decoded given
+    that. The same models on the same texts give the same scores, so the full check reads
+    them instead of running those passes again (the translation only where the run
+    decodes with the screening's beam size, the scores wherever its translation is the
+    same)."""
 
-    similarity: dict[int, float]
-    given: dict[int, tuple[TokenScores, TokenScores]]
+    similarity: dict[int, float] = field(default_factory=dict)
+    given: dict[int, tuple[TokenScores, TokenScores]] = field(default_factory=dict)
+    pivot: dict[int, tuple[str, TokenScores]] = field(default_factory=dict)
+    pivot_lang: str | None = None
+    pivot_beams: int | None = None
+
+    def at(self, positions: Sequence[int]) -> _Screened:
+        """The same, for the segments at `positions`, by their place among those."""
+        return replace(self, **{name: {j: table[k] for j, k in enumerate(positions)
+                                       if k in table}
+                                for name, table in (("similarity", self.similarity),
+                                                    ("given", self.given),
+                                                    ("pivot", self.pivot))})
 
 
 @dataclass
@@ -578,6 +619,7 @@ class _Batch:
     source_given_text: list[TokenScores] = field(default_factory=list)
     source_passes: dict[int, SourcePass] = field(default_factory=dict)
     in_order: bool = False  # pivots in order: the later ones only where the first doubts
+    screened: _Screened = field(default_factory=_Screened)  # what the screening computed
 
     def __post_init__(self) -> None:
         self.signals = [Signals() for _ in self.segments]
@@ -586,6 +628,7 @@ class _Batch:
 
     def take(self, known: _Screened) -> None:
         """What the cascade's screening computed for these segments (by position)."""
+        self.screened = known
         for i, sim in known.similarity.items():
             self.signals[i].similarity = sim
         if self.sourced and all(i in known.given for i in self.sourced):
@@ -604,6 +647,11 @@ class _Batch:
         first = next(iter(self.pivot_texts), None)
         rows = (self.in_doubt(first, checker.profile.spans.awkward_gap)
                 if self.in_order and first is not None else range(len(self.texts)))
+        known = self.screened
+        if (p == known.pivot_lang and known.pivot_beams == checker.decoding.num_beams
+                and all(i in known.pivot for i in rows)):  # the screening's translation
+            self.pivot_texts[p] = {i: known.pivot[i][0] for i in rows}
+            return
         out = checker._translate(f"{self.lang}-{p}", [self.texts[i] for i in rows])
         self.pivot_texts[p] = dict(zip(rows, out, strict=True))
 
@@ -621,11 +669,15 @@ class _Batch:
         self.roundtrips[p] = dict(zip(rows, out, strict=True))
 
     def pivot_scores(self, checker: Checker, p: str) -> None:
-        rows = list(self.pivot_texts[p])
-        scores = checker._score(f"{p}-{self.lang}", [self.pivot_texts[p][i] for i in rows],
+        pivots = self.pivot_texts[p]
+        known = self.screened.pivot if p == self.screened.pivot_lang else {}
+        found = {i: known[i][1] for i in pivots if i in known and known[i][0] == pivots[i]}
+        rows = [i for i in pivots if i not in found]
+        scores = checker._score(f"{p}-{self.lang}", [pivots[i] for i in rows],
                                 [self.texts[i] for i in rows])
-        self.pivot_token_scores[p] = dict(zip(rows, scores, strict=True))
-        for i, sc in zip(rows, scores, strict=True):
+        found.update(zip(rows, scores, strict=True))
+        self.pivot_token_scores[p] = {i: found[i] for i in pivots}
+        for i, sc in self.pivot_token_scores[p].items():
             sig = self.signals[i]
             sig.roundtrip[p] = checker.metrics.score(self.roundtrips[p][i],
                                                      self.segments[i].text)

@@ -23,10 +23,12 @@ class FakeBackend:
         self.translations = dict(translations or {})
         self.surprising = dict(surprising or {})
         self.calls: list[list[str]] = []  # the texts of each translate call
+        self.beams: list[int | None] = []  # each translate call's beam size (None: default)
         self.score_calls: list[list[tuple[str, str]]] = []
 
-    def translate(self, texts: Sequence[str]) -> list[str]:
+    def translate(self, texts: Sequence[str], beams: int | None = None) -> list[str]:
         self.calls.append(list(texts))
+        self.beams.append(beams)
         return [self.translations.get(t, t) for t in texts]
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
@@ -65,13 +67,13 @@ class DyingOnceBackend(FakeBackend):
         super().__init__(pair, translations)
         self.marker = marker
 
-    def translate(self, texts: Sequence[str]) -> list[str]:
+    def translate(self, texts: Sequence[str], beams: int | None = None) -> list[str]:
         import os
 
         try:
             fd = os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
         except FileExistsError:
-            return super().translate(texts)
+            return super().translate(texts, beams)
         os.write(fd, str(os.getpid()).encode())
         os.close(fd)
         os._exit(1)  # no cleanup, no exception: the process is gone mid-chunk

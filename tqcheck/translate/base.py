@@ -1,7 +1,9 @@
 """Translation backends behind one small protocol, so metrics never see a framework.
 
 A backend serves one direction (one model). `translate` returns the model's translation of
-each text; `score` returns forced-decoding token scores of each target given its source.
+each text (`beams`: that call's beam size, where it is not the decoding's: the cascade's
+screening translates greedily); `score` returns forced-decoding token scores of each target
+given its source.
 A factory turns a language pair into its backend (resolving, loading and caching models).
 """
 
@@ -21,7 +23,7 @@ class Backend(Protocol):
     model: str  # what identifies the weights: hub id@commit, or sha256:... of a local model
     backend_id: str  # how numbers are computed: "torch/float32", "ct2/int8", ...
 
-    def translate(self, texts: Sequence[str]) -> list[str]: ...
+    def translate(self, texts: Sequence[str], beams: int | None = None) -> list[str]: ...
 
     def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenScores]: ...
 

@@ -132,9 +132,11 @@ class CachedBackend:
             found.update(fresh)
         return [found[k] for k in keys]
 
-    def translate(self, texts: Sequence[str]) -> list[str]:
-        return self._through("translate", [(t,) for t in texts],
-                             lambda xs: self.inner.translate([x[0] for x in xs]))
+    def translate(self, texts: Sequence[str], beams: int | None = None) -> list[str]:
+        # (another beam size than the decoding's is another operation: its own keys)
+        op = "translate" if beams is None else f"translate@beams={beams}"
+        return self._through(op, [(t,) for t in texts],
+                             lambda xs: self.inner.translate([x[0] for x in xs], beams))
 
     def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenScores]:
         def compute(xs: list[tuple[str, ...]]) -> list[str]:

@@ -13,14 +13,15 @@ class MemoBackend:
     def __init__(self, inner: Backend) -> None:
         self.inner = inner
         self.pair, self.model, self.backend_id = inner.pair, inner.model, inner.backend_id
-        self._translations: dict[str, str] = {}
+        self._translations: dict[tuple[str, int | None], str] = {}
         self._scores: dict[tuple[str, str], TokenScores] = {}
 
-    def translate(self, texts: Sequence[str]) -> list[str]:
-        todo = [t for t in dict.fromkeys(texts) if t not in self._translations]
+    def translate(self, texts: Sequence[str], beams: int | None = None) -> list[str]:
+        todo = [t for t in dict.fromkeys(texts) if (t, beams) not in self._translations]
         if todo:
-            self._translations.update(zip(todo, self.inner.translate(todo), strict=True))
-        return [self._translations[t] for t in texts]
+            self._translations.update(zip([(t, beams) for t in todo],
+                                          self.inner.translate(todo, beams), strict=True))
+        return [self._translations[t, beams] for t in texts]
 
     def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenScores]:
         pairs = list(zip(sources, targets, strict=True))

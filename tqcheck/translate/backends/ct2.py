@@ -236,11 +236,11 @@ class CT2MarianBackend:
         inputs = self.spec.with_target_token(texts)
         return [len(x) for x in self.tokenizer(inputs, truncation=False)["input_ids"]]
 
-    def translate(self, texts: Sequence[str]) -> list[str]:
+    def translate(self, texts: Sequence[str], beams: int | None = None) -> list[str]:
         if not texts:
             return []
         results = self.translator.translate_batch(
-            self._pieces(texts), beam_size=self.decoding.num_beams,
+            self._pieces(texts), beam_size=beams or self.decoding.num_beams,
             max_batch_size=self.decoding.ct2_batch_tokens, batch_type="tokens",
             max_input_length=self.decoding.max_input_tokens,
             max_decoding_length=self.decoding.max_new_tokens,

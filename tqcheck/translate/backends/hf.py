@@ -82,7 +82,7 @@ class HFMarianBackend:
                              truncation=False)
         return [len(ids) for ids in enc["input_ids"]]
 
-    def translate(self, texts: Sequence[str]) -> list[str]:
+    def translate(self, texts: Sequence[str], beams: int | None = None) -> list[str]:
         import torch
 
         if not texts:
@@ -97,7 +97,7 @@ class HFMarianBackend:
                     truncation=True, max_length=self.decoding.max_input_tokens,
                 ).to(self.device)
                 generated = self.net.generate(
-                    **enc, num_beams=self.decoding.num_beams,
+                    **enc, num_beams=beams or self.decoding.num_beams,
                     max_new_tokens=self.decoding.max_new_tokens,
                 )
                 decoded = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
