@@ -360,3 +360,24 @@ def test_under_a_budget_the_second_pivot_checks_only_what_the_first_leaves_in_do
         {"en-fr": FakeBackend("en-fr", {LINES[0]: "FR"}),
          "fr-en": FakeBackend("fr-en", {"FR": changed}, surprising={"sharply": 6.0})}))
     assert [r.flags for r in result.segments] == [r.flags for r in full.segments]
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("screening_beams = 0", r"score.toml: \[cascade\].screening_beams: a beam size is at least 1"),
+    ('pivot_screening = "yes"', r"score.toml: \[cascade\].pivot_screening: expected bool")])
+def test_a_bad_cascade_setting_names_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              line: str, message: str) -> None:
+    from tqcheck.errors import ConfigError
+    from tqcheck.pipeline import cascade
+
+    good = {"ranking": '"spans"', "pivot_screening": "true", "screening_beams": "1"}
+    key = line.split(" = ")[0]
+    table = "\n".join(line if k == key else f"{k} = {v}" for k, v in good.items())
+    (tmp_path / "score.toml").write_text(f"[cascade]\n{table}\n", "utf-8")
+    monkeypatch.setenv("TQCHECK_CONFIG_DIR", str(tmp_path))
+    cascade.settings.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match=message):
+            cascade.settings()
+    finally:
+        cascade.settings.cache_clear()

@@ -24,7 +24,7 @@ from functools import cache
 
 from tqcheck.check.options import Budget
 from tqcheck.check.profile import Profile, load_profile
-from tqcheck.config import config_table
+from tqcheck.config import config_path, config_table
 from tqcheck.errors import ConfigError
 from tqcheck.groups import MEANING, in_group
 from tqcheck.types import SegmentResult
@@ -38,15 +38,14 @@ class CascadeSettings:
     pivot_screening: bool  # a text without a source: translated to the first pivot too
     screening_beams: int  # that translation's beam size
 
-    def __post_init__(self) -> None:
-        if self.screening_beams < 1:
-            raise ConfigError("configs/score.toml [cascade] screening_beams: a beam size is at "
-                              f"least 1, found {self.screening_beams}")
-
 
 @cache
 def settings() -> CascadeSettings:
-    return config_table(CascadeSettings, "score.toml", "cascade")
+    found = config_table(CascadeSettings, "score.toml", "cascade")
+    if found.screening_beams < 1:
+        raise ConfigError(f"{config_path('score.toml')}: [cascade].screening_beams: a beam "
+                          f"size is at least 1, found {found.screening_beams}")
+    return found
 
 
 @cache
