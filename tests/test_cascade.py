@@ -136,6 +136,25 @@ def test_with_the_screenings_beam_size_its_translations_and_scores_are_reused() 
                                     for p in call)
 
 
+def test_segments_with_and_without_a_source_in_one_batch_reuse_what_each_screened() -> None:
+    """A library call may mix them: those without a source are screened through the first
+    pivot (the source language), and only those with one are translated to it again."""
+    from tqcheck.pipeline.checker import Checker
+    from tqcheck.types import Segment
+
+    segments = [Segment(id=i, text=t, start=0, end=len(t), line=i + 1,
+                        source=SOURCES[i] if i % 2 else None) for i, t in enumerate(LINES)]
+    factory = FakeFactory()
+    options = CheckOptions(lang="en", src_lang="de", language_id=False, beams=1,
+                           budget=Budget(0.95))
+    result = Checker(options, factory=factory).check(segments)
+    assert not any(r.signals.screened for r in result.segments)
+    de = factory.made["en-de"]
+    calls = list(zip(de.calls, de.beams, strict=True))
+    assert {t for call, b in calls if b == 1 for t in call} == set(LINES[0::2])  # screening
+    assert {t for call, b in calls if b is None for t in call} == set(LINES[1::2])
+
+
 def test_a_budget_of_everything_checks_everything_like_no_budget() -> None:
     text = "\n".join(LINES) + "\n"
     full = check_text(text, TARGET_ONLY, factory=FakeFactory())

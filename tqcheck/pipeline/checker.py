@@ -397,12 +397,12 @@ class Checker:
                 r.risk = segment_risk(r, self.profile.risk)
                 given[i] = (batch.text_given_source[k], batch.source_given_text[k])
             self._source_used = True
-        sourced, settings = set(batch.sourced), cascade.settings()
+        sourced, settings, pivots = set(batch.sourced), cascade.settings(), self.pivots()
         alone = [i for i in range(len(segments)) if i not in sourced]
-        if (not alone or not settings.pivot_screening or budget.fraction is None
+        if (not alone or not pivots or not settings.pivot_screening or budget.fraction is None
                 or budget.fraction >= 1.0):  # (nothing to rank: the models check them all)
             return _Screened(given=given)
-        p, beams = self.pivots()[0], settings.screening_beams
+        p, beams = pivots[0], settings.screening_beams
         self.on_stage(f"translating {len(alone)} segments {o.lang}→{p} (beam {beams}) and "
                       "forced decoding back (screening)")
         texts = [batch.texts[i] for i in alone]
@@ -647,13 +647,14 @@ class _Batch:
         first = next(iter(self.pivot_texts), None)
         rows = (self.in_doubt(first, checker.profile.spans.awkward_gap)
                 if self.in_order and first is not None else range(len(self.texts)))
-        known = self.screened
-        if (p == known.pivot_lang and known.pivot_beams == checker.decoding.num_beams
-                and all(i in known.pivot for i in rows)):  # the screening's translation
-            self.pivot_texts[p] = {i: known.pivot[i][0] for i in rows}
-            return
-        out = checker._translate(f"{self.lang}-{p}", [self.texts[i] for i in rows])
-        self.pivot_texts[p] = dict(zip(rows, out, strict=True))
+        known = self.screened  # (its translations, where decoded as the run decodes)
+        same = p == known.pivot_lang and known.pivot_beams == checker.decoding.num_beams
+        found = {i: known.pivot[i][0] for i in rows if same and i in known.pivot}
+        todo = [i for i in rows if i not in found]
+        if todo:
+            out = checker._translate(f"{self.lang}-{p}", [self.texts[i] for i in todo])
+            found.update(zip(todo, out, strict=True))
+        self.pivot_texts[p] = {i: found[i] for i in rows}
 
     def in_doubt(self, p: str, awkward_gap: float) -> list[int]:
         """The segments pivot p's passes leave in doubt: its round trip is not the text, or
