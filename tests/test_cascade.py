@@ -383,6 +383,7 @@ def test_under_a_budget_the_second_pivot_checks_only_what_the_first_leaves_in_do
 
 @pytest.mark.parametrize(("line", "message"), [
     ("screening_beams = 0", r"score.toml: \[cascade\].screening_beams: a beam size is at least 1"),
+    ('ranking = "default"', r"score.toml: \[cascade\].ranking: profile 'default' has no learned"),
     ('pivot_screening = "yes"', r"score.toml: \[cascade\].pivot_screening: expected bool")])
 def test_a_bad_cascade_setting_names_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                               line: str, message: str) -> None:
@@ -395,8 +396,10 @@ def test_a_bad_cascade_setting_names_its_file(tmp_path: Path, monkeypatch: pytes
     (tmp_path / "score.toml").write_text(f"[cascade]\n{table}\n", "utf-8")
     monkeypatch.setenv("TQCHECK_CONFIG_DIR", str(tmp_path))
     cascade.settings.cache_clear()
+    cascade.ranking_profile.cache_clear()
     try:
         with pytest.raises(ConfigError, match=message):
-            cascade.settings()
+            cascade.ranking_profile()  # (reads the settings first)
     finally:
         cascade.settings.cache_clear()
+        cascade.ranking_profile.cache_clear()

@@ -53,8 +53,8 @@ def ranking_profile() -> Profile:
     name = settings().ranking
     profile = load_profile(name)
     if profile.span_model is None:
-        raise ConfigError(f"configs/score.toml [cascade] ranking: profile {name!r} has no "
-                          "learned span decision ([span_model]) to rank segments with")
+        raise ConfigError(f"{config_path('score.toml')}: [cascade].ranking: profile {name!r} "
+                          "has no learned span decision ([span_model]) to rank segments with")
     return profile
 
 
