@@ -104,12 +104,13 @@ def test_without_a_source_the_reverse_models_surprise_given_a_greedy_pivot_ranks
     # a screened segment's risk weighs that surprisal, on the scale of the checked ones
     assert by_line[1].signals.screened and by_line[1].risk < by_line[7].risk
     # an auto budget ranks by the spans decision's bands, and 1.0 ranks nothing: no greedy
-    # translation for either
+    # translation for either, and no screening in the signature
     for budget in (Budget(None), Budget(1.0)):
         other = FakeFactory()
-        check_text("\n".join(LINES) + "\n", replace(TARGET_ONLY, budget=budget),
-                   factory=other)
+        done = check_text("\n".join(LINES) + "\n", replace(TARGET_ONLY, budget=budget),
+                          factory=other)
         assert 1 not in other.made["en-fr"].beams
+        assert "screening" not in Signature.parse(str(done.signature))
 
 
 def test_with_the_screenings_beam_size_its_translations_and_scores_are_reused() -> None:

@@ -200,8 +200,9 @@ class Checker:
                 sig.add(key, value)
             if o.budget is not None:
                 sig.add("budget", str(o.budget))
-                screening = cascade.settings()
-                if o.budget.fraction is not None:  # (how a text without a source is screened)
+                if o.budget.fraction is not None and o.budget.fraction < 1.0:
+                    # how a text without a source is screened (at 1.0 nothing is screened)
+                    screening = cascade.settings()
                     sig.add("screening", f"pivot-beam{screening.screening_beams}"
                             if screening.pivot_screening else "model-free")
             if self._source_used and self.src_metrics is not None:
