@@ -265,3 +265,78 @@ def test_a_hostile_line_of_numbers_is_checked_in_linear_time():
     number_flags("x " + chain, chain)
     number_flags(*units, "de", "en")
     assert time.perf_counter() - t0 < 15
+
+
+@pytest.mark.parametrize(("text", "lang", "flagged", "suggestion"), [
+    ("Die Arbeiter streikten.Die Polizei griff ein.", "de", "streikten.Die",
+     "streikten. Die"),
+    ("Спортсмены вернулись с победой!Их встречали.", "ru", "победой!Их", "победой! Их"),
+    ("Карлос Оленья,Рафинья Алькантара", "ru", "Оленья,Рафинья", "Оленья, Рафинья"),
+    ("Le parlement a adopté la loi ,malgré l'opposition.", "fr", " ,malgré", ", malgré"),
+])
+def test_a_missing_space_after_punctuation_is_flagged(text: str, lang: str, flagged: str,
+                                                      suggestion: str) -> None:
+    from tqcheck.checks.punctuation import punctuation_flags
+
+    flags = [f for f in punctuation_flags(text, lang) if f.signal == "rules:space-after"]
+    assert [(text[f.start:f.end], f.suggestion) for f in flags] == [(flagged, suggestion)]
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Er war in den U.S.A. und z.B. auf Bild.de zu lesen.", "de"),
+    ("ASP.NET und Node.js laufen hier.", "de"),
+    ("Die Wirtschaft wuchs um 3,5 Prozent, 1,2 oder 3.", "de"),
+    ("他说。他走了，我们也走了。", "zh"),
+    ("Он ждал... Потом ушёл.", "ru"),
+])
+def test_abbreviations_numbers_and_unspaced_scripts_keep_their_marks(text: str,
+                                                                    lang: str) -> None:
+    from tqcheck.checks.punctuation import punctuation_flags
+
+    assert [f for f in punctuation_flags(text, lang)
+            if f.signal in ("rules:space-after", "rules:space-before")] == []
+
+
+def test_a_space_before_a_comma_is_flagged_in_every_spaced_script() -> None:
+    """Not only in Latin letters: Russian, Greek; not the dots of a spaced ellipsis some
+    sources carry ("Lassen . . . .")."""
+    from tqcheck.checks.punctuation import punctuation_flags
+
+    for text, lang in (("Москва , столица России.", "ru"), ("Η Αθήνα , είπε.", "el")):
+        assert [f.signal for f in punctuation_flags(text, lang)] == ["rules:space-before"]
+    assert punctuation_flags("в Лассенском округе . . . . . .", "ru") == []
+
+
+def test_sentences_run_together_stay_one_segment_and_are_flagged() -> None:
+    """The splitter would cut "Rechte.Die" into two sentences and hide the missing space;
+    sentences with a space between are still cut."""
+    from tqcheck.check.options import CheckOptions
+    from tqcheck.inputs.segment import split_sentences
+    from tqcheck.pipeline.document import check_text
+
+    text = "Sie forderten mehr Rechte.Die Polizei griff ein. Dann gingen sie."
+    assert [text[a:b] for a, b in split_sentences(text, "de")] == [
+        "Sie forderten mehr Rechte.Die Polizei griff ein.", "Dann gingen sie."]
+    result = check_text(text, CheckOptions(lang="de", model_free=True, language_id=False))
+    assert "rules:space-after" in {f.signal for r in result.segments for f in r.flags}
+
+
+@pytest.mark.parametrize(("text", "lang", "flagged"), [
+    ("El equipo ganó el partido el partido por dos goles.", "es", "el partido el partido"),
+    ("Во многих странах во время пандемии во время пандемии были меры.", "ru",
+     "во время пандемии во время пандемии"),
+    ("He stayed in the in the house.", "en", "in the in the"),
+])
+def test_a_phrase_written_twice_is_flagged(text: str, lang: str, flagged: str) -> None:
+    assert [text[f.start:f.end] for f in repetition_flags(text, lang)] == [flagged]
+
+
+@pytest.mark.parametrize("text", [
+    "The snowball gets bigger and bigger and eventually causes an avalanche.",
+    "And more and more young people leave.",
+    "It grew bigger and bigger and bigger.",
+    "Sri Lanka Sri Lanka was the chant.",
+    "The universe, the universe, he said.",
+])
+def test_emphasis_names_and_commas_are_no_doubled_phrase(text: str) -> None:
+    assert repetition_flags(text, "en") == []

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from tqcheck.check.base import Check, register
 from tqcheck.check.context import SegmentContext
-from tqcheck.text.lexicon import latin_only, spaced_punctuation
+from tqcheck.text.lexicon import latin_only, spaced_punctuation, spaces_words
 from tqcheck.types import Flag
 
 
@@ -17,8 +17,8 @@ from tqcheck.types import Flag
 class Punctuation(Check):
     name = "rules:punctuation"
     category = "Fluency/Punctuation"
-    description = ("full-width marks in Latin text, a space before punctuation, doubled "
-                   "marks, unbalanced brackets")
+    description = ("full-width marks in Latin text, a space before punctuation or none "
+                   "after it, doubled marks, unbalanced brackets")
 
     def off_because(self) -> str | None:
         return None if self.env.profile.rules.punctuation else "profile: punctuation = false"
@@ -34,8 +34,24 @@ def _full_width(ch: str) -> bool:
         "F", "W")
 
 
+# A sentence run into the next ("Brand.Einige", "победой!Их"): a lower-case word, its
+# final mark, then a capitalised word, with no space. Lower case before and a capital and
+# a lower-case letter after spare abbreviations ("U.S.A.", "z.B."), domains ("Bild.de")
+# and names written with a point ("ASP.NET").
+_GLUED_SENTENCE = re.compile(r"\b[^\W\d_]*[^\W\d_]{2}[.!?][^\W\d_]{2}[^\W\d_]*")
+# A comma run into the word after it ("Oleña,Rafinha", "loi ,malgré"); after a digit it is
+# a decimal comma or a list of numbers.
+_GLUED_COMMA = re.compile(r"(?:\b[^\W\d_]+|\s)(,)([^\W\d_]+)")
+
+
+def _glued_sentence(word: str) -> bool:
+    at = next(i for i, ch in enumerate(word) if ch in ".!?")
+    return word[at - 2:at].islower() and word[at + 1].isupper() and word[at + 2].islower()
+
+
 def punctuation_flags(target: str, lang: str) -> list[Flag]:
-    """Punctuation of another writing system, stray spaces, unbalanced brackets."""
+    """Punctuation of another writing system, stray or missing spaces, unbalanced
+    brackets."""
     flags: list[Flag] = []
     if latin_only(lang):
         for i, ch in enumerate(target):
@@ -43,10 +59,27 @@ def punctuation_flags(target: str, lang: str) -> list[Flag]:
                 flags.append(Flag(i, i + 1, "Fluency/Punctuation", "Minor",
                                   f"full-width punctuation {ch!r} in {lang} text",
                                   signal="rules:full-width"))
+    if spaces_words(lang):
         marks = ",." if spaced_punctuation(lang) else ",.;:!?"
-        for m in re.finditer(rf"(?<=\w) +(?=[{marks}](?:\s|$))", target):
+        # (Not the dots of a spaced ellipsis, "Lassen . . . .", which some sources carry.)
+        for m in re.finditer(rf"(?<=\w) +(?=[{marks}](?:\s|$))(?!\.\s+\.)", target):
             flags.append(Flag(m.start(), m.end() + 1, "Fluency/Punctuation", "Minor",
                               "space before punctuation", signal="rules:space-before"))
+        for m in _GLUED_SENTENCE.finditer(target):
+            word = m.group()
+            if word.count(".") + word.count("!") + word.count("?") == 1 and \
+                    _glued_sentence(word):
+                at = m.start() + next(i for i, ch in enumerate(word) if ch in ".!?")
+                flags.append(Flag(m.start(), m.end(), "Fluency/Punctuation", "Minor",
+                                  "no space after the end of a sentence",
+                                  f"{target[m.start():at + 1]} {target[at + 1:m.end()]}",
+                                  signal="rules:space-after"))
+        for m in _GLUED_COMMA.finditer(target):
+            start = m.start()
+            flags.append(Flag(start, m.end(), "Fluency/Punctuation", "Minor",
+                              "no space after a comma",
+                              f"{target[start:m.start(1)].rstrip()}, {m.group(2)}",
+                              signal="rules:space-after"))
     # Doubled commas, semicolons, colons. Not "..": an abbreviation's dot before the full
     # stop ("etc..") is common and annotators pass it over (no hit on TED zh-en or en-de).
     for m in re.finditer(r"([,;:])\1+", target):

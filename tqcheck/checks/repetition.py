@@ -1,5 +1,6 @@
-"""rules:repetition: repeated words ("the the"). Doublings a language writes on purpose
-("that that", "es es") are listed in configs/languages.toml and left alone."""
+"""rules:repetition: repeated words ("the the") and phrases ("el partido el partido").
+Doublings a language writes on purpose ("that that", "es es") are listed in
+configs/languages.toml and left alone."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from itertools import pairwise
 from tqcheck.check.base import Check, register
 from tqcheck.check.context import SegmentContext
 from tqcheck.text.align import words
-from tqcheck.text.lexicon import repetition_allowed
+from tqcheck.text.lexicon import repetition_allowed, repetition_joiners
 from tqcheck.types import Flag
 
 
@@ -17,7 +18,7 @@ from tqcheck.types import Flag
 class Repetition(Check):
     name = "rules:repetition"
     category = "Fluency/Repetition"
-    description = "the same word twice in a row (not a doubled name)"
+    description = "the same word or phrase twice in a row (not a doubled name)"
 
     def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
         return repetition_flags(ctx.text, ctx.lang)
@@ -36,4 +37,28 @@ def repetition_flags(target: str, lang: str = "en") -> list[Flag]:
             flags.append(Flag(prev.start, cur.end, "Fluency/Repetition", "Minor",
                               f"repeated word {cur.text!r}", suggestion=prev.text,
                               signal="rules:repetition"))
+    # A phrase of two to four words written twice, spaces alone between (MT's stutter):
+    # lower-case words only, so a doubled name ("Sri Lanka Sri Lanka" in a list) is left.
+    i, n_words, joiners = 0, len(ws), repetition_joiners(lang)
+    while i < n_words:
+        for n in range(PHRASE_MAX, 1, -1):
+            first, second = ws[i:i + n], ws[i + n:i + 2 * n]
+            if len(second) == n and [w.norm for w in first] == [w.norm for w in second] \
+                    and all(target[a.end:b.start].isspace() for a, b in pairwise(
+                        first + second)) and all(w.text[:1].islower() for w in first) \
+                    and not (i + 2 * n < n_words and ws[i + 2 * n].norm == first[0].norm) \
+                    and not (n == 2 and joiners & {first[0].norm, first[1].norm}):
+                # (the last two: emphasis, "bigger and bigger and bigger", "bigger and
+                # bigger and eventually", "and more and more")
+                flags.append(Flag(first[0].start, second[-1].end, "Fluency/Repetition",
+                                  "Minor", f"repeated phrase "
+                                  f"{target[first[0].start:first[-1].end]!r}",
+                                  suggestion=target[first[0].start:first[-1].end],
+                                  signal="rules:repetition"))
+                i += 2 * n - 1
+                break
+        i += 1
     return flags
+
+
+PHRASE_MAX = 4  # the longest phrase whose doubling is flagged

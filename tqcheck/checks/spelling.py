@@ -12,15 +12,20 @@ least `hunspell_known_zipf` in wordfreq's frequencies for it: "Selenskyj"). What
 flagged only where a frequent word lies one slip away ("Verhandlungn" -> "Verhandlungen",
 the suggestion): on WMT21 news MT the unknown words with none were rare valid words (drugs,
 coinages, compounds) far more often than errors. A capitalised word is flagged only where it
-is nowhere in wordfreq: a capital marks a name in most languages and every noun in German.
-(Hunspell's own suggestions take seconds a word in pure Python; wordfreq's frequent words
-serve instead.)
+is nowhere in wordfreq (a capital marks a name in most languages), or, where every noun is
+capitalised (German), where the word one slip away is far more frequent than it ("Gewin" ->
+"Gewinn"). A word the language uses is still flagged where the dictionary lacks it and the
+same word with the language's diacritics is far more frequent ("situacion" -> "situación":
+web text drops accents often enough for wordfreq to know the bare form). The margins are
+configs/languages.toml `[spelling]` `slip_margin` and `marks_margin`. (Hunspell's own
+suggestions take seconds a word in pure Python; wordfreq's frequent words serve instead.)
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -31,6 +36,7 @@ from tqcheck.check.context import SegmentContext
 from tqcheck.check.environment import CheckEnv
 from tqcheck.config import config_file, config_path, search_folders
 from tqcheck.errors import ConfigError
+from tqcheck.text.lexicon import capitalises_nouns
 from tqcheck.text.names import letter_words, names
 from tqcheck.types import Flag
 
@@ -103,10 +109,12 @@ def _morphology(lang: str) -> Any:
     return pymorphy3.MorphAnalyzer(lang=lang)
 
 
-def _known(hunspell: Any, lang: str, word: str, depth: int = 0) -> bool:
-    """The dictionary, the language's morphology, its endings, infixes and compounds."""
-    if hunspell.lookup(word) or hunspell.lookup(word.lower()) or \
-            hunspell.lookup(word[:1].upper() + word[1:]):
+def _known(hunspell: Any, lang: str, word: str, depth: int = 0, noun: bool = True) -> bool:
+    """The dictionary, the language's morphology, its endings, infixes and compounds. Not
+    `noun`: only as a word written in lower case (a compound's tail in a German word that
+    is no noun: "aufgenomen" is not "auf" + "Genom" + "en")."""
+    if hunspell.lookup(word) or hunspell.lookup(word.lower()) or (
+            noun and hunspell.lookup(word[:1].upper() + word[1:])):
         return True
     morph = _morphology(lang)
     if morph is not None and morph.word_is_known(word.lower()):
@@ -134,13 +142,25 @@ def _compound(hunspell: Any, lang: str, word: str) -> bool:
     if lang not in (_spelling_table().get("compounds") or ()):
         return False
     lower = word.lower()
+    # A word written in lower case where nouns are capitalised is no noun: its tail is a
+    # noun only after a noun ("hautfarbenen": Haut + Farben), not after a particle
+    # ("aufgenomen" is no "auf" + "Genom" + "en").
+    lowercase = capitalises_nouns(lang) and word[:1].islower()
     for cut in range(2, len(lower) - 2):
         head, tail = lower[:cut], lower[cut:]
         heads = (head, head[:-1]) if head.endswith("s") and len(head) > 3 else (head,)
         if any(hunspell.lookup(h) or hunspell.lookup(h.capitalize()) for h in heads) \
-                and _known(hunspell, lang, tail.lstrip("-"), 1):
+                and _known(hunspell, lang, tail.lstrip("-"), 1,
+                           not lowercase or any(_noun(hunspell, h) for h in heads)):
             return True
     return False
+
+
+def _noun(hunspell: Any, word: str) -> bool:
+    """Whether the dictionary lists `word` capitalised (a German noun), not only as a
+    lower-case word that a sentence's start may capitalise."""
+    return any(True for _ in hunspell.lookuper.good_forms(
+        word.capitalize(), capitalization=False, compound_forms=False))
 
 
 @cache
@@ -290,15 +310,87 @@ def _misspelt(base: str, lang: str, word: str, known_zipf: float) -> str | None:
 
     zipf = zipf_frequency(word, lang)
     if zipf >= known_zipf:
-        return None  # a word the language uses, whatever the dictionary says
+        # a word the language uses, whatever the dictionary says; unless it is a frequent
+        # word without its diacritics ("situacion")
+        return _without_marks(base, lang, word, zipf)
+    slip = False
     if word[:1].isupper() and zipf > 0.0:
-        return None  # a capital: most likely a name (or any German noun) somebody writes
+        if not capitalises_nouns(lang):
+            return None  # a capital: most likely a name somebody writes
+        slip = True  # a German noun: flagged only one slip from a far more frequent one
     morph = _morphology(lang)
     if morph is not None and morph.word_is_known(word.lower()):
         return None  # (its lexicon is a fast lookup; the rest of _known is not)
     close = _suggestion(lang, word)
     if close is None:
         return None  # a rare word (a drug, a coinage) more often than a slip of the keys
+    if slip and (zipf_frequency(close, lang) - zipf < _margin("slip_margin")
+                 or not _one_slip(word.lower(), close)):
+        return None
     if _known(_dictionary(base), lang, word):
         return None
     return close[:1].upper() + close[1:] if word[:1].isupper() else close
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether `a` becomes `b` by one letter left out, added, changed, or two swapped
+    ("Gewin" -> "Gewinn"; not "Parlamentär" -> "Parlament", a word of its own)."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+             min(len(a), len(b)))
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1:] == shorter[i:]
+
+
+def _margin(key: str) -> float:
+    """configs/languages.toml `[spelling] slip_margin` or `marks_margin`."""
+    margin = _spelling_table().get(key, 2.0)
+    if not isinstance(margin, (int, float)) or isinstance(margin, bool) or margin < 0:
+        raise ConfigError(f"{config_path('languages.toml')}: [spelling] {key} must be a "
+                          "number >= 0")
+    return float(margin)
+
+
+def _bare(word: str) -> str:
+    """`word` without its diacritics ("situación" -> "situacion")."""
+    return "".join(c for c in unicodedata.normalize("NFD", word)
+                   if not unicodedata.combining(c))
+
+
+@cache
+def _marked(lang: str) -> dict[str, str]:
+    """The language's frequent words that carry diacritics, by their bare form (the most
+    frequent of those sharing one), where configs/languages.toml `[spelling] diacritics`
+    lists the language (not Russian, whose "е" for "ё" is correct)."""
+    langs = _spelling_table().get("diacritics", [])
+    if not isinstance(langs, list):
+        raise ConfigError(f"{config_path('languages.toml')}: [spelling] diacritics must be a "
+                          "list of languages")
+    if lang not in langs:
+        return {}
+    from wordfreq import top_n_list
+
+    out: dict[str, str] = {}
+    for w in top_n_list(lang, SUGGEST_FROM):
+        bare = _bare(w)
+        if bare != w:
+            out.setdefault(bare, w)
+    return out
+
+
+def _without_marks(base: str, lang: str, word: str, zipf: float) -> str | None:
+    """The marked word where `word` is a frequent one without its diacritics that the
+    dictionary does not know; else None."""
+    lower = word.lower()
+    marked = _marked(lang).get(lower)
+    if marked is None or _bare(lower) != lower:
+        return None
+    from wordfreq import zipf_frequency
+
+    if zipf_frequency(marked, lang) - zipf < _margin("marks_margin") or \
+            _known(_dictionary(base), lang, word):
+        return None
+    return marked[:1].upper() + marked[1:] if word[:1].isupper() else marked

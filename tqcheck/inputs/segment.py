@@ -27,7 +27,9 @@ def _control_note(text: str) -> tuple[str, ...]:
 
 
 def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) in `text`, stripped of surrounding whitespace."""
+    """Sentence spans (start, end) in `text`, stripped of surrounding whitespace. Sentences
+    with no space between them ("Rechte.Die Polizei") stay one segment: the missing space is
+    an error of the text, which rules:punctuation flags and a split would hide."""
     from sentencex import segment as sx_segment
 
     spans: list[tuple[int, int]] = []
@@ -41,7 +43,11 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
         if start < 0:  # the splitter normalised something; fall back to its running position
             start = pos
         end = start + len(stripped)
-        spans.append((start, end))
+        if spans and start == spans[-1][1] and text[start - 1] in ".!?" and \
+                text[start - 2:start - 1].isalpha() and text[start].isalpha():
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
         pos = end
     return spans
 

@@ -68,6 +68,13 @@ def repetition_allowed(lang: str) -> frozenset[str]:
 
 
 @cache
+def repetition_joiners(lang: str) -> frozenset[str]:
+    """Words that join a word to itself for emphasis ("bigger and bigger")."""
+    words = _table("repetition", "joiners").get(lang, [])
+    return frozenset(w.lower() for w in _word_list(f"[repetition.joiners] {lang}", words))
+
+
+@cache
 def decimal_comma(lang: str) -> bool:
     """Whether `lang` writes "3,5" for three and a half."""
     langs = config_file("languages.toml").get("decimal_comma", [])
@@ -98,6 +105,13 @@ def spaced_punctuation(lang: str) -> bool:
     return lang in _word_list("space_before_punctuation",
                               config_file("languages.toml").get("space_before_punctuation",
                                                                 []))
+
+
+@cache
+def spaces_words(lang: str) -> bool:
+    """Whether `lang` writes spaces between its words and sentences (not zh, ja, th...)."""
+    return lang not in _word_list("unspaced_words",
+                                  config_file("languages.toml").get("unspaced_words", []))
 
 
 @cache

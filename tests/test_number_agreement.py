@@ -1,0 +1,86 @@
+"""grammar:number: Spanish determiners, nouns, adjectives and verbs in different numbers,
+read from the Hunspell dictionary's plural flags; the constructions of correct Spanish that
+look alike (object pronouns, nouns of time, quantities, second objects, names) left alone."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tqcheck.check.options import CheckOptions
+from tqcheck.checks.spelling import dictionary_path
+from tqcheck.pipeline.document import check_text
+
+NAME = "grammar:number"
+
+
+@pytest.fixture(autouse=True)
+def _dictionary() -> None:
+    pytest.importorskip("spylls")
+    if dictionary_path("es_ES") is None:
+        pytest.skip("no Hunspell dictionary for es (.ci/run installs it)")
+
+
+def _flags(text: str) -> list:
+    result = check_text(text, CheckOptions(lang="es", model_free=True, language_id=False))
+    return [f for r in result.segments for f in r.flags if f.signal == NAME]
+
+
+@pytest.mark.parametrize(("wrong", "word", "suggestion"), [
+    ("Los niños juega en el parque.", "juega", "juegan"),
+    ("Las autoridades ha confirmado la noticia.", "ha", "han"),
+    ("El gobierno aprobaron el presupuesto.", "aprobaron", "aprobó"),
+    ("La policía detuvieron a dos hombres.", "detuvieron", "detuvo"),
+    ("Las medidas fue aprobada ayer.", "fue", "fueron"),
+    ("Los ciudadanos no se preocupa.", "preocupa", "preocupan"),
+    ("Tomó una decisión muy polémicas.", "polémicas", "polémica"),
+    ("Este casas son muy antiguas.", "casas", "casa"),
+    ("Unos estudio recientes lo confirman.", "estudio", None),
+])
+def test_a_word_in_the_other_number_is_flagged_with_its_form(wrong: str, word: str,
+                                                             suggestion: str | None) -> None:
+    flags = _flags(wrong)
+    assert [(wrong[f.start:f.end], f.suggestion) for f in flags] == [(word, suggestion)]
+    assert flags[0].category == "Fluency/Grammar"
+
+
+def test_correct_spanish_that_looks_alike_is_left_alone() -> None:
+    """fixtures/clean/es.txt, written for this test: object pronouns before a verb ("La
+    policía los detuvo", "La tienes que ver"), nouns of time and quantities as subjects ("Los
+    lunes trabaja", "La mayoría votaron"), a second object ("dio a la ministra plenos
+    poderes"), names ("Los Ángeles registró"), nouns of both numbers ("el pasado martes")."""
+    clean = (ROOT / "fixtures" / "clean" / "es.txt").read_text("utf-8").splitlines()
+    assert len(clean) >= 40
+    assert {s: _flags(s) for s in clean if _flags(s)} == {}
+    # a verb that is also a noun after the subject: no adjective read into it
+    assert _flags("El presidente visita varias ciudades.") == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Los", "los", "La", "la", "el", "una", "niños", "niño", "casas", "casa", "juega",
+    "juegan", "ha", "han", "muy", "importantes", "importante", "de", "no", "se", "martes",
+    ".", ",", "¿", "?", "Madrid",
+]), min_size=1, max_size=12))
+def test_any_words_give_flags_inside_the_text(words: list[str]) -> None:
+    result = check_text(" ".join(words), CheckOptions(lang="es", model_free=True,
+                                                      language_id=False))
+    for r in result.segments:
+        text = r.segment.text  # (a flag's offsets are its segment's)
+        for f in (f for f in r.flags if f.signal == NAME):
+            assert 0 <= f.start < f.end <= len(text) and text[f.start:f.end] in words
+
+
+def test_the_check_is_listed_for_spanish_only() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from tqcheck.cli import app
+
+    for lang, runs in (("es", True), ("fr", False)):
+        res = CliRunner().invoke(app, ["checks", "--lang", lang, "--json"])
+        assert res.exit_code == 0, res.output
+        assert {r["name"]: r for r in json.loads(res.stdout)}[NAME]["runs"] is runs

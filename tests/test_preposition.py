@@ -1,0 +1,67 @@
+"""grammar:preposition: a Russian word right after a preposition in a case the preposition
+never governs, flagged with its form in a case it does; fixed phrases and constructions
+that keep another case left alone."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tqcheck.check.options import CheckOptions
+from tqcheck.pipeline.document import check_text
+
+pytest.importorskip("pymorphy3")
+
+NAME = "grammar:preposition"
+
+
+def _flags(text: str) -> list:
+    result = check_text(text, CheckOptions(lang="ru", model_free=True, language_id=False))
+    return [f for r in result.segments for f in r.flags if f.signal == NAME]
+
+
+@pytest.mark.parametrize(("wrong", "word", "suggestion"), [
+    ("Это шаг к решение проблемы.", "решение", "решению"),
+    ("Он остался без помощь.", "помощь", "помощи"),
+    ("Закон важен для страна.", "страна", "страны"),
+    ("Сотрудник, к который я обратился, ушёл.", "который", "которому"),
+    ("Он вернулся из больница вчера.", "больница", "больницы"),
+])
+def test_a_case_the_preposition_never_governs_is_flagged(wrong: str, word: str,
+                                                          suggestion: str) -> None:
+    flags = _flags(wrong)
+    assert [(wrong[f.start:f.end], f.suggestion) for f in flags] == [(word, suggestion)]
+
+
+@pytest.mark.parametrize("right", [
+    "Его взяли в заложники на границе.",  # an animate plural after "в" (ranks)
+    "Звёзды вращаются вокруг друг друга.",  # a fixed phrase
+    "Он не знал, что это за птица.",  # "что за" asks what kind
+    "Это добавляет к своего рода славе города.",
+    "Он пришёл к решению в течение года.",
+    "С 2020 года по мере роста цен люди беднеют.",
+    "Мы говорили о нём, о ней и о Москве.",
+])
+def test_what_russian_allows_is_left_alone(right: str) -> None:
+    assert _flags(right) == []
+
+
+def test_correct_news_sentences_are_left_alone() -> None:
+    clean = (ROOT / "fixtures" / "clean" / "ru.txt").read_text("utf-8").splitlines()
+    assert {s: _flags(s) for s in clean if _flags(s)} == {}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from([
+    "к", "без", "в", "о", "за", "что", "это", "решение", "решению", "страна", "друг",
+    "друга", "заложники", "Москва", "новых", "дом", "5", ",", ".", "«", "»",
+]), min_size=1, max_size=12))
+def test_any_words_give_flags_inside_the_text(words: list[str]) -> None:
+    result = check_text(" ".join(words), CheckOptions(lang="ru", model_free=True,
+                                                      language_id=False))
+    for r in result.segments:
+        text = r.segment.text  # (a flag's offsets are its segment's)
+        for f in (f for f in r.flags if f.signal == NAME):
+            assert 0 <= f.start < f.end <= len(text) and text[f.start:f.end] in words

@@ -1,0 +1,246 @@
+"""grammar:number: number agreement read from the Hunspell dictionary, for languages with no
+morphological analyser installable here (Spanish: configs/languages.toml `[number.es]`).
+
+Spanish marks number regularly, and its Hunspell dictionary (Debian's `hunspell-es`) gives
+each noun and adjective the affix flag of its plural ("ley/S": "leyes") while it lists verb
+forms apart. So a word's readings say whether it is a noun or adjective, in which number,
+and whether it may also be a verb. Three errors MT makes and a reader sees at once:
+- a determiner and its noun in different numbers ("una casas", "los niño");
+- an adjective after a determiner and its noun in the other number ("una ley muy
+  importantes");
+- the verb right after the subject that opens a sentence in the other number ("Los niños
+  juega", "Las autoridades ha", "El gobierno aprobaron"), its form in the subject's number
+  the suggestion (configs: the endings that make a third person plural).
+Left alone: a word the dictionary also reads as a verb after "la", "los", "las" (object
+pronouns there: "la tienes"), a noun of time or a quantity as the subject ("Los lunes
+trabaja", "La mayoría votaron"), names (capitalised), and anything after a preposition,
+conjunction or comma, where the phrase may end. The flag covers the word that disagrees.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+from tqcheck.check.base import Check, register
+from tqcheck.check.context import SegmentContext
+from tqcheck.check.environment import CheckEnv
+from tqcheck.checks.spelling import _dictionary, dictionary_names, dictionary_path
+from tqcheck.config import config_file, config_path
+from tqcheck.errors import ConfigError
+from tqcheck.types import Flag
+
+_WORD = re.compile(r"[^\W\d_]+")
+SING, PLUR = "singular", "plural"
+
+
+@dataclass(frozen=True)
+class _Language:
+    """`[number.LANG]`, read once."""
+
+    plural_flag: str
+    singular: frozenset[str]
+    plural: frozenset[str]
+    pronouns: frozenset[str]  # determiners that are also object pronouns before a verb
+    degree: frozenset[str]  # words between a noun and its adjective ("muy")
+    before_verb: frozenset[str]  # words between a subject and its verb ("no", "se")
+    either: frozenset[str]  # subjects whose verb takes either number, or none (time)
+    invariable: frozenset[str]  # nouns of both numbers the dictionary reads as plurals
+    not_verbs: frozenset[str]  # prepositions and conjunctions (some spell a verb form too)
+    verb_endings: tuple[tuple[str, str], ...]  # (3rd singular, 3rd plural) endings
+    verb_forms: tuple[tuple[str, str], ...]  # irregular (singular, plural) pairs
+
+
+@cache
+def _tables() -> dict[str, Any]:
+    table = config_file("languages.toml").get("number", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{config_path('languages.toml')}: [number] must be a table")
+    return table
+
+
+@cache
+def _language(lang: str) -> _Language:
+    t = _tables().get(lang, {})
+    where = f"{config_path('languages.toml')}: [number.{lang}]"
+    try:
+        words = {k: frozenset(w.lower() for w in t.get(k, [])) for k in (
+            "singular", "plural", "pronouns", "degree", "before_verb", "either", "invariable",
+            "not_verbs")}
+        endings = tuple((str(a), str(b)) for a, b in t.get("verb_endings", []))
+        forms = tuple((str(a), str(b)) for a, b in t.get("verb_forms", []))
+        flag = str(t["plural_flag"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: needs plural_flag, word lists and verb_endings as pairs "
+                          f"({exc})") from None
+    return _Language(flag, verb_endings=endings, verb_forms=forms, **words)
+
+
+@dataclass(frozen=True)
+class _Readings:
+    numbers: frozenset[str]  # as a noun or adjective
+    verb: bool  # whether the dictionary also reads it as a verb form (or another word)
+    singular: str | None  # its singular, where it is a regular plural
+
+
+@lru_cache(maxsize=100_000)
+def _readings(base: str, flag: str, word: str) -> _Readings:
+    """The dictionary's readings of a lower-case word."""
+    forms = list(_dictionary(base).lookuper.good_forms(word, capitalization=False,
+                                                       compound_forms=False))
+    numbers, verb, singular = set(), False, None
+    for form in forms:
+        entry = form.in_dictionary
+        if entry is None or flag not in entry.flags:
+            verb = True
+            continue
+        if form.suffix is not None and word.endswith("s") and len(word) > len(form.stem):
+            numbers.add(PLUR)  # by the plural flag, or another ("sanitarias": sanitario/G)
+            if form.suffix.flag == flag and form.prefix is None:
+                singular = singular or form.stem
+        else:
+            numbers.add(SING)
+    return _Readings(frozenset(numbers), verb, singular)
+
+
+@register
+class NumberAgreement(Check):
+    name = "grammar:number"
+    languages = frozenset(_tables())
+    resources = ("spylls", "hunspell-<lang> (Debian)")
+    category = "Fluency/Grammar"
+    description = ("determiner, noun, adjective and verb in different numbers, read from the "
+                   "Hunspell dictionary's plural flags")
+
+    def __init__(self, env: CheckEnv) -> None:
+        super().__init__(env)
+        name = dictionary_names().get(env.lang, "")
+        path = dictionary_path(name) if name else None
+        self.base = str(path) if path else None
+        self.table = _language(env.lang) if env.lang in _tables() else None
+
+    @classmethod
+    def unavailable(cls) -> str | None:
+        from importlib.util import find_spec
+
+        return None if find_spec("spylls") is not None else "pip install spylls"
+
+    def lacks(self) -> str | None:
+        from tqcheck.checks.spelling import missing_dictionary
+
+        return missing_dictionary(self.env.lang)
+
+    def signature(self) -> dict[str, str]:
+        from importlib.metadata import version
+
+        name = dictionary_names().get(self.env.lang, "")
+        return {"number": f"hunspell:{name}+spylls@{version('spylls')}"}
+
+    def _read(self, word: str) -> _Readings:
+        assert self.base is not None and self.table is not None
+        return _readings(self.base, self.table.plural_flag, word.lower())
+
+    def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
+        if self.base is None or self.table is None:
+            return []
+        text, t = ctx.text, self.table
+        ws = list(_WORD.finditer(text))
+        out: list[Flag] = []
+        for i, m in enumerate(ws[:-1]):
+            det = m.group().lower()
+            number = SING if det in t.singular else PLUR if det in t.plural else None
+            noun = ws[i + 1]
+            if number is None or text[m.end():noun.start()] != " " or \
+                    not noun.group()[:1].islower():
+                continue
+            r = self._read(noun.group())
+            if noun.group().lower() in t.invariable:
+                continue
+            if not r.numbers or number in r.numbers:
+                if r.numbers:
+                    out += self._after_noun(text, ws, i, number)
+                continue
+            if det in t.pronouns and r.verb:
+                continue  # "la tienes": an object pronoun before a verb
+            out.append(self._flag(noun, f"{text[m.start():noun.end()]!r}: the determiner "
+                                  f"is {number}, the noun is not", r, number))
+        return out
+
+    def _after_noun(self, text: str, ws: list[re.Match[str]], i: int,
+                    number: str) -> list[Flag]:
+        """An adjective after the determiner and noun at ws[i], and where they open the
+        sentence, the verb after the subject."""
+        t = self.table
+        assert t is not None
+        k = i + 2
+        while k < len(ws) and text[ws[k - 1].end():ws[k].start()] == " ":
+            word = ws[k].group()
+            if not word[:1].islower():
+                return []
+            if word in t.degree:
+                k += 1
+                continue
+            if word in t.invariable | t.not_verbs:
+                break
+            r = self._read(word)
+            if r.numbers:
+                if number in r.numbers:
+                    if r.verb:
+                        break  # maybe the verb ("El presidente visita varias ciudades")
+                    k += 1
+                    continue  # an adjective that agrees ("autoridades sanitarias")
+                preceded = text[:ws[i].start()].rstrip().rsplit(" ", 1)[-1].lower()
+                if r.verb or preceded in t.before_verb or preceded in ("a", "al") or \
+                        any(w.group() not in t.degree for w in ws[i + 2:k]):
+                    return []  # a verb, a second object ("dio a la niña regalos"), or
+                    # not the word after the noun
+                return [self._flag(ws[k], f"{text[ws[i].start():ws[k].end()]!r}: the "
+                                   f"adjective is not {number} as its noun is", r, number)]
+            break
+        if k >= len(ws) or text[ws[k - 1].end():ws[k].start()] != " " or \
+                not _opens_sentence(text, ws[i].start()) or \
+                ws[i + 1].group().lower() in t.either:
+            return []
+        while k < len(ws) - 1 and ws[k].group().lower() in t.before_verb and \
+                text[ws[k].end():ws[k + 1].start()] == " ":
+            k += 1  # "Los niños no se divierte"
+        return self._verb(text, ws[i], ws[k], number)
+
+    def _verb(self, text: str, start: re.Match[str], verb: re.Match[str],
+              number: str) -> list[Flag]:
+        t = self.table
+        assert t is not None and self.base is not None
+        word = verb.group()
+        if not word[:1].islower() or word in (t.before_verb | t.degree | t.singular
+                                              | t.plural | t.not_verbs):
+            return []
+        r = self._read(word)
+        if r.numbers or not r.verb:
+            return []  # a noun or adjective (or a word the dictionary lacks)
+        other = next((plur if number == PLUR else sing for sing, plur in t.verb_forms
+                      if word == (sing if number == PLUR else plur)), None)
+        for sing, plur in t.verb_endings if other is None else ():
+            have, want = (sing, plur) if number == PLUR else (plur, sing)
+            if word.endswith(have) and len(word) > len(have) + 1:
+                candidate = word[:len(word) - len(have)] + want
+                c = self._read(candidate)
+                if c.verb and not c.numbers:
+                    other = candidate
+                    break
+        if other is None:
+            return []
+        return [Flag(verb.start(), verb.end(), self.category, "Minor",
+                     f"{text[start.start():verb.end()]!r}: the subject is {number}, the "
+                     "verb is not", suggestion=other, signal=self.name)]
+
+    def _flag(self, word: re.Match[str], message: str, r: _Readings, number: str) -> Flag:
+        return Flag(word.start(), word.end(), self.category, "Minor", message,
+                    suggestion=r.singular if number == SING else None, signal=self.name)
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    before = text[:at].rstrip()
+    return not before or before[-1] in ".!?:¡¿\"«“"
