@@ -162,3 +162,33 @@ def test_sparing_source_words_stays_linear_on_a_hostile_word() -> None:
     # 0.14 s measured; every prefix of the long word, uncapped, took 1.3 s
     assert time.perf_counter() - t0 < 0.6
     assert flags == []  # the source's word and its name, inflected, are spared
+
+
+def test_each_distinct_text_is_encoded_once_and_the_memo_stays_bounded(monkeypatch) -> None:
+    """A source several MT systems translate is encoded once (within a call and across
+    calls), the similarities are those of encoding every text, and the memo keeps at most
+    EMBEDDING_MEMO texts."""
+    from tqcheck.metrics import similarity
+
+    similarity._memo.clear()
+    sources = ["The talks went on all day.", "Prices rose.", "The talks went on all day."]
+    targets = ["Die Gespräche dauerten den ganzen Tag.", "Die Preise stiegen.",
+               "Die Verhandlungen liefen den ganzen Tag."]
+    enc = similarity._encoder(1)
+    fresh = [float(a @ b / ((a @ a) ** 0.5 * (b @ b) ** 0.5))
+             for a, b in zip(enc.encode(sources), enc.encode(targets), strict=True)]
+    asked: list[str] = []
+    real = enc.encode
+    monkeypatch.setattr(enc, "encode", lambda texts: asked.extend(texts) or real(texts))
+    assert _close(similarity.similarities(sources, targets, threads=1), fresh)
+    assert sorted(asked) == sorted(set(sources + targets))  # the repeated source once
+    asked.clear()
+    similarity.similarities(sources[:1], ["Neu."], threads=1)
+    assert asked == ["Neu."]  # the source from the memo
+    monkeypatch.setattr(similarity, "EMBEDDING_MEMO", 3)
+    similarity.similarities(["a b", "c d"], ["e f", "g h"], threads=1)
+    assert len(similarity._memo) == 3
+
+
+def _close(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) < 1e-6 for x, y in zip(a, b, strict=True))

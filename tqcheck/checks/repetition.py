@@ -42,8 +42,10 @@ def repetition_flags(target: str, lang: str = "en") -> list[Flag]:
     i, n_words, joiners = 0, len(ws), repetition_joiners(lang)
     while i < n_words:
         for n in range(PHRASE_MAX, 1, -1):
+            if i + 2 * n > n_words or ws[i].norm != ws[i + n].norm:
+                continue  # (the cheap test first: most words start no doubled phrase)
             first, second = ws[i:i + n], ws[i + n:i + 2 * n]
-            if len(second) == n and [w.norm for w in first] == [w.norm for w in second] \
+            if [w.norm for w in first] == [w.norm for w in second] \
                     and all(target[a.end:b.start].isspace() for a, b in pairwise(
                         first + second)) and all(w.text[:1].islower() for w in first) \
                     and not (i + 2 * n < n_words and ws[i + 2 * n].norm == first[0].norm) \

@@ -7,6 +7,7 @@ it is one feature of the risk, never a flag by itself.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -61,14 +62,30 @@ def model_id() -> str:
 def similarities(sources: Sequence[str], targets: Sequence[str], batch: int = 256,
                  threads: int = 0) -> list[float]:
     """Cosine similarity of each (source, target) pair (`threads`: the encoder's; 0: all
-    cores)."""
+    cores). Each distinct text is encoded once: within the call, and across calls for the
+    last EMBEDDING_MEMO texts (a source that several MT systems or revisions translate, a
+    line an archive repeats)."""
     import numpy as np
 
     enc = _encoder(threads)
-    out: list[float] = []
-    for k in range(0, len(sources), batch):
-        a = np.asarray(enc.encode(list(sources[k:k + batch])), dtype=float)
-        b = np.asarray(enc.encode(list(targets[k:k + batch])), dtype=float)
-        cos = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1) + 1e-9)
-        out += [float(c) for c in cos]
-    return out
+    vectors = {t: _memo[t] for t in dict.fromkeys([*sources, *targets]) if t in _memo}
+    missing = [t for t in dict.fromkeys([*sources, *targets]) if t not in vectors]
+    for k in range(0, len(missing), batch):
+        chunk = missing[k:k + batch]
+        # (copies: a row of the batch's array would keep the whole array alive)
+        vectors.update((t, v.copy()) for t, v in zip(chunk, enc.encode(chunk), strict=True))
+    for text, vector in vectors.items():
+        _memo[text] = vector
+        _memo.move_to_end(text)
+    while len(_memo) > EMBEDDING_MEMO:
+        _memo.popitem(last=False)
+    if not sources:
+        return []
+    a = np.asarray([vectors[t] for t in sources], dtype=float)
+    b = np.asarray([vectors[t] for t in targets], dtype=float)
+    cos = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1) + 1e-9)
+    return [float(c) for c in cos]
+
+
+EMBEDDING_MEMO = 4096  # texts whose embeddings a process keeps (512 float32 each: 8 MB)
+_memo: OrderedDict[str, Any] = OrderedDict()

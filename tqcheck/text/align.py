@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from tqcheck.types import Flag, TokenScores
 
@@ -50,7 +51,15 @@ class Word:
 
 
 def words(text: str) -> list[Word]:
-    return [Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    """The words and marks of `text` with their offsets (a new list: callers may change
+    it)."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=1024)
+def _words(text: str) -> tuple[Word, ...]:
+    # (several checks read the same segment's words: each text is cut once)
+    return tuple(Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text))
 
 
 def is_content(word: Word, lang: str, min_chars: int = 2) -> bool:
