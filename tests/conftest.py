@@ -29,6 +29,29 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "news" / "donbas-talks-2025-12-15.en.txt"
 
 
+def flags_of(signal: str, text: str, lang: str) -> list:
+    """The flags of one check (`signal`) on `text`, checked model-free as one input."""
+    from tqcheck.check.options import CheckOptions
+    from tqcheck.pipeline.document import check_text
+
+    result = check_text(text, CheckOptions(lang=lang, model_free=True, language_id=False))
+    return [f for r in result.segments for f in r.flags if f.signal == signal]
+
+
+def assert_flags_inside_words(signal: str, words: list[str], lang: str) -> None:
+    """Each flag of `signal` on the words joined lies inside its segment and covers one of
+    the words (a property test's assertion: a flag's offsets are its segment's)."""
+    from tqcheck.check.options import CheckOptions
+    from tqcheck.pipeline.document import check_text
+
+    result = check_text(" ".join(words), CheckOptions(lang=lang, model_free=True,
+                                                      language_id=False))
+    for r in result.segments:
+        text = r.segment.text
+        for f in (f for f in r.flags if f.signal == signal):
+            assert 0 <= f.start < f.end <= len(text) and text[f.start:f.end] in words
+
+
 @pytest.fixture(scope="session")
 def tiny_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Random tiny Marian models for en<->fr and en<->de, trained vocabularies on the seed."""

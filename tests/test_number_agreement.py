@@ -5,13 +5,11 @@ look alike (object pronouns, nouns of time, quantities, second objects, names) l
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, assert_flags_inside_words, flags_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tqcheck.check.options import CheckOptions
 from tqcheck.checks.spelling import dictionary_path
-from tqcheck.pipeline.document import check_text
 
 NAME = "grammar:number"
 
@@ -24,8 +22,7 @@ def _dictionary() -> None:
 
 
 def _flags(text: str) -> list:
-    result = check_text(text, CheckOptions(lang="es", model_free=True, language_id=False))
-    return [f for r in result.segments for f in r.flags if f.signal == NAME]
+    return flags_of(NAME, text, "es")
 
 
 @pytest.mark.parametrize(("wrong", "word", "suggestion"), [
@@ -65,12 +62,7 @@ def test_correct_spanish_that_looks_alike_is_left_alone() -> None:
     ".", ",", "¿", "?", "Madrid",
 ]), min_size=1, max_size=12))
 def test_any_words_give_flags_inside_the_text(words: list[str]) -> None:
-    result = check_text(" ".join(words), CheckOptions(lang="es", model_free=True,
-                                                      language_id=False))
-    for r in result.segments:
-        text = r.segment.text  # (a flag's offsets are its segment's)
-        for f in (f for f in r.flags if f.signal == NAME):
-            assert 0 <= f.start < f.end <= len(text) and text[f.start:f.end] in words
+    assert_flags_inside_words(NAME, words, "es")
 
 
 def test_the_check_is_listed_for_spanish_only() -> None:

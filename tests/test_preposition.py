@@ -5,12 +5,9 @@ that keep another case left alone."""
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, assert_flags_inside_words, flags_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from tqcheck.check.options import CheckOptions
-from tqcheck.pipeline.document import check_text
 
 pytest.importorskip("pymorphy3")
 
@@ -18,8 +15,7 @@ NAME = "grammar:preposition"
 
 
 def _flags(text: str) -> list:
-    result = check_text(text, CheckOptions(lang="ru", model_free=True, language_id=False))
-    return [f for r in result.segments for f in r.flags if f.signal == NAME]
+    return flags_of(NAME, text, "ru")
 
 
 @pytest.mark.parametrize(("wrong", "word", "suggestion"), [
@@ -59,9 +55,4 @@ def test_correct_news_sentences_are_left_alone() -> None:
     "друга", "заложники", "Москва", "новых", "дом", "5", ",", ".", "«", "»",
 ]), min_size=1, max_size=12))
 def test_any_words_give_flags_inside_the_text(words: list[str]) -> None:
-    result = check_text(" ".join(words), CheckOptions(lang="ru", model_free=True,
-                                                      language_id=False))
-    for r in result.segments:
-        text = r.segment.text  # (a flag's offsets are its segment's)
-        for f in (f for f in r.flags if f.signal == NAME):
-            assert 0 <= f.start < f.end <= len(text) and text[f.start:f.end] in words
+    assert_flags_inside_words(NAME, words, "ru")

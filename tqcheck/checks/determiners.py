@@ -292,11 +292,28 @@ def tail_readings(lex: Lexicon, word: str, lang: str) -> int:
 HEAD_ZIPF = 3.0  # how often the language must use the first part of a compound so read
 
 
+class ReadsNouns(Check):
+    """A check that reads the german-nouns lexicon (this one, grammar:numeral): what to
+    install without it, and the signature."""
+
+    resources = (PACKAGE,)
+
+    @classmethod
+    def unavailable(cls) -> str | None:
+        from importlib.util import find_spec
+
+        return None if find_spec("german_nouns") is not None else f"pip install {PACKAGE}"
+
+    def signature(self) -> dict[str, str]:
+        from importlib.metadata import version
+
+        return {"determiners": f"{PACKAGE}@{version(PACKAGE)}"}
+
+
 @register
-class Determiner(Check):
+class Determiner(ReadsNouns):
     name = NAME
     languages = languages()
-    resources = (PACKAGE,)
     category = "Fluency/Grammar"
     description = ("an article or determiner and its noun that agree in no case, number and "
                    "gender, or that the preposition before them does not govern")
@@ -318,17 +335,6 @@ class Determiner(Check):
         self.nominalised_endings = tuple(table.get("nominalised_endings", ()))
         words, scales = number_words(env.lang)
         self.numbers = frozenset(words) | frozenset(scales)
-
-    @classmethod
-    def unavailable(cls) -> str | None:
-        from importlib.util import find_spec
-
-        return None if find_spec("german_nouns") is not None else f"pip install {PACKAGE}"
-
-    def signature(self) -> dict[str, str]:
-        from importlib.metadata import version
-
-        return {"determiners": f"{PACKAGE}@{version(PACKAGE)}"}
 
     def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
         text = ctx.text

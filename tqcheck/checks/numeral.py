@@ -21,10 +21,10 @@ from functools import cache
 
 from wordfreq import zipf_frequency
 
-from tqcheck.check.base import Check, register
+from tqcheck.check.base import register
 from tqcheck.check.context import SegmentContext
 from tqcheck.check.environment import CheckEnv
-from tqcheck.checks.determiners import CASES, PACKAGE, PLURAL, lexicon, noun_readings
+from tqcheck.checks.determiners import CASES, PLURAL, ReadsNouns, lexicon, noun_readings
 from tqcheck.config import config_file, config_path
 from tqcheck.errors import ConfigError
 from tqcheck.text.lexicon import number_words
@@ -67,10 +67,9 @@ def _above_one(token: str, lang: str, words: frozenset[str]) -> bool:
 
 
 @register
-class Numeral(Check):
+class Numeral(ReadsNouns):
     name = "grammar:numeral"
     languages = frozenset(config_file("languages.toml").get("numerals", {}))
-    resources = (PACKAGE,)
     category = "Fluency/Grammar"
     description = "a noun in the singular after a number above one"
 
@@ -85,17 +84,6 @@ class Numeral(Check):
             raise ConfigError(f"{config_path('languages.toml')}: [numerals.{env.lang}] "
                               "unit_margin must be a number")
         self.unit_margin = float(margin)
-
-    @classmethod
-    def unavailable(cls) -> str | None:
-        from importlib.util import find_spec
-
-        return None if find_spec("german_nouns") is not None else f"pip install {PACKAGE}"
-
-    def signature(self) -> dict[str, str]:
-        from importlib.metadata import version
-
-        return {"determiners": f"{PACKAGE}@{version(PACKAGE)}"}
 
     def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
         text, lang = ctx.text, ctx.lang
