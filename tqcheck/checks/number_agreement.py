@@ -28,7 +28,7 @@ from typing import Any
 from tqcheck.check.base import Check, register
 from tqcheck.check.context import SegmentContext
 from tqcheck.check.environment import CheckEnv
-from tqcheck.checks.spelling import _dictionary, dictionary_names, dictionary_path
+from tqcheck.checks.spelling import dictionary_names, hunspell, missing_dictionary
 from tqcheck.config import config_file, config_path
 from tqcheck.errors import ConfigError
 from tqcheck.types import Flag
@@ -86,10 +86,15 @@ class _Readings:
     singular: str | None  # its singular, where it is a regular plural
 
 
+@cache
+def _dictionary(lang: str) -> Any | None:
+    return hunspell(lang)  # (looked for once per process)
+
+
 @lru_cache(maxsize=100_000)
-def _readings(base: str, flag: str, word: str) -> _Readings:
+def _readings(lang: str, flag: str, word: str) -> _Readings:
     """The dictionary's readings of a lower-case word."""
-    forms = list(_dictionary(base).lookuper.good_forms(word, capitalization=False,
+    forms = list(_dictionary(lang).lookuper.good_forms(word, capitalization=False,
                                                        compound_forms=False))
     numbers, verb, singular = set(), False, None
     for form in forms:
@@ -117,10 +122,12 @@ class NumberAgreement(Check):
 
     def __init__(self, env: CheckEnv) -> None:
         super().__init__(env)
-        name = dictionary_names().get(env.lang, "")
-        path = dictionary_path(name) if name else None
-        self.base = str(path) if path else None
         self.table = _language(env.lang) if env.lang in _tables() else None
+        t = self.table
+        # words that end a phrase, and words never read as its verb
+        self.stops = t.invariable | t.not_verbs if t else frozenset()
+        self.no_verb = (t.before_verb | t.degree | t.singular | t.plural | t.not_verbs
+                        if t else frozenset())
 
     @classmethod
     def unavailable(cls) -> str | None:
@@ -129,8 +136,6 @@ class NumberAgreement(Check):
         return None if find_spec("spylls") is not None else "pip install spylls"
 
     def lacks(self) -> str | None:
-        from tqcheck.checks.spelling import missing_dictionary
-
         return missing_dictionary(self.env.lang)
 
     def signature(self) -> dict[str, str]:
@@ -140,11 +145,11 @@ class NumberAgreement(Check):
         return {"number": f"hunspell:{name}+spylls@{version('spylls')}"}
 
     def _read(self, word: str) -> _Readings:
-        assert self.base is not None and self.table is not None
-        return _readings(self.base, self.table.plural_flag, word.lower())
+        assert self.table is not None
+        return _readings(self.env.lang, self.table.plural_flag, word.lower())
 
     def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
-        if self.base is None or self.table is None:
+        if self.table is None or _dictionary(ctx.lang) is None:
             return []
         text, t = ctx.text, self.table
         ws = list(_WORD.finditer(text))
@@ -156,9 +161,9 @@ class NumberAgreement(Check):
             if number is None or text[m.end():noun.start()] != " " or \
                     not noun.group()[:1].islower():
                 continue
-            r = self._read(noun.group())
             if noun.group().lower() in t.invariable:
                 continue
+            r = self._read(noun.group())
             if not r.numbers or number in r.numbers:
                 if r.numbers:
                     out += self._after_noun(text, ws, i, number)
@@ -183,7 +188,7 @@ class NumberAgreement(Check):
             if word in t.degree:
                 k += 1
                 continue
-            if word in t.invariable | t.not_verbs:
+            if word in self.stops:
                 break
             r = self._read(word)
             if r.numbers:
@@ -212,10 +217,9 @@ class NumberAgreement(Check):
     def _verb(self, text: str, start: re.Match[str], verb: re.Match[str],
               number: str) -> list[Flag]:
         t = self.table
-        assert t is not None and self.base is not None
+        assert t is not None
         word = verb.group()
-        if not word[:1].islower() or word in (t.before_verb | t.degree | t.singular
-                                              | t.plural | t.not_verbs):
+        if not word[:1].islower() or word in self.no_verb:
             return []
         r = self._read(word)
         if r.numbers or not r.verb:

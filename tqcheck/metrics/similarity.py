@@ -7,6 +7,7 @@ it is one feature of the risk, never a flag by itself.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
@@ -68,17 +69,20 @@ def similarities(sources: Sequence[str], targets: Sequence[str], batch: int = 25
     import numpy as np
 
     enc = _encoder(threads)
-    vectors = {t: _memo[t] for t in dict.fromkeys([*sources, *targets]) if t in _memo}
-    missing = [t for t in dict.fromkeys([*sources, *targets]) if t not in vectors]
+    distinct = list(dict.fromkeys([*sources, *targets]))
+    with _memo_lock:
+        vectors = {t: _memo[t] for t in distinct if t in _memo}
+    missing = [t for t in distinct if t not in vectors]
     for k in range(0, len(missing), batch):
         chunk = missing[k:k + batch]
         # (copies: a row of the batch's array would keep the whole array alive)
         vectors.update((t, v.copy()) for t, v in zip(chunk, enc.encode(chunk), strict=True))
-    for text, vector in vectors.items():
-        _memo[text] = vector
-        _memo.move_to_end(text)
-    while len(_memo) > EMBEDDING_MEMO:
-        _memo.popitem(last=False)
+    with _memo_lock:
+        for text, vector in vectors.items():
+            _memo[text] = vector
+            _memo.move_to_end(text)
+        while len(_memo) > EMBEDDING_MEMO:
+            _memo.popitem(last=False)
     if not sources:
         return []
     a = np.asarray([vectors[t] for t in sources], dtype=float)
@@ -89,3 +93,4 @@ def similarities(sources: Sequence[str], targets: Sequence[str], batch: int = 25
 
 EMBEDDING_MEMO = 4096  # texts whose embeddings a process keeps (512 float32 each: 8 MB)
 _memo: OrderedDict[str, Any] = OrderedDict()
+_memo_lock = threading.Lock()  # (a library caller may score from several threads)
