@@ -340,3 +340,8 @@ def test_a_phrase_written_twice_is_flagged(text: str, lang: str, flagged: str) -
 ])
 def test_emphasis_names_and_commas_are_no_doubled_phrase(text: str) -> None:
     assert repetition_flags(text, "en") == []
+
+
+def test_one_word_repeated_is_flagged_as_words_not_as_a_phrase() -> None:
+    flags = repetition_flags("the the the the cat", "en")
+    assert {f.message for f in flags} == {"repeated word 'the'"}

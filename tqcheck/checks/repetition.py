@@ -48,10 +48,12 @@ def repetition_flags(target: str, lang: str = "en") -> list[Flag]:
             if [w.norm for w in first] == [w.norm for w in second] \
                     and all(target[a.end:b.start].isspace() for a, b in pairwise(
                         first + second)) and all(w.text[:1].islower() for w in first) \
+                    and len({w.norm for w in first}) > 1 \
                     and not (i + 2 * n < n_words and ws[i + 2 * n].norm == first[0].norm) \
                     and not (n == 2 and joiners & {first[0].norm, first[1].norm}):
-                # (the last two: emphasis, "bigger and bigger and bigger", "bigger and
-                # bigger and eventually", "and more and more")
+                # (one word repeated is the single-word rule's; the last two: emphasis,
+                # "bigger and bigger and bigger", "bigger and bigger and eventually", "and
+                # more and more")
                 flags.append(Flag(first[0].start, second[-1].end, "Fluency/Repetition",
                                   "Minor", f"repeated phrase "
                                   f"{target[first[0].start:first[-1].end]!r}",
