@@ -199,6 +199,7 @@ def test_misspellings_wordfreq_has_seen_are_flagged(lang: str, text: str, word: 
     ("de", "Der Parlamentär überbrachte die Nachricht."),  # rare, two letters from Parlament
     ("de", "Männer in langen, hautfarbenen Röcken."),  # Haut + Farben: a noun's compound
     ("es", "Contrató a mas de cien personas, pero esta vez el anuncio llegó tarde."),
+    ("de", "Der Fahrdienst Uber und Thomas Muller äußerten sich."),  # names without marks
 ])
 def test_rare_words_and_valid_bare_forms_are_left_alone(lang: str, text: str) -> None:
     if dictionary_path({"de": "de_DE", "es": "es_ES"}[lang]) is None:

@@ -14,9 +14,10 @@ the suggestion): on WMT21 news MT the unknown words with none were rare valid wo
 coinages, compounds) far more often than errors. A capitalised word is flagged only where it
 is nowhere in wordfreq (a capital marks a name in most languages), or, where every noun is
 capitalised (German), where the word one slip away is far more frequent than it ("Gewin" ->
-"Gewinn"). A word the language uses is still flagged where the dictionary lacks it and the
-same word with the language's diacritics is far more frequent ("situacion" -> "situación":
-web text drops accents often enough for wordfreq to know the bare form). The margins are
+"Gewinn"). A lower-case word the language uses is still flagged where the dictionary lacks
+it and the same word with the language's diacritics is far more frequent ("situacion" ->
+"situación"; web text drops accents often enough for wordfreq to know the bare form; a
+capitalised one is most likely a name so written, "Uber", "Muller"). The margins are
 configs/languages.toml `[spelling]` `slip_margin` and `marks_margin`. (Hunspell's own
 suggestions take seconds a word in pure Python; wordfreq's frequent words serve instead.)
 """
@@ -384,6 +385,8 @@ def _marked(lang: str) -> dict[str, str]:
 def _without_marks(base: str, lang: str, word: str, zipf: float) -> str | None:
     """The marked word where `word` is a frequent one without its diacritics that the
     dictionary does not know; else None."""
+    if not word[:1].islower():
+        return None  # a capital: a name written without its marks ("Uber", "Muller")
     lower = word.lower()
     marked = _marked(lang).get(lower)
     if marked is None or _bare(lower) != lower:
@@ -393,4 +396,4 @@ def _without_marks(base: str, lang: str, word: str, zipf: float) -> str | None:
     if zipf_frequency(marked, lang) - zipf < _margin("marks_margin") or \
             _known(_dictionary(base), lang, word):
         return None
-    return marked[:1].upper() + marked[1:] if word[:1].isupper() else marked
+    return marked
