@@ -35,12 +35,17 @@ def _flags(text: str) -> list:
     ("Tomó una decisión muy polémicas.", "polémicas", "polémica"),
     ("Este casas son muy antiguas.", "casas", "casa"),
     ("Unos estudio recientes lo confirman.", "estudio", None),
+    # the subject's verb without its written accent
+    ("El presidente anuncio nuevas medidas ayer.", "anuncio", "anunció"),
+    ("El gobierno cambio de rumbo.", "cambio", "cambió"),
+    ("Las elecciones se celebraran en octubre.", "celebraran", "celebrarán"),
 ])
 def test_a_word_in_the_other_number_is_flagged_with_its_form(wrong: str, word: str,
                                                              suggestion: str | None) -> None:
     flags = _flags(wrong)
     assert [(wrong[f.start:f.end], f.suggestion) for f in flags] == [(word, suggestion)]
-    assert flags[0].category == "Fluency/Grammar"
+    accents = {"anuncio", "cambio", "celebraran"}  # a misspelt verb, not a number
+    assert flags[0].category == ("Fluency/Spelling" if word in accents else "Fluency/Grammar")
 
 
 def test_correct_spanish_that_looks_alike_is_left_alone() -> None:
@@ -53,6 +58,8 @@ def test_correct_spanish_that_looks_alike_is_left_alone() -> None:
     assert {s: _flags(s) for s in clean if _flags(s)} == {}
     # a verb that is also a noun after the subject: no adjective read into it
     assert _flags("El presidente visita varias ciudades.") == []
+    # an adjective of the subject before its verb, not a verb without its accent
+    assert _flags("El trabajo duro compensa.") == []
 
 
 @settings(max_examples=100, deadline=None)

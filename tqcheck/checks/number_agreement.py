@@ -10,7 +10,9 @@ and whether it may also be a verb. Three errors MT makes and a reader sees at on
   importantes");
 - the verb right after the subject that opens a sentence in the other number ("Los niños
   juega", "Las autoridades ha", "El gobierno aprobaron"), its form in the subject's number
-  the suggestion (configs: the endings that make a third person plural).
+  the suggestion (configs: the endings that make a third person plural); or a word there
+  that is the subject's verb without its written accent ("El presidente anuncio" ->
+  "anunció", "Las elecciones se celebraran" -> "celebrarán": `accents`).
 Left alone: a word the dictionary also reads as a verb after "la", "los", "las" (object
 pronouns there: "la tienes"), a noun of time or a quantity as the subject ("Los lunes
 trabaja", "La mayoría votaron"), names (capitalised), and anything after a preposition,
@@ -52,6 +54,7 @@ class _Language:
     not_verbs: frozenset[str]  # prepositions and conjunctions (some spell a verb form too)
     verb_endings: tuple[tuple[str, str], ...]  # (3rd singular, 3rd plural) endings
     verb_forms: tuple[tuple[str, str], ...]  # irregular (singular, plural) pairs
+    accents: tuple[tuple[str, str, str], ...]  # (bare ending, accented ending, number)
 
 
 @cache
@@ -72,11 +75,14 @@ def _language(lang: str) -> _Language:
             "not_verbs")}
         endings = tuple((str(a), str(b)) for a, b in t.get("verb_endings", []))
         forms = tuple((str(a), str(b)) for a, b in t.get("verb_forms", []))
+        accents = tuple((str(a), str(b), {"singular": SING, "plural": PLUR}[n])
+                        for a, b, n in t.get("accents", []))
         flag = str(t["plural_flag"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"{where}: needs plural_flag, word lists and verb_endings as pairs "
-                          f"({exc})") from None
-    return _Language(flag, verb_endings=endings, verb_forms=forms, **words)
+        raise ConfigError(f"{where}: needs plural_flag, word lists, verb_endings as pairs "
+                          f"and accents as [ending, accented ending, number] ({exc})"
+                          ) from None
+    return _Language(flag, verb_endings=endings, verb_forms=forms, accents=accents, **words)
 
 
 @dataclass(frozen=True)
@@ -221,6 +227,16 @@ class NumberAgreement(Check):
         word = verb.group()
         if not word[:1].islower() or word in self.no_verb:
             return []
+        accented = self._accented(word, number)
+        after = _WORD.search(text, verb.end())
+        if accented is not None and after is not None and \
+                text[verb.end():after.start()] == " " and self._finite(after.group()):
+            accented = None  # an adjective of the subject before its verb ("El trabajo duro
+            # compensa": "duro", not "duró")
+        if accented is not None:
+            return [Flag(verb.start(), verb.end(), "Fluency/Spelling", "Minor",
+                         f"{text[start.start():verb.end()]!r}: the verb after the subject "
+                         f"lacks its accent", suggestion=accented, signal=self.name)]
         r = self._read(word)
         if r.numbers or not r.verb:
             return []  # a noun or adjective (or a word the dictionary lacks)
@@ -239,6 +255,27 @@ class NumberAgreement(Check):
         return [Flag(verb.start(), verb.end(), self.category, "Minor",
                      f"{text[start.start():verb.end()]!r}: the subject is {number}, the "
                      "verb is not", suggestion=other, signal=self.name)]
+
+    def _finite(self, word: str) -> bool:
+        """Whether the dictionary reads `word` as a verb form only."""
+        if not word[:1].islower() or word in self.no_verb:
+            return False
+        r = self._read(word)
+        return r.verb and not r.numbers
+
+    def _accented(self, word: str, number: str) -> str | None:
+        """The third person in `number` that `word` is without its written accent, where the
+        dictionary has it as a verb form only ("anuncio" -> "anunció", "celebraran" ->
+        "celebrarán": a noun or a subjunctive where the sentence needs its verb)."""
+        t = self.table
+        assert t is not None
+        for bare, marked, of in t.accents:
+            if of == number and word.endswith(bare) and len(word) > len(bare) + 2:
+                candidate = word[:len(word) - len(bare)] + marked
+                c = self._read(candidate)
+                if c.verb and not c.numbers and _dictionary(self.env.lang).lookup(candidate):
+                    return candidate
+        return None
 
     def _flag(self, word: re.Match[str], message: str, r: _Readings, number: str) -> Flag:
         return Flag(word.start(), word.end(), self.category, "Minor", message,
