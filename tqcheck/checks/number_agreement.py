@@ -31,8 +31,9 @@ from tqcheck.check.base import Check, register
 from tqcheck.check.context import SegmentContext
 from tqcheck.check.environment import CheckEnv
 from tqcheck.checks.spelling import dictionary_names, hunspell, missing_dictionary
-from tqcheck.config import config_file, config_path
+from tqcheck.config import config_path
 from tqcheck.errors import ConfigError
+from tqcheck.text.lexicon import language_table
 from tqcheck.types import Flag
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -58,16 +59,8 @@ class _Language:
 
 
 @cache
-def _tables() -> dict[str, Any]:
-    table = config_file("languages.toml").get("number", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{config_path('languages.toml')}: [number] must be a table")
-    return table
-
-
-@cache
 def _language(lang: str) -> _Language:
-    t = _tables().get(lang, {})
+    t = language_table("number", lang)
     where = f"{config_path('languages.toml')}: [number.{lang}]"
     try:
         words = {k: frozenset(w.lower() for w in t.get(k, [])) for k in (
@@ -120,7 +113,7 @@ def _readings(lang: str, flag: str, word: str) -> _Readings:
 @register
 class NumberAgreement(Check):
     name = "grammar:number"
-    languages = frozenset(_tables())
+    languages = frozenset(language_table("number"))
     resources = ("spylls", "hunspell-<lang> (Debian)")
     category = "Fluency/Grammar"
     description = ("determiner, noun, adjective and verb in different numbers, read from the "
@@ -128,7 +121,7 @@ class NumberAgreement(Check):
 
     def __init__(self, env: CheckEnv) -> None:
         super().__init__(env)
-        self.table = _language(env.lang) if env.lang in _tables() else None
+        self.table = _language(env.lang) if env.lang in self.languages else None
         t = self.table
         # words that end a phrase, and words never read as its verb
         self.stops = t.invariable | t.not_verbs if t else frozenset()

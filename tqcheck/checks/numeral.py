@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
@@ -25,9 +26,9 @@ from tqcheck.check.base import register
 from tqcheck.check.context import SegmentContext
 from tqcheck.check.environment import CheckEnv
 from tqcheck.checks.determiners import CASES, PLURAL, ReadsNouns, lexicon, noun_readings
-from tqcheck.config import config_file, config_path
+from tqcheck.config import config_path
 from tqcheck.errors import ConfigError
-from tqcheck.text.lexicon import number_words
+from tqcheck.text.lexicon import language_table, number_words
 from tqcheck.types import Flag
 
 # a number above one: digits (German groups thousands with "." and writes "2,5"), or a word
@@ -35,14 +36,27 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*")
 _PLURAL_BITS = sum(1 << (4 * c + PLURAL) for c in range(len(CASES)))
 
 
+@dataclass(frozen=True)
+class _Numerals:
+    """`[numerals.LANG]`, read once."""
+
+    words: frozenset[str]  # words of a plural quantity besides the number words
+    units: frozenset[str]  # measure nouns that stay singular after a number
+    unit_margin: float  # a plural this much rarer (Zipf) makes a noun a measure
+
+
 @cache
-def _table(lang: str) -> dict[str, frozenset[str]]:
-    table = config_file("languages.toml").get("numerals", {}).get(lang, {})
+def _numerals(lang: str) -> _Numerals:
+    table = language_table("numerals", lang)
+    margin = table.get("unit_margin", 1.0)
     try:
-        return {k: frozenset(table.get(k, [])) for k in ("words", "units")}
-    except (AttributeError, TypeError) as exc:
+        if not isinstance(margin, (int, float)) or isinstance(margin, bool):
+            raise TypeError(f"unit_margin {margin!r} is no number")
+        return _Numerals(frozenset(table.get("words", [])), frozenset(table.get("units", [])),
+                         float(margin))
+    except TypeError as exc:
         raise ConfigError(f"{config_path('languages.toml')}: [numerals.{lang}]: words and "
-                          f"units are lists ({exc})") from None
+                          f"units are lists, unit_margin a number ({exc})") from None
 
 
 def _part_of_another(text: str, at: int) -> bool:
@@ -69,21 +83,14 @@ def _above_one(token: str, lang: str, words: frozenset[str]) -> bool:
 @register
 class Numeral(ReadsNouns):
     name = "grammar:numeral"
-    languages = frozenset(config_file("languages.toml").get("numerals", {}))
+    languages = frozenset(language_table("numerals"))
     category = "Fluency/Grammar"
     description = "a noun in the singular after a number above one"
 
     def __init__(self, env: CheckEnv) -> None:
         super().__init__(env)
-        table = _table(env.lang) if env.lang in self.languages else {}
-        self.words = table.get("words", frozenset())
-        self.units = table.get("units", frozenset())
-        margin = config_file("languages.toml").get("numerals", {}).get(env.lang, {}).get(
-            "unit_margin", 1.0)
-        if not isinstance(margin, (int, float)) or isinstance(margin, bool):
-            raise ConfigError(f"{config_path('languages.toml')}: [numerals.{env.lang}] "
-                              "unit_margin must be a number")
-        self.unit_margin = float(margin)
+        found = _numerals(env.lang)
+        self.words, self.units, self.unit_margin = found.words, found.units, found.unit_margin
 
     def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
         text, lang = ctx.text, ctx.lang

@@ -21,8 +21,9 @@ from typing import Any
 from tqcheck.check.base import register
 from tqcheck.check.context import SegmentContext
 from tqcheck.checks.agreement import _SAME_CASE, Agreement, _parses, cased_like
-from tqcheck.config import config_file, config_path
+from tqcheck.config import config_path
 from tqcheck.errors import ConfigError
+from tqcheck.text.lexicon import language_table
 from tqcheck.types import Flag
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -34,17 +35,18 @@ DECLINED_SHARE = 0.9  # of the word's probability in declined readings
 @cache
 def _governs(lang: str) -> dict[str, frozenset[str]]:
     """`[prepositions.LANG]`: preposition -> the cases it governs."""
-    table = config_file("languages.toml").get("prepositions", {})
-    if not isinstance(table, dict) or not isinstance(table.get(lang, {}), dict):
+    try:
+        return {p.lower(): frozenset(cases)
+                for p, cases in language_table("prepositions", lang).items()}
+    except TypeError as exc:
         raise ConfigError(f"{config_path('languages.toml')}: [prepositions.{lang}] maps "
-                          "prepositions to lists of cases")
-    return {p.lower(): frozenset(cases) for p, cases in table.get(lang, {}).items()}
+                          f"prepositions to lists of cases ({exc})") from None
 
 
 @cache
 def _rules(lang: str) -> tuple[frozenset[str], tuple[str, ...], dict[str, frozenset[str]]]:
     """`[preposition_rules.LANG]`: (ranks, fixed phrases, not_after)."""
-    table = config_file("languages.toml").get("preposition_rules", {}).get(lang, {})
+    table = language_table("preposition_rules", lang)
     try:
         return (frozenset(table.get("ranks", [])), tuple(table.get("fixed", [])),
                 {p: frozenset(ws) for p, ws in table.get("not_after", {}).items()})
@@ -61,7 +63,7 @@ def _case(tag: Any) -> str | None:
 @register
 class Preposition(Agreement):
     name = "grammar:preposition"
-    languages = frozenset(config_file("languages.toml").get("prepositions", {}))
+    languages = frozenset(language_table("prepositions"))
     description = "a word after a preposition in a case the preposition never governs"
 
     def signature(self) -> dict[str, str]:

@@ -12,7 +12,9 @@ from tqcheck.config import config_file, config_path
 from tqcheck.errors import ConfigError
 
 
-def _table(*keys: str) -> dict:
+def language_table(*keys: str) -> dict:
+    """The table configs/languages.toml holds at `keys` ({} where absent), or a clear error
+    naming it where it is no table."""
     node: object = config_file("languages.toml")
     for key in keys:
         node = node.get(key, {}) if isinstance(node, dict) else None
@@ -29,7 +31,7 @@ def number_words(lang: str, matching: bool = False
     `matching`, also the words that only stand for digits of the other side (ordinals,
     anniversaries, decades: `match_words`, `match_scales`)."""
     def values(kind: str) -> dict[str, Decimal]:
-        table = _table("numbers", lang, kind) if lang in _table("numbers") else {}
+        table = language_table("numbers", lang, kind) if lang in language_table("numbers") else {}
         try:
             return {w.lower(): Decimal(str(v)) for w, v in table.items()}
         except ArithmeticError as exc:
@@ -46,7 +48,7 @@ def number_words(lang: str, matching: bool = False
 def clock_words(lang: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(hour words, afternoon words, morning words) of `lang`, lower case ([clock.LANG]; empty
     when unknown): what makes a number a clock hour, and which half of the day it is in."""
-    table = _table("clock", lang) if lang in _table("clock") else {}
+    table = language_table("clock", lang) if lang in language_table("clock") else {}
     return tuple(tuple(w.lower() for w in _word_list(f"[clock.{lang}] {kind}",
                                                      table.get(kind, [])))
                  for kind in ("hour", "afternoon", "morning"))  # type: ignore[return-value]
@@ -55,12 +57,12 @@ def clock_words(lang: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str,
 @cache
 def clock_zones() -> frozenset[str]:
     """Time zones after which four digits are a time ("0200 GMT"), as written."""
-    return frozenset(_word_list("[clock] zones", _table("clock").get("zones", [])))
+    return frozenset(_word_list("[clock] zones", language_table("clock").get("zones", [])))
 
 
 @cache
 def repetition_allowed(lang: str) -> frozenset[str]:
-    words = _table("repetition", "allowed").get(lang, [])
+    words = language_table("repetition", "allowed").get(lang, [])
     if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
         raise ConfigError(f"{config_path('languages.toml')}: [repetition.allowed] {lang} "
                           "must be a list of words")
@@ -70,7 +72,7 @@ def repetition_allowed(lang: str) -> frozenset[str]:
 @cache
 def repetition_joiners(lang: str) -> frozenset[str]:
     """Words that join a word to itself for emphasis ("bigger and bigger")."""
-    words = _table("repetition", "joiners").get(lang, [])
+    words = language_table("repetition", "joiners").get(lang, [])
     return frozenset(w.lower() for w in _word_list(f"[repetition.joiners] {lang}", words))
 
 
@@ -92,7 +94,8 @@ def _word_list(name: str, value: object) -> list[str]:
 @cache
 def scripts(lang: str) -> frozenset[str]:
     """The scripts `lang` is written in (Unicode name prefixes: LATIN, CYRILLIC, CJK...)."""
-    return frozenset(_word_list(f"[scripts] {lang}", _table("scripts").get(lang, ["LATIN"])))
+    return frozenset(_word_list(f"[scripts] {lang}",
+                                language_table("scripts").get(lang, ["LATIN"])))
 
 
 def latin_only(lang: str) -> bool:
@@ -126,7 +129,7 @@ def negation_regex(lang: str) -> re.Pattern[str] | None:
     """A pattern for the negators of `lang` ([negation]), None when it has none listed.
     CJK negators match inside words (Chinese writes no spaces); others as whole words, and
     an entry with an apostrophe as a word ending ("n't" in "didn't", with ' or ’)."""
-    listed = _word_list(f"[negation] {lang}", _table("negation").get(lang, []))
+    listed = _word_list(f"[negation] {lang}", language_table("negation").get(lang, []))
     if not listed:
         return None
     whole, suffixes, bare = [], [], []
