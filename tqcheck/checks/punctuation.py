@@ -44,9 +44,14 @@ _GLUED_SENTENCE = re.compile(r"\b[^\W\d_]*[^\W\d_]{2}[.!?][^\W\d_]{2}[^\W\d_]*")
 _GLUED_COMMA = re.compile(r"(?:\b[^\W\d_]+|\s)(,)([^\W\d_]+)")
 
 
-def _glued_sentence(word: str) -> bool:
-    at = next(i for i, ch in enumerate(word) if ch in ".!?")
-    return word[at - 2:at].islower() and word[at + 1].isupper() and word[at + 2].islower()
+def _glued_at(word: str) -> int | None:
+    """Where `word`'s one sentence mark runs two sentences together, else None."""
+    marks = [i for i, ch in enumerate(word) if ch in ".!?"]
+    if len(marks) != 1:
+        return None
+    at = marks[0]
+    glued = word[at - 2:at].islower() and word[at + 1].isupper() and word[at + 2].islower()
+    return at if glued else None
 
 
 def punctuation_flags(target: str, lang: str) -> list[Flag]:
@@ -66,10 +71,9 @@ def punctuation_flags(target: str, lang: str) -> list[Flag]:
             flags.append(Flag(m.start(), m.end() + 1, "Fluency/Punctuation", "Minor",
                               "space before punctuation", signal="rules:space-before"))
         for m in _GLUED_SENTENCE.finditer(target):
-            word = m.group()
-            if word.count(".") + word.count("!") + word.count("?") == 1 and \
-                    _glued_sentence(word):
-                at = m.start() + next(i for i, ch in enumerate(word) if ch in ".!?")
+            found = _glued_at(m.group())
+            if found is not None:
+                at = m.start() + found
                 flags.append(Flag(m.start(), m.end(), "Fluency/Punctuation", "Minor",
                                   "no space after the end of a sentence",
                                   f"{target[m.start():at + 1]} {target[at + 1:m.end()]}",
