@@ -51,6 +51,7 @@ CASES = {
         ("Les négociations ont échoué ,, selon la presse.",
          "Les négociations ont échoué, selon la presse."),
         ("Les ministres est arrivés hier.", "Les ministres sont arrivés hier."),  # agreement
+        ("La situation reste trés difficile.", "La situation reste très difficile."),  # marks
     ],
     "es": [
         ("El gobierno anunció nuevas medidas econmicas.",
@@ -66,6 +67,8 @@ CASES = {
          "Los negociadores se reunieron en Ginebra."),
         ("La presidenta fueron recibida en Madrid.",  # agreement: grammar:number
          "La presidenta fue recibida en Madrid."),
+        ("Contrató a mas de 500 trabajadores.", "Contrató a más de 500 trabajadores."),
+        ("¿Donde está el ministro?", "¿Dónde está el ministro?"),
     ],
     "ru": [
         ("Правительсво объявило о новых мерах.", "Правительство объявило о новых мерах."),
@@ -137,13 +140,29 @@ def test_french_grammar_from_grammalecte_finds_agreement_and_spares_clean_news()
 
 def test_russian_agreement_spares_what_russian_allows() -> None:
     allowed = ["Он купил два новых дома.", "Российские и американские военные встретились.",
-               "Это поступок, достойный сожаления.", "Меры стали повсеместными."]
+               "Это поступок, достойный сожаления.", "Меры стали повсеместными.",
+               # a genitive after an adjective that governs it, a comparative, an
+               # adjective used as a noun: its complement, not its noun
+               "Это лишённый смысла шаг.", "Позднее сообщения подтвердились.",
+               "Больных коронавирусом стало больше.", "Он налил полный стакан воды."]
     assert {s: _flags("ru", s, "spans") for s in allowed if _flags("ru", s, "spans")} == {}
     flags = _flags("ru", "Мы видели новых дом.")
     assert [(f.signal, f.start, f.end, f.suggestion) for f in flags] == [
         ("grammar:agreement", 10, 15, "новый")]  # the adjective, in the noun's form
     assert [f.suggestion for f in _flags("ru", "Музыкальное режиссура удивила всех.")] == [
         "Музыкальная"]
+    # a noun that reads as a genitive after any other adjective: the number is off
+    assert [(f.start, f.end, f.suggestion) for f in _flags(
+        "ru", "Это было важное решения для страны.")] == [(9, 15, "важные")]
+    # a lower-case dative after an adjective that governs none: the noun is the wrong word
+    assert [(f.start, f.end, f.suggestion) for f in _flags(
+        "ru", "Это случилось в прошлом гаду.")] == [(16, 23, None)]
+    assert _flags("ru", "Он дал нужный людям совет.") == []  # "нужный" governs a dative
+    # a verb where the adjective's noun should be, one slip from a noun that agrees
+    assert [(f.start, f.end, f.suggestion, f.category) for f in _flags(
+        "ru", "Компания получила большую прибыл в этом году.")] == [
+        (26, 32, "прибыль", "Fluency/Spelling")]
+    assert _flags("ru", "Раненый прибыл в больницу.") == []  # the adjective is its subject
     clean = (ROOT / "fixtures" / "clean" / "ru.txt").read_text("utf-8").splitlines()
     assert {s: _flags("ru", s) for s in clean if _flags("ru", s)} == {}
 

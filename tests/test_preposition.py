@@ -24,6 +24,9 @@ def _flags(text: str) -> list:
     ("Закон важен для страна.", "страна", "страны"),
     ("Сотрудник, к который я обратился, ушёл.", "который", "которому"),
     ("Он вернулся из больница вчера.", "больница", "больницы"),
+    # "о" takes the accusative only after a verb of touching (`only_after`)
+    ("Правительство приняло решение о повышение налогов.", "повышение", "повышении"),
+    ("Он рассказал об инцидент в метро.", "инцидент", "инциденте"),
 ])
 def test_a_case_the_preposition_never_governs_is_flagged(wrong: str, word: str,
                                                           suggestion: str) -> None:
@@ -39,6 +42,9 @@ def test_a_case_the_preposition_never_governs_is_flagged(wrong: str, word: str,
     "Он пришёл к решению в течение года.",
     "С 2020 года по мере роста цен люди беднеют.",
     "Мы говорили о нём, о ней и о Москве.",
+    "Он ударился головой о стену.",  # "о" with the accusative after a verb of touching
+    "Лодка билась о камень всю ночь.",
+    "Они шли бок о бок.",
 ])
 def test_what_russian_allows_is_left_alone(right: str) -> None:
     assert _flags(right) == []

@@ -8,11 +8,15 @@ a word, so a pair is flagged only when the adjective reading of the first and th
 reading of the second each carry at least half the word's probability and no pair of
 readings agrees. Left alone, because Russian allows them: an adjective after a numeral
 ("два новых дома"), adjectives joined by a coordinator before a plural noun, a noun the
-adjective governs ("достойным сожаления": the noun in a case the adjective has no reading
-in), a predicative instrumental ("стали повсеместными меры"), participles (they take
+adjective governs ("достойным сожаления": an instrumental the adjective has no reading
+in; a genitive or dative only after an adjective listed as governing it, a comparative or
+an adjective used as a noun, since after any other "важное решения", "в прошлом гаду" is
+the error), a predicative instrumental ("стали повсеместными меры"), participles (they take
 objects) and pronominal adjectives ("которые полиция"). The flag covers the adjective, whose
 ending MT most often gets wrong, with its form that agrees with the noun as the suggestion
-("новых дом" -> "новый"). On WMT21 en-ru news and TED MT, 3 of its 9 flags fall in
+("новых дом" -> "новый"). A verb right after an adjective, one slip of the keys from a
+frequent noun that agrees with it, is that noun misspelt ("большую прибыл" -> "прибыль").
+On WMT21 en-ru news and TED MT, 3 of its 9 flags fall in
 expert-marked errors (3 on error-free segments of 11 079); on the WMT22 dev file 9 of 16
 (1 on 427 error-free segments), character precision 0.517: docs/evaluation.md.
 """
@@ -29,6 +33,8 @@ from tqcheck.check.context import SegmentContext
 from tqcheck.check.environment import CheckEnv
 from tqcheck.config import config_file, config_path
 from tqcheck.errors import ConfigError
+from tqcheck.text.frequency import zipf
+from tqcheck.text.slips import alphabet, slips
 from tqcheck.types import Flag
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -73,17 +79,30 @@ def _agree(adj: Any, noun: Any) -> bool:
 
 
 def _agreeing(word: str, adjs: list[Any], nouns: list[Any]) -> str | None:
-    """The adjective's form that agrees with the noun's likeliest reading (the noun's case
-    is most often the one the sentence needs: MT gets the ending of the adjective wrong)."""
-    noun = max(nouns, key=lambda p: p.score).tag
+    """The adjective's form that agrees with the noun's likeliest reading in a case the
+    adjective has, else its likeliest reading (the noun's case is most often the one the
+    sentence needs: MT gets the ending of the adjective wrong; where the two share a case,
+    "важное решения", the number is what MT got wrong: "важные")."""
+    cases = {_case(a.tag) for a in adjs}
+    shared = [n for n in nouns if _case(n.tag) in cases]
+    noun = max(shared or nouns, key=lambda p: p.score).tag
+    if not shared and _case(noun) in GOVERNED:
+        return None  # ("в прошлом гаду": the noun is the wrong word, not the adjective)
     wanted = {_case(noun), noun.number}
     if noun.number == "sing" and noun.gender in ("masc", "femn", "neut"):
         wanted.add(noun.gender)
+    if _case(noun) == "accs" and noun.animacy and (noun.number == "plur"
+                                                   or noun.gender == "masc"):
+        wanted.add(noun.animacy)  # ("новый дом", "нового друга"; "новые дома", "новых друзей")
     if None in wanted:
         return None
     best = max(adjs, key=lambda p: p.score)
     form = best.inflect(wanted)
     return None if form is None else cased_like(word, form.word)
+
+
+SLIP_MIN = 4  # letters of a verb read as a slip for a noun (not "как" for "рак")
+SLIP_SHARE = 0.3  # of a variant's probability in the noun reading that agrees
 
 
 def cased_like(word: str, form: str) -> str:
@@ -102,6 +121,9 @@ class Agreement(Check):
     def __init__(self, env: CheckEnv) -> None:
         super().__init__(env)
         self.coordinators = frozenset(_table().get("coordinators", {}).get(env.lang, ()))
+        governing = (_table().get("governing") or {}).get(env.lang) or {}
+        self.governing = {case: frozenset(governing.get(case, ())) for case in ("gent", "datv")}
+        self.slip_zipf = float(_table().get("slip_zipf", 3.0))
 
     @classmethod
     def unavailable(cls) -> str | None:
@@ -134,12 +156,14 @@ class Agreement(Check):
             if not adjs:
                 continue
             nouns = self._readings(lang, second.group(), "NOUN")
-            if not nouns or any(_agree(a, n) for a in adjs for n in nouns):
+            if not nouns:
+                out.extend(self._slip(text, first, second, adjs, lang))
+                continue
+            if any(_agree(a, n) for a in adjs for n in nouns):
                 continue
             if self._allowed(text, ws, k - 1, lang):
                 continue
-            cases = {_case(a.tag) for a in adjs}
-            if any(_case(n.tag) in GOVERNED and _case(n.tag) not in cases for n in nouns):
+            if self._complement(first.group(), second.group(), adjs, nouns, lang):
                 continue  # the noun is the adjective's complement ("достойным сожаления")
             if any(_case(a.tag) == "ablt" for a in adjs):
                 continue  # a predicative instrumental ("стали повсеместными меры")
@@ -149,6 +173,49 @@ class Agreement(Check):
                             "number and gender", suggestion=_agreeing(first.group(), adjs, nouns),
                             signal=self.name))
         return out
+
+    def _slip(self, text: str, first: re.Match[str], second: re.Match[str], adjs: list[Any],
+              lang: str) -> list[Flag]:
+        """A verb where the adjective's noun should be, one slip of the keys from a frequent
+        noun that agrees with it ("большую прибыл" -> "прибыль"): a misspelling that makes
+        another word, which the dictionary passes. Not where the adjective can be the verb's
+        subject ("Раненый прибыл")."""
+        word = second.group()
+        parses = _parses(lang, word.lower())
+        if len(word) < SLIP_MIN or not word.islower() or not parses or any(
+                p.tag.POS != "VERB" or not p.is_known for p in parses):
+            return []
+        if any(_case(a.tag) == "nomn" and a.tag.number == v.tag.number and (
+                a.tag.gender is None or v.tag.gender is None or a.tag.gender == v.tag.gender)
+               for a in adjs for v in parses):
+            return []
+        found = [(zipf(w, lang) or 0.0, w) for w in slips(word, alphabet(lang))
+                 if any(p.is_known and p.tag.POS == "NOUN" and p.score >= SLIP_SHARE
+                        and any(_agree(a, p) for a in adjs) for p in _parses(lang, w))]
+        found = [(z, w) for z, w in found if z >= self.slip_zipf]
+        if not found:
+            return []
+        noun = max(found)[1]
+        return [Flag(second.start(), second.end(), "Fluency/Spelling", "Minor",
+                     f"{text[first.start():second.end()]!r}: a verb where the adjective's "
+                     f"noun should be; {noun!r} agrees with it", suggestion=noun,
+                     signal=self.name)]
+
+    def _complement(self, word: str, noun: str, adjs: list[Any], nouns: list[Any],
+                    lang: str) -> bool:
+        """Whether the noun may be the adjective's complement: an instrumental; a genitive
+        or dative after an adjective that governs it (`[agreement] governing`), a
+        comparative or an adjective used as a noun; a capitalised one (a name the analyser
+        guesses a case for)."""
+        cases = {_case(a.tag) for a in adjs}
+        governed = {_case(n.tag) for n in nouns} & set(GOVERNED) - cases
+        if not governed:
+            return False
+        if governed - set(self.governing) or not noun[:1].islower():
+            return True
+        return any("Subx" in p.tag or p.tag.POS == "COMP" or any(
+            p.normal_form in self.governing[case] for case in governed)
+            for p in _parses(lang, word))
 
     @staticmethod
     def _readings(lang: str, word: str, pos: str) -> list[Any]:

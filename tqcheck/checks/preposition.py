@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 from typing import Any
@@ -30,6 +31,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _DECLINED = ("NOUN", "ADJF", "PRTF")
 _UNDECLINED = ("Fixd", "Abbr", "Name", "Surn", "Patr", "Geox", "Orgn", "Init")
 DECLINED_SHARE = 0.9  # of the word's probability in declined readings
+LOOK_BACK = 3  # words before a preposition where `only_after` looks ("ударился головой о")
 
 
 @cache
@@ -43,16 +45,28 @@ def _governs(lang: str) -> dict[str, frozenset[str]]:
                           f"prepositions to lists of cases ({exc})") from None
 
 
+@dataclass(frozen=True)
+class Rules:
+    """`[preposition_rules.LANG]` (configs/languages.toml says what each holds)."""
+
+    ranks: frozenset[str]
+    fixed: tuple[str, ...]
+    not_after: dict[str, frozenset[str]]
+    only_after: dict[tuple[str, str], frozenset[str]]  # (preposition, case) -> lemmas
+
+
 @cache
-def _rules(lang: str) -> tuple[frozenset[str], tuple[str, ...], dict[str, frozenset[str]]]:
-    """`[preposition_rules.LANG]`: (ranks, fixed phrases, not_after)."""
+def _rules(lang: str) -> Rules:
     table = language_table("preposition_rules", lang)
     try:
-        return (frozenset(table.get("ranks", [])), tuple(table.get("fixed", [])),
-                {p: frozenset(ws) for p, ws in table.get("not_after", {}).items()})
-    except (AttributeError, TypeError) as exc:
+        return Rules(frozenset(table.get("ranks", [])), tuple(table.get("fixed", [])),
+                     {p: frozenset(ws) for p, ws in table.get("not_after", {}).items()},
+                     {(p, rule["case"]): frozenset(rule["after"])
+                      for rule in table.get("only_after", []) for p in rule["prepositions"]})
+    except (AttributeError, TypeError, KeyError) as exc:
         raise ConfigError(f"{config_path('languages.toml')}: [preposition_rules.{lang}]: "
-                          f"ranks and fixed are lists, not_after a table of lists ({exc})"
+                          f"ranks and fixed are lists, not_after a table of lists, "
+                          f"only_after tables of prepositions, case and after ({exc})"
                           ) from None
 
 
@@ -72,7 +86,7 @@ class Preposition(Agreement):
     def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
         text, lang = ctx.text, ctx.lang
         governs = _governs(lang)
-        ranks, fixed, not_after = _rules(lang)
+        rules = _rules(lang)
         ws = list(_WORD.finditer(text))
         out = []
         for k, (prep, word) in enumerate(pairwise(ws)):
@@ -80,16 +94,19 @@ class Preposition(Agreement):
             cases = governs.get(preposition)
             if cases is None or text[prep.end():word.start()] != " " or \
                     not word.group()[:1].islower() or \
-                    text.startswith(fixed, word.start()) or (
-                        k > 0 and ws[k - 1].group().lower() in not_after.get(preposition, ())):
+                    text.startswith(rules.fixed, word.start()) or (
+                        k > 0 and ws[k - 1].group().lower() in
+                        rules.not_after.get(preposition, ())):
                 continue
+            cases = self._cases_here(lang, preposition, cases, ws[max(0, k - LOOK_BACK):k],
+                                     rules)
             parses = _parses(lang, word.group().lower())
             declined = [p for p in parses if p.tag.POS in _DECLINED
                         and not any(g in p.tag for g in _UNDECLINED)]
             if sum(p.score for p in declined) < DECLINED_SHARE:
                 continue
             if any(_case(p.tag) in cases or (
-                    preposition in ranks and p.tag.case == "nomn" and p.tag.number == "plur"
+                    preposition in rules.ranks and p.tag.case == "nomn" and p.tag.number == "plur"
                     and p.tag.animacy == "anim") for p in declined):
                 continue  # (ranks: "в заложники")
             best = max(declined, key=lambda p: p.score)
@@ -102,3 +119,18 @@ class Preposition(Agreement):
                             suggestion=cased_like(word.group(), form.word) if form else None,
                             signal=self.name))
         return out
+
+    @staticmethod
+    def _cases_here(lang: str, preposition: str, cases: frozenset[str],
+                    before: list[re.Match[str]], rules: Rules) -> frozenset[str]:
+        """The preposition's cases, less those it takes only after certain words (`only_after`:
+        "о" with the accusative after a verb of touching, "ударился о стену", not "решение о
+        повышение") where none of the LOOK_BACK words before it is one of them."""
+        out = set(cases)
+        for case in cases:
+            lemmas = rules.only_after.get((preposition, case))
+            if lemmas is not None and not any(
+                    p.normal_form in lemmas for w in before
+                    for p in _parses(lang, w.group().lower())):
+                out.discard(case)
+        return frozenset(out) if out else cases
