@@ -33,11 +33,14 @@ from tqcheck.check.environment import CheckEnv
 from tqcheck.checks.spelling import dictionary_names, hunspell, missing_dictionary
 from tqcheck.config import config_path
 from tqcheck.errors import ConfigError
+from tqcheck.text.frequency import zipf
 from tqcheck.text.lexicon import language_table
+from tqcheck.text.slips import alphabet, slips
 from tqcheck.types import Flag
 
 _WORD = re.compile(r"[^\W\d_]+")
 SING, PLUR = "singular", "plural"
+SLIP_MIN = 4  # letters of a verb form read as a slip for an adjective
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,10 @@ class _Language:
     verb_endings: tuple[tuple[str, str], ...]  # (3rd singular, 3rd plural) endings
     verb_forms: tuple[tuple[str, str], ...]  # irregular (singular, plural) pairs
     accents: tuple[tuple[str, str, str], ...]  # (bare ending, accented ending, number)
+    participle_endings: tuple[str, ...]  # verb forms no object pronoun comes before
+    before_adjectives: frozenset[str]  # words an adjective or adverb follows, never a verb
+    slip_zipf: float  # how often the language uses the adjective meant for a verb there...
+    slip_margin: float  # ...and how much more often than the verb form written (Zipf)
 
 
 @cache
@@ -65,17 +72,21 @@ def _language(lang: str) -> _Language:
     try:
         words = {k: frozenset(w.lower() for w in t.get(k, [])) for k in (
             "singular", "plural", "pronouns", "degree", "before_verb", "either", "invariable",
-            "not_verbs")}
+            "not_verbs", "before_adjectives")}
         endings = tuple((str(a), str(b)) for a, b in t.get("verb_endings", []))
         forms = tuple((str(a), str(b)) for a, b in t.get("verb_forms", []))
         accents = tuple((str(a), str(b), {"singular": SING, "plural": PLUR}[n])
                         for a, b, n in t.get("accents", []))
         flag = str(t["plural_flag"])
+        slip = (float(t.get("slip_zipf", 3.0)), float(t.get("slip_margin", 1.0)))
+        participles = tuple(str(e) for e in t.get("participle_endings", []))
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{where}: needs plural_flag, word lists, verb_endings as pairs "
                           f"and accents as [ending, accented ending, number] ({exc})"
                           ) from None
-    return _Language(flag, verb_endings=endings, verb_forms=forms, accents=accents, **words)
+    return _Language(flag, verb_endings=endings, verb_forms=forms, accents=accents,
+                     slip_zipf=slip[0], slip_margin=slip[1],
+                     participle_endings=participles, **words)
 
 
 @dataclass(frozen=True)
@@ -155,6 +166,9 @@ class NumberAgreement(Check):
         out: list[Flag] = []
         for i, m in enumerate(ws[:-1]):
             det = m.group().lower()
+            if det in t.before_adjectives and text[m.end():ws[i + 1].start()] == " ":
+                out += self._verb_for_adjective(text, m, ws[i + 1])
+                continue
             number = SING if det in t.singular else PLUR if det in t.plural else None
             noun = ws[i + 1]
             if number is None or text[m.end():noun.start()] != " " or \
@@ -167,8 +181,10 @@ class NumberAgreement(Check):
                 if r.numbers:
                     out += self._after_noun(text, ws, i, number)
                 continue
-            if det in t.pronouns and r.verb:
-                continue  # "la tienes": an object pronoun before a verb
+            if det in t.pronouns and r.verb and \
+                    not noun.group().lower().endswith(t.participle_endings):
+                continue  # "la tienes": an object pronoun before a verb (not a participle:
+                # "los resultado" is no "los" before "resultado" of "resultar")
             out.append(self._flag(noun, f"{text[m.start():noun.end()]!r}: the determiner "
                                   f"is {number}, the noun is not", r, number))
         return out
@@ -248,6 +264,27 @@ class NumberAgreement(Check):
         return [Flag(verb.start(), verb.end(), self.category, "Minor",
                      f"{text[start.start():verb.end()]!r}: the subject is {number}, the "
                      "verb is not", suggestion=other, signal=self.name)]
+
+    def _verb_for_adjective(self, text: str, degree: re.Match[str],
+                            word: re.Match[str]) -> list[Flag]:
+        """A verb form right after a word that only an adjective or adverb follows ("muy"),
+        one slip of the keys from a frequent adjective ("muy grabe" -> "grave"): a
+        misspelling that makes another word, which the dictionary passes."""
+        w = word.group()
+        if len(w) < SLIP_MIN or not self._finite(w):
+            return []
+        t = self.table
+        assert t is not None
+        least = max(t.slip_zipf, (zipf(w, self.env.lang) or 0.0) + t.slip_margin)
+        found = [(z, v) for v in slips(w, alphabet(self.env.lang))
+                 if (z := zipf(v, self.env.lang) or 0.0) >= least and self._read(v).numbers]
+        if not found:
+            return []
+        meant = max(found)[1]
+        return [Flag(word.start(), word.end(), "Fluency/Spelling", "Minor",
+                     f"{text[degree.start():word.end()]!r}: a verb after a word that an "
+                     f"adjective follows; {meant!r} is one letter away", suggestion=meant,
+                     signal=self.name)]
 
     def _finite(self, word: str) -> bool:
         """Whether the dictionary reads `word` as a verb form only."""
