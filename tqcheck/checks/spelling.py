@@ -16,8 +16,9 @@ is nowhere in wordfreq (a capital marks a name in most languages), or, where eve
 capitalised (German), where the word one slip away is far more frequent than it ("Gewin" ->
 "Gewinn"). A lower-case word the language uses is still flagged where the dictionary lacks
 it and the same word with the language's diacritics is far more frequent ("situacion" ->
-"situación"; web text drops accents often enough for wordfreq to know the bare form; a
-capitalised one is most likely a name so written, "Uber", "Muller"). The margins are
+"situación"; or with the wrong marks: "trés" -> "très"; web text drops accents often
+enough for wordfreq to know the bare form; a capitalised one is most likely a name so
+written, "Uber", "Muller"). The margins are
 configs/languages.toml `[spelling]` `slip_margin` and `marks_margin`. (Hunspell's own
 suggestions take seconds a word in pure Python; wordfreq's frequent words serve instead.)
 """
@@ -39,6 +40,7 @@ from tqcheck.config import config_file, config_path, search_folders
 from tqcheck.errors import ConfigError
 from tqcheck.text.lexicon import capitalises_nouns
 from tqcheck.text.names import letter_words, names
+from tqcheck.text.slips import one_slip
 from tqcheck.types import Flag
 
 # Where dictionaries are looked for: $TQCHECK_HUNSPELL_PATH (os.pathsep-separated), then
@@ -312,7 +314,7 @@ def _misspelt(base: str, lang: str, word: str, known_zipf: float) -> str | None:
     zipf = zipf_frequency(word, lang)
     if zipf >= known_zipf:
         # a word the language uses, whatever the dictionary says; unless it is a frequent
-        # word without its diacritics ("situacion")
+        # word without its diacritics ("situacion") or with the wrong ones ("trés")
         return _without_marks(base, lang, word, zipf)
     slip = False
     if word[:1].isupper() and zipf > 0.0:
@@ -326,24 +328,12 @@ def _misspelt(base: str, lang: str, word: str, known_zipf: float) -> str | None:
     if close is None:
         return None  # a rare word (a drug, a coinage) more often than a slip of the keys
     if slip and (zipf_frequency(close, lang) - zipf < _margin("slip_margin")
-                 or not _one_slip(word.lower(), close)):
+                 or not one_slip(word.lower(), close)):
         return None
     if _known(_dictionary(base), lang, word):
         return None
     return close[:1].upper() + close[1:] if word[:1].isupper() else close
 
-
-def _one_slip(a: str, b: str) -> bool:
-    """Whether `a` becomes `b` by one letter left out, added, changed, or two swapped
-    ("Gewin" -> "Gewinn"; not "Parlamentär" -> "Parlament", a word of its own)."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
-             min(len(a), len(b)))
-    if len(a) == len(b):
-        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
-    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    return longer[i + 1:] == shorter[i:]
 
 
 def _margin(key: str) -> float:
@@ -383,13 +373,13 @@ def _marked(lang: str) -> dict[str, str]:
 
 
 def _without_marks(base: str, lang: str, word: str, zipf: float) -> str | None:
-    """The marked word where `word` is a frequent one without its diacritics that the
-    dictionary does not know; else None."""
+    """The marked word where `word` is a frequent one without its diacritics, or with
+    others ("trés" for "très"), that the dictionary does not know; else None."""
     if not word[:1].islower():
         return None  # a capital: a name written without its marks ("Uber", "Muller")
     lower = word.lower()
-    marked = _marked(lang).get(lower)
-    if marked is None or _bare(lower) != lower:
+    marked = _marked(lang).get(_bare(lower))
+    if marked is None or marked == lower:
         return None
     from wordfreq import zipf_frequency
 
