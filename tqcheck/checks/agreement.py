@@ -211,8 +211,8 @@ class Agreement(Check):
         governed = {_case(n.tag) for n in nouns} & set(GOVERNED) - cases
         if not governed:
             return False
-        if governed - set(self.governing) or not noun[:1].islower():
-            return True
+        if governed - set(self.governing) or not noun[:1].islower() or "-" in noun:
+            return True  # (a hyphen: words MT glued, "микроскопе-вот", the analyser guesses)
         return any("Subx" in p.tag or p.tag.POS == "COMP" or any(
             p.normal_form in self.governing[case] for case in governed)
             for p in _parses(lang, word))
