@@ -34,6 +34,16 @@ def test_repetition_needs_adjacent_identical_words():
     assert repetition_flags("He said that that was fine.") == []
     assert repetition_flags("Er sagt, dass es es weiß.", "de") == []
     assert repetition_flags("They flew to Bora Bora.") == []
+    # A German article twice is a relative pronoun and an article after a comma (and a comma
+    # and a preposition); after a preposition with no comma, a doubled word, unless an
+    # adjective and its noun follow (an attribute: "mit dem dem Minister nahen Beamten").
+    assert [(f.start, f.end) for f in repetition_flags(
+        "Die Regierung will die Steuern für die die Familien senken.", "de")] == [(35, 42)]
+    for right in ("Die Steuern, für die die Familien zahlen, steigen.",
+                  "Die Frau, die die Regeln kennt, kam.", "Er weiß, dass das das Beste ist.",
+                  "Für die die Familien betreffenden Regeln gilt das.",
+                  "Mit dem dem Minister nahen Beamten sprach er."):
+        assert repetition_flags(right, "de") == [], right
 
 
 def test_numbers_compare_values_across_scripts_words_and_units():

@@ -4,13 +4,20 @@ configs/languages.toml and left alone."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import cache
 from itertools import pairwise
 
 from tqcheck.check.base import Check, register
 from tqcheck.check.context import SegmentContext
 from tqcheck.text.align import words
-from tqcheck.text.lexicon import repetition_allowed, repetition_joiners
+from tqcheck.text.lexicon import (
+    language_table,
+    repetition_allowed,
+    repetition_joiners,
+    repetition_relative,
+)
 from tqcheck.types import Flag
 
 
@@ -29,11 +36,20 @@ def repetition_flags(target: str, lang: str = "en") -> list[Flag]:
     doubled name ("Bora Bora", "Tian Tian")."""
     ws = [w for w in words(target) if not w.is_punct]
     allowed = repetition_allowed(lang)
+    relative = repetition_relative(lang)
+    prepositions = _prepositions(lang) if relative else frozenset()
     flags = []
-    for prev, cur in pairwise(ws):
+    for k, (prev, cur) in enumerate(pairwise(ws)):
         between = target[prev.end:cur.start]
         if cur.norm == prev.norm and not cur.text.isdigit() and between.isspace() \
-                and cur.norm not in allowed and not cur.text[:1].isupper():
+                and (cur.norm not in allowed or (
+                    cur.norm in relative and k > 0 and ws[k - 1].norm in prepositions
+                    and not target[:ws[k - 1].start].rstrip().endswith(",")
+                    and not _ATTRIBUTE.match(target, cur.end))) \
+                and not cur.text[:1].isupper():
+            # (an allowed pair is still doubled after a preposition with no comma before
+            # it: "für die die Familien", where ", für die die" is a relative clause; not
+            # where an adjective and its noun follow, "mit dem dem Minister nahen Beamten")
             flags.append(Flag(prev.start, cur.end, "Fluency/Repetition", "Minor",
                               f"repeated word {cur.text!r}", suggestion=prev.text,
                               signal="rules:repetition"))
@@ -66,3 +82,16 @@ def repetition_flags(target: str, lang: str = "en") -> list[Flag]:
 
 
 PHRASE_MAX = 4  # the longest phrase whose doubling is flagged
+
+
+@cache
+def _prepositions(lang: str) -> frozenset[str]:
+    """The language's prepositions (`[determiners.LANG]`), after which a doubled relative
+    word needs a comma before the preposition."""
+    from tqcheck.checks.determiners import prepositions
+
+    return frozenset(p.lower() for p in prepositions(language_table("determiners", lang)))
+
+# Up to the clause's end, a lower-case word before a capitalised one: the second article's
+# noun inside an attribute, then the attribute's adjective and the first article's noun.
+_ATTRIBUTE = re.compile(r"[^,.;:!?]*?\b[^\W\d_A-ZÄÖÜ][^\W\d_]*\s+[A-ZÄÖÜ]")

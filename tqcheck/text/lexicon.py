@@ -70,6 +70,14 @@ def repetition_allowed(lang: str) -> frozenset[str]:
 
 
 @cache
+def repetition_relative(lang: str) -> frozenset[str]:
+    """Words that are right twice in a row only as a relative pronoun and an article ("die
+    Frau, für die die Regeln gelten")."""
+    words = language_table("repetition", "relative").get(lang, [])
+    return frozenset(w.lower() for w in _word_list(f"[repetition.relative] {lang}", words))
+
+
+@cache
 def repetition_joiners(lang: str) -> frozenset[str]:
     """Words that join a word to itself for emphasis ("bigger and bigger")."""
     words = language_table("repetition", "joiners").get(lang, [])
