@@ -206,10 +206,14 @@ def test_german_word_forms_the_dictionary_lacks_are_known_and_slips_are_not() ->
     # frequent words without their accents, which web text (and so wordfreq) often drops
     ("es", "El ministro dijo que la situacion es grave.", "situacion", "situación"),
     ("pt", "O presidente disse que a situação é muito dificil.", "dificil", "difícil"),
+    # ...or with the wrong ones
+    ("fr", "La situation reste trés difficile.", "trés", "très"),
+    # no compound of an abbreviation the dictionary lists and a rare word ("vo" + "orsel")
+    ("nl", "De minister heeft het voorsel ingediend.", "voorsel", "voorstel"),
 ])
 def test_misspellings_wordfreq_has_seen_are_flagged(lang: str, text: str, word: str,
                                                     suggestion: str) -> None:
-    name = {"de": "de_DE", "es": "es_ES", "pt": "pt_PT"}[lang]
+    name = {"de": "de_DE", "es": "es_ES", "pt": "pt_PT", "fr": "fr_FR", "nl": "nl_NL"}[lang]
     if dictionary_path(name) is None:
         pytest.skip(f"no Hunspell dictionary for {lang} (.ci/run installs it)")
     flags = [f for f in _flags(lang, text) if f.signal == "spelling:hunspell"]
@@ -221,8 +225,11 @@ def test_misspellings_wordfreq_has_seen_are_flagged(lang: str, text: str, word: 
     ("de", "Männer in langen, hautfarbenen Röcken."),  # Haut + Farben: a noun's compound
     ("es", "Contrató a mas de cien personas, pero esta vez el anuncio llegó tarde."),
     ("de", "Der Fahrdienst Uber und Thomas Muller äußerten sich."),  # names without marks
+    # compounds whose first part is a two-letter particle ("ab" + "Fänge", "af" + "val")
+    ("de", "Er erzielte 32 Touchdowns und sechs Abfänge."),
+    ("nl", "Het afvalbeleid en de opstelling zijn klaar."),
 ])
 def test_rare_words_and_valid_bare_forms_are_left_alone(lang: str, text: str) -> None:
-    if dictionary_path({"de": "de_DE", "es": "es_ES"}[lang]) is None:
+    if dictionary_path({"de": "de_DE", "es": "es_ES", "nl": "nl_NL"}[lang]) is None:
         pytest.skip(f"no Hunspell dictionary for {lang} (.ci/run installs it)")
     assert [f for f in _flags(lang, text) if f.signal == "spelling:hunspell"] == []

@@ -149,9 +149,14 @@ def _compound(hunspell: Any, lang: str, word: str) -> bool:
     # noun only after a noun ("hautfarbenen": Haut + Farben), not after a particle
     # ("aufgenomen" is no "auf" + "Genom" + "en").
     lowercase = capitalises_nouns(lang) and word[:1].islower()
+    from wordfreq import zipf_frequency
+
     for cut in range(2, len(lower) - 2):
         head, tail = lower[:cut], lower[cut:]
         heads = (head, head[:-1]) if head.endswith("s") and len(head) > 3 else (head,)
+        if cut == 2 and zipf_frequency(head, lang) < _margin("short_head_zipf"):
+            continue  # a two-letter head is a particle ("ab", "op"), not an abbreviation
+            # the dictionary lists ("vo": "voorsel" is no "vo" + "orsel")
         if any(hunspell.lookup(h) or hunspell.lookup(h.capitalize()) for h in heads) \
                 and _known(hunspell, lang, tail.lstrip("-"), 1,
                            not lowercase or any(_noun(hunspell, h) for h in heads)):
@@ -337,7 +342,8 @@ def _misspelt(base: str, lang: str, word: str, known_zipf: float) -> str | None:
 
 
 def _margin(key: str) -> float:
-    """configs/languages.toml `[spelling] slip_margin` or `marks_margin`."""
+    """configs/languages.toml `[spelling] slip_margin`, `marks_margin` or
+    `short_head_zipf`."""
     margin = _spelling_table().get(key, 2.0)
     if not isinstance(margin, (int, float)) or isinstance(margin, bool) or margin < 0:
         raise ConfigError(f"{config_path('languages.toml')}: [spelling] {key} must be a "
