@@ -283,6 +283,11 @@ def test_a_hostile_line_of_numbers_is_checked_in_linear_time():
     ("Спортсмены вернулись с победой!Их встречали.", "ru", "победой!Их", "победой! Их"),
     ("Карлос Оленья,Рафинья Алькантара", "ru", "Оленья,Рафинья", "Оленья, Рафинья"),
     ("Le parlement a adopté la loi ,malgré l'opposition.", "fr", " ,malgré", ", malgré"),
+    # the next sentence opens with a word of one letter
+    ("O governo anunciou novas medidas.O ministro explicou.", "pt", "medidas.O",
+     "medidas. O"),
+    ("Требуется тест для въезжающих в Германию.В течение недели", "ru", "Германию.В",
+     "Германию. В"),
 ])
 def test_a_missing_space_after_punctuation_is_flagged(text: str, lang: str, flagged: str,
                                                       suggestion: str) -> None:
@@ -298,6 +303,8 @@ def test_a_missing_space_after_punctuation_is_flagged(text: str, lang: str, flag
     ("Die Wirtschaft wuchs um 3,5 Prozent, 1,2 oder 3.", "de"),
     ("他说。他走了，我们也走了。", "zh"),
     ("Он ждал... Потом ушёл.", "ru"),
+    ("It was Nr.A on the list, the vitamin C.A and the plan B.", "en"),  # one letter after
+    # an abbreviation or a capital
 ])
 def test_abbreviations_numbers_and_unspaced_scripts_keep_their_marks(text: str,
                                                                     lang: str) -> None:

@@ -34,11 +34,13 @@ def _full_width(ch: str) -> bool:
         "F", "W")
 
 
-# A sentence run into the next ("Brand.Einige", "победой!Их"): a lower-case word, its
-# final mark, then a capitalised word, with no space. Lower case before and a capital and
-# a lower-case letter after spare abbreviations ("U.S.A.", "z.B."), domains ("Bild.de")
-# and names written with a point ("ASP.NET").
-_GLUED_SENTENCE = re.compile(r"\b[^\W\d_]*[^\W\d_]{2}[.!?][^\W\d_]{2}[^\W\d_]*")
+# A sentence run into the next ("Brand.Einige", "победой!Их", "medidas.O ministro"): a
+# lower-case word, its final mark, then a capitalised word, with no space. Lower case before
+# and a capital and a lower-case letter after (or a capital alone, a word of one letter,
+# after three lower-case letters) spare abbreviations ("U.S.A.", "z.B.", "Nr.A"), domains
+# ("Bild.de") and names written with a point ("ASP.NET").
+_GLUED_SENTENCE = re.compile(
+    r"\b[^\W\d_]*[^\W\d_]{2}[.!?](?:[^\W\d_]{2}[^\W\d_]*|[^\W\d_](?![\w.]))")
 # A comma run into the word after it ("Oleña,Rafinha", "loi ,malgré"); after a digit it is
 # a decimal comma or a list of numbers.
 _GLUED_COMMA = re.compile(r"(?:\b[^\W\d_]+|\s)(,)([^\W\d_]+)")
@@ -50,7 +52,10 @@ def _glued_at(word: str) -> int | None:
     if len(marks) != 1:
         return None
     at = marks[0]
-    glued = word[at - 2:at].islower() and word[at + 1].isupper() and word[at + 2].islower()
+    if len(word) == at + 2:  # a one-letter word after the mark ("medidas.O")
+        glued = at >= 3 and word[at - 3:at].islower() and word[at + 1].isupper()
+    else:
+        glued = word[at - 2:at].islower() and word[at + 1].isupper() and word[at + 2].islower()
     return at if glued else None
 
 
