@@ -39,10 +39,12 @@ def test_repetition_needs_adjacent_identical_words():
     # adjective and its noun follow (an attribute: "mit dem dem Minister nahen Beamten").
     assert [(f.start, f.end) for f in repetition_flags(
         "Die Regierung will die Steuern für die die Familien senken.", "de")] == [(35, 42)]
+    assert len(repetition_flags("Sie reagierte auf die Kritik der der Opposition.", "de")) == 1
     for right in ("Die Steuern, für die die Familien zahlen, steigen.",
                   "Die Frau, die die Regeln kennt, kam.", "Er weiß, dass das das Beste ist.",
                   "Für die die Familien betreffenden Regeln gilt das.",
-                  "Mit dem dem Minister nahen Beamten sprach er."):
+                  "Mit dem dem Minister nahen Beamten sprach er.",
+                  "Die Kritik, der der Minister folgte, war scharf.", "Der der Partei nahe Mann."):
         assert repetition_flags(right, "de") == [], right
 
 

@@ -11,13 +11,14 @@ from itertools import pairwise
 
 from tqcheck.check.base import Check, register
 from tqcheck.check.context import SegmentContext
-from tqcheck.text.align import words
+from tqcheck.text.align import Word, words
 from tqcheck.text.lexicon import (
     language_table,
     repetition_allowed,
     repetition_joiners,
     repetition_relative,
 )
+from tqcheck.text.names import sentence_start
 from tqcheck.types import Flag
 
 
@@ -43,13 +44,9 @@ def repetition_flags(target: str, lang: str = "en") -> list[Flag]:
         between = target[prev.end:cur.start]
         if cur.norm == prev.norm and not cur.text.isdigit() and between.isspace() \
                 and (cur.norm not in allowed or (
-                    cur.norm in relative and k > 0 and ws[k - 1].norm in prepositions
-                    and not target[:ws[k - 1].start].rstrip().endswith(",")
-                    and not _ATTRIBUTE.match(target, cur.end))) \
+                    cur.norm in relative and k > 0
+                    and _no_relative(target, ws, k, prepositions))) \
                 and not cur.text[:1].isupper():
-            # (an allowed pair is still doubled after a preposition with no comma before
-            # it: "für die die Familien", where ", für die die" is a relative clause; not
-            # where an adjective and its noun follow, "mit dem dem Minister nahen Beamten")
             flags.append(Flag(prev.start, cur.end, "Fluency/Repetition", "Minor",
                               f"repeated word {cur.text!r}", suggestion=prev.text,
                               signal="rules:repetition"))
@@ -82,6 +79,21 @@ def repetition_flags(target: str, lang: str = "en") -> list[Flag]:
 
 
 PHRASE_MAX = 4  # the longest phrase whose doubling is flagged
+
+
+def _no_relative(target: str, ws: list[Word], k: int, prepositions: frozenset[str]) -> bool:
+    """Whether the pair ws[k], ws[k + 1] of a word that is doubled only as a relative
+    pronoun and an article (`[repetition.relative]`) cannot be one: a relative pronoun comes
+    after a comma, or a comma and a preposition (", für die die Familien"); after a noun or
+    a preposition with no comma, the word is doubled ("die Kritik der der Opposition", "für
+    die die Familien"). Not where an adjective and its noun follow (an attribute: "mit dem
+    dem Minister nahen Beamten")."""
+    before = ws[k - 1]
+    if "," in target[before.end:ws[k].start] or _ATTRIBUTE.match(target, ws[k + 1].end):
+        return False
+    if before.norm in prepositions:
+        return not target[:before.start].rstrip().endswith(",")
+    return before.text[:1].isupper() and not sentence_start(target, before.start)
 
 
 @cache
