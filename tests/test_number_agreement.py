@@ -1,6 +1,7 @@
-"""grammar:number: Spanish determiners, nouns, adjectives and verbs in different numbers,
-read from the Hunspell dictionary's plural flags; the constructions of correct Spanish that
-look alike (object pronouns, nouns of time, quantities, second objects, names) left alone."""
+"""grammar:number: Spanish and Portuguese determiners, nouns, adjectives and verbs in
+different numbers, read from the Hunspell dictionary's plural flags; the constructions of
+correct Spanish and Portuguese that look alike (object pronouns, nouns of time, quantities,
+second objects, names) left alone."""
 
 from __future__ import annotations
 
@@ -79,14 +80,40 @@ def test_any_words_give_flags_inside_the_text(words: list[str]) -> None:
     assert_flags_inside_words(NAME, words, "es")
 
 
-def test_the_check_is_listed_for_spanish_only() -> None:
+@pytest.mark.parametrize(("wrong", "word", "suggestion"), [
+    ("As empresa fecharam as portas.", "empresa", None),
+    ("O governo aprovaram a lei.", "aprovaram", "aprovou"),
+    ("Os ministros discutiu o orçamento.", "discutiu", "discutiram"),
+    ("As empresas anunciou demissões.", "anunciou", "anunciaram"),
+])
+def test_portuguese_numbers_that_disagree_are_flagged(wrong: str, word: str,
+                                                      suggestion: str | None) -> None:
+    if dictionary_path("pt_PT") is None:
+        pytest.skip("no Hunspell dictionary for pt (.ci/run installs it)")
+    flags = flags_of(NAME, wrong, "pt")
+    assert [(wrong[f.start:f.end], f.suggestion) for f in flags] == [(word, suggestion)]
+
+
+def test_correct_portuguese_that_looks_alike_is_left_alone() -> None:
+    """fixtures/clean/pt.txt, written for this test: object pronouns ("A polícia os
+    prendeu"), quantities ("A maioria dos deputados votou"), names ("Os Estados Unidos
+    anunciaram"), nouns of both numbers ("Os lápis"), a determiner before a contraction
+    ("Uma das vítimas")."""
+    if dictionary_path("pt_PT") is None:
+        pytest.skip("no Hunspell dictionary for pt (.ci/run installs it)")
+    clean = (ROOT / "fixtures" / "clean" / "pt.txt").read_text("utf-8").splitlines()
+    assert len(clean) >= 40
+    assert {s: flags_of(NAME, s, "pt") for s in clean if flags_of(NAME, s, "pt")} == {}
+
+
+def test_the_check_is_listed_for_spanish_and_portuguese_only() -> None:
     import json
 
     from typer.testing import CliRunner
 
     from tqcheck.cli import app
 
-    for lang, runs in (("es", True), ("fr", False)):
+    for lang, runs in (("es", True), ("pt", True), ("fr", False)):
         res = CliRunner().invoke(app, ["checks", "--lang", lang, "--json"])
         assert res.exit_code == 0, res.output
         assert {r["name"]: r for r in json.loads(res.stdout)}[NAME]["runs"] is runs

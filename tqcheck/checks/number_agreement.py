@@ -1,9 +1,10 @@
 """grammar:number: number agreement read from the Hunspell dictionary, for languages with no
-morphological analyser installable here (Spanish: configs/languages.toml `[number.es]`).
+morphological analyser installable here (Spanish and Portuguese: configs/languages.toml
+`[number.es]`, `[number.pt]`).
 
-Spanish marks number regularly, and its Hunspell dictionary (Debian's `hunspell-es`) gives
-each noun and adjective the affix flag of its plural ("ley/S": "leyes") while it lists verb
-forms apart. So a word's readings say whether it is a noun or adjective, in which number,
+Spanish and Portuguese mark number regularly with an -s, and their Hunspell dictionaries
+(Debian's `hunspell-es`, `hunspell-pt-pt`) give each noun and adjective the affix flag of
+its plural ("ley/S": "leyes"; "lei/p": "leis") while they list verb forms apart. So a word's readings say whether it is a noun or adjective, in which number,
 and whether it may also be a verb. Three errors MT makes and a reader sees at once:
 - a determiner and its noun in different numbers ("una casas", "los niño");
 - an adjective after a determiner and its noun in the other number ("una ley muy
@@ -13,8 +14,10 @@ and whether it may also be a verb. Three errors MT makes and a reader sees at on
   the suggestion (configs: the endings that make a third person plural); or a word there
   that is the subject's verb without its written accent ("El presidente anuncio" ->
   "anunció", "Las elecciones se celebraran" -> "celebrarán": `accents`).
-Left alone: a word the dictionary also reads as a verb after "la", "los", "las" (object
-pronouns there: "la tienes"), a noun of time or a quantity as the subject ("Los lunes
+And a verb form where "muy" wants an adjective, one slip from a frequent one ("muy grabe"
+-> "grave"). Left alone: a word the dictionary also reads as a verb after "la", "los", "las"
+(object pronouns there: "la tienes"; not a participle, "Los resultado"), another
+determiner ("uma das vítimas"), a noun of time or a quantity as the subject ("Los lunes
 trabaja", "La mayoría votaron"), names (capitalised), and anything after a preposition,
 conjunction or comma, where the phrase may end. The flag covers the word that disagrees.
 """
@@ -138,6 +141,8 @@ class NumberAgreement(Check):
         self.stops = t.invariable | t.not_verbs if t else frozenset()
         self.no_verb = (t.before_verb | t.degree | t.singular | t.plural | t.not_verbs
                         if t else frozenset())
+        self.no_noun = (t.invariable | t.singular | t.plural | t.not_verbs
+                        if t else frozenset())
 
     @classmethod
     def unavailable(cls) -> str | None:
@@ -174,8 +179,8 @@ class NumberAgreement(Check):
             if number is None or text[m.end():noun.start()] != " " or \
                     not noun.group()[:1].islower():
                 continue
-            if noun.group().lower() in t.invariable:
-                continue
+            if noun.group().lower() in self.no_noun:
+                continue  # (a noun of both numbers; another determiner: "uma das vítimas")
             r = self._read(noun.group())
             if not r.numbers or number in r.numbers:
                 if r.numbers:
