@@ -4,8 +4,9 @@ morphological analyser installable here (Spanish and Portuguese: configs/languag
 
 Spanish and Portuguese mark number regularly with an -s, and their Hunspell dictionaries
 (Debian's `hunspell-es`, `hunspell-pt-pt`) give each noun and adjective the affix flag of
-its plural ("ley/S": "leyes"; "lei/p": "leis") while they list verb forms apart. So a word's readings say whether it is a noun or adjective, in which number,
-and whether it may also be a verb. Three errors MT makes and a reader sees at once:
+its plural ("ley/S": "leyes"; "lei/p": "leis") while they list verb forms apart. So a
+word's readings say whether it is a noun or adjective, in which number, and whether it may
+also be a verb. Three errors MT makes and a reader sees at once:
 - a determiner and its noun in different numbers ("una casas", "los niño");
 - an adjective after a determiner and its noun in the other number ("una ley muy
   importantes");
