@@ -220,6 +220,17 @@ def test_misspellings_wordfreq_has_seen_are_flagged(lang: str, text: str, word: 
     assert [(text[f.start:f.end], f.suggestion) for f in flags] == [(word, suggestion)]
 
 
+def test_misspellings_by_sound_come_from_the_dictionarys_table() -> None:
+    """Dutch "ch" for "g" is two letters from the word meant, too far for the closeness of a
+    suggestion; the nl_NL dictionary's REP table lists it."""
+    if dictionary_path("nl_NL") is None:
+        pytest.skip("no Hunspell dictionary for nl (.ci/run installs it)")
+    text = "Er waren veel mensen op de demonstratie aanwezich."
+    flags = [f for f in _flags("nl", text) if f.signal == "spelling:hunspell"]
+    assert [(text[f.start:f.end], f.suggestion) for f in flags] == [("aanwezich", "aanwezig")]
+    assert _flags("nl", "Er waren veel mensen op de demonstratie aanwezig.") == []
+
+
 @pytest.mark.parametrize(("lang", "text"), [
     ("de", "Der Parlamentär überbrachte die Nachricht."),  # rare, two letters from Parlament
     ("de", "Männer in langen, hautfarbenen Röcken."),  # Haut + Farben: a noun's compound

@@ -241,6 +241,30 @@ def _suggestion(lang: str, word: str) -> str | None:
     return best[1] if best else None
 
 
+def _replaced(hunspell: Any, lang: str, word: str) -> str | None:
+    """The most frequent word that the dictionary's table of typical misspellings (its REP
+    lines: Dutch "ch" for "g", German "d" for "t") makes of `word`, among the language's
+    frequent words and known to the dictionary ("aanwezich" -> "aanwezig"): misspellings by
+    sound, too far from the word for difflib's ratio."""
+    from spylls.hunspell.algo.permutations import replchars
+
+    lower = word.lower()
+    frequent = _frequent_words(lang)
+    found = {c for c in replchars(lower, hunspell.aff.REP)
+             if isinstance(c, str) and c in frequent and hunspell.lookup(c)}
+    return max(found, key=lambda c: (frequent[c], c)) if found else None
+
+
+@cache
+def _frequent_words(lang: str) -> dict[str, int]:
+    """The language's SUGGEST_FROM most frequent words, each with its rank counted from the
+    least frequent (so that more is more frequent)."""
+    from wordfreq import top_n_list
+
+    words = top_n_list(lang, SUGGEST_FROM)
+    return {w: len(words) - i for i, w in enumerate(words)}
+
+
 @register
 class Hunspell(Check):
     name = "spelling:hunspell"
@@ -329,7 +353,7 @@ def _misspelt(base: str, lang: str, word: str, known_zipf: float) -> str | None:
     morph = _morphology(lang)
     if morph is not None and morph.word_is_known(word.lower()):
         return None  # (its lexicon is a fast lookup; the rest of _known is not)
-    close = _suggestion(lang, word)
+    close = _suggestion(lang, word) or _replaced(_dictionary(base), lang, word)
     if close is None:
         return None  # a rare word (a drug, a coinage) more often than a slip of the keys
     if slip and (zipf_frequency(close, lang) - zipf < _margin("slip_margin")
