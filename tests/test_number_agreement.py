@@ -1,6 +1,6 @@
-"""grammar:number: Spanish and Portuguese determiners, nouns, adjectives and verbs in
+"""grammar:number: Spanish, Portuguese and Italian determiners, nouns, adjectives and verbs in
 different numbers, read from the Hunspell dictionary's plural flags; the constructions of
-correct Spanish and Portuguese that look alike (object pronouns, nouns of time, quantities,
+correct text that looks alike (object pronouns, nouns of time, quantities,
 second objects, names) left alone."""
 
 from __future__ import annotations
@@ -106,14 +106,39 @@ def test_correct_portuguese_that_looks_alike_is_left_alone() -> None:
     assert {s: flags_of(NAME, s, "pt") for s in clean if flags_of(NAME, s, "pt")} == {}
 
 
-def test_the_check_is_listed_for_spanish_and_portuguese_only() -> None:
+@pytest.mark.parametrize(("wrong", "word", "suggestion"), [
+    ("I bambini gioca nel parco.", "gioca", "giocano"),
+    ("La situazione è difficile per le famiglia.", "famiglia", None),
+    ("Una famiglie è arrivata ieri.", "famiglie", None),  # (it_IT makes plurals by changed
+    # endings: no singular suggested, since a changed ending may be another gender)
+])
+def test_italian_numbers_that_disagree_are_flagged(wrong: str, word: str,
+                                                   suggestion: str | None) -> None:
+    if dictionary_path("it_IT") is None:
+        pytest.skip("no Hunspell dictionary for it (.ci/run installs it)")
+    flags = flags_of(NAME, wrong, "it")
+    assert [(wrong[f.start:f.end], f.suggestion) for f in flags] == [(word, suggestion)]
+
+
+def test_correct_italian_that_looks_alike_is_left_alone() -> None:
+    """fixtures/clean/it.txt, written for this test: object pronouns ("La polizia li ha
+    arrestati", "Gli ha detto"), quantities, names, nouns of both numbers ("Le crisi", "Le
+    università"), a determiner before a contraction ("Una delle vittime")."""
+    if dictionary_path("it_IT") is None:
+        pytest.skip("no Hunspell dictionary for it (.ci/run installs it)")
+    clean = (ROOT / "fixtures" / "clean" / "it.txt").read_text("utf-8").splitlines()
+    assert len(clean) >= 40
+    assert {s: flags_of(NAME, s, "it") for s in clean if flags_of(NAME, s, "it")} == {}
+
+
+def test_the_check_is_listed_for_spanish_portuguese_and_italian_only() -> None:
     import json
 
     from typer.testing import CliRunner
 
     from tqcheck.cli import app
 
-    for lang, runs in (("es", True), ("pt", True), ("fr", False)):
+    for lang, runs in (("es", True), ("pt", True), ("it", True), ("fr", False)):
         res = CliRunner().invoke(app, ["checks", "--lang", lang, "--json"])
         assert res.exit_code == 0, res.output
         assert {r["name"]: r for r in json.loads(res.stdout)}[NAME]["runs"] is runs

@@ -1,10 +1,11 @@
 """grammar:number: number agreement read from the Hunspell dictionary, for languages with no
-morphological analyser installable here (Spanish and Portuguese: configs/languages.toml
-`[number.es]`, `[number.pt]`).
+morphological analyser installable here (Spanish, Portuguese, Italian: configs/
+languages.toml `[number.es]`, `[number.pt]`, `[number.it]`).
 
-Spanish and Portuguese mark number regularly with an -s, and their Hunspell dictionaries
-(Debian's `hunspell-es`, `hunspell-pt-pt`) give each noun and adjective the affix flag of
-its plural ("ley/S": "leyes"; "lei/p": "leis") while they list verb forms apart. So a
+These languages mark number regularly, and their Hunspell dictionaries (Debian's
+`hunspell-es`, `hunspell-pt-pt`, `hunspell-it`) give each noun and adjective the affix flag
+of its plural ("ley/S": "leyes"; "lei/p": "leis"; "famiglia/Q": "famiglie") while they list
+verb forms apart. So a
 word's readings say whether it is a noun or adjective, in which number, and whether it may
 also be a verb. Three errors MT makes and a reader sees at once:
 - a determiner and its noun in different numbers ("una casas", "los niño");
@@ -51,7 +52,8 @@ SLIP_MIN = 4  # letters of a verb form read as a slip for an adjective
 class _Language:
     """`[number.LANG]`, read once."""
 
-    plural_flag: str
+    plural_flags: frozenset[str]  # affix flags of nouns' and adjectives' plurals
+    plural_endings: tuple[str, ...]  # how a plural those flags make ends ("s"; "i", "e")
     singular: frozenset[str]
     plural: frozenset[str]
     pronouns: frozenset[str]  # determiners that are also object pronouns before a verb
@@ -81,14 +83,18 @@ def _language(lang: str) -> _Language:
         forms = tuple((str(a), str(b)) for a, b in t.get("verb_forms", []))
         accents = tuple((str(a), str(b), {"singular": SING, "plural": PLUR}[n])
                         for a, b, n in t.get("accents", []))
-        flag = str(t["plural_flag"])
+        flags = t["plural_flag"]
+        flags = frozenset([flags] if isinstance(flags, str) else map(str, flags))
+        plural_endings = tuple(str(e) for e in t.get("plural_endings", ["s"]))
         slip = (float(t.get("slip_zipf", 3.0)), float(t.get("slip_margin", 1.0)))
         participles = tuple(str(e) for e in t.get("participle_endings", []))
     except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"{where}: needs plural_flag, word lists, verb_endings as pairs "
+        raise ConfigError(f"{where}: needs plural_flag (a flag or a list), word lists, "
+                          f"verb_endings as pairs "
                           f"and accents as [ending, accented ending, number] ({exc})"
                           ) from None
-    return _Language(flag, verb_endings=endings, verb_forms=forms, accents=accents,
+    return _Language(flags, plural_endings, verb_endings=endings, verb_forms=forms,
+                     accents=accents,
                      slip_zipf=slip[0], slip_margin=slip[1],
                      participle_endings=participles, **words)
 
@@ -106,22 +112,28 @@ def _dictionary(lang: str) -> Any | None:
 
 
 @lru_cache(maxsize=100_000)
-def _readings(lang: str, flag: str, word: str) -> _Readings:
-    """The dictionary's readings of a lower-case word."""
+def _readings(lang: str, flags: frozenset[str], endings: tuple[str, ...],
+              word: str) -> _Readings:
+    """The dictionary's readings of a lower-case word: a form of an entry with one of the
+    plural `flags` is a noun or adjective, plural where an affix made it and it ends in one
+    of `endings` ("leyes"; "famiglie", "nuovi"; not "nuova"), else singular."""
     forms = list(_dictionary(lang).lookuper.good_forms(word, capitalization=False,
                                                        compound_forms=False))
-    numbers, verb, singular = set(), False, None
+    numbers, verb, singulars = set(), False, set()
     for form in forms:
         entry = form.in_dictionary
-        if entry is None or flag not in entry.flags:
+        if entry is None or not flags & set(entry.flags):
             verb = True
             continue
-        if form.suffix is not None and word.endswith("s") and len(word) > len(form.stem):
+        if form.suffix is not None and word.endswith(endings) and word != form.stem:
             numbers.add(PLUR)  # by the plural flag, or another ("sanitarias": sanitario/G)
-            if form.suffix.flag == flag and form.prefix is None:
-                singular = singular or form.stem
+            if form.suffix.flag in flags and form.prefix is None and \
+                    word.startswith(form.stem):
+                singulars.add(form.stem)  # (an ending added, "ley" -> "leyes"; one
+                # changed may change the gender too: it_IT makes "bambini" of "bambina")
         else:
             numbers.add(SING)
+    singular = next(iter(singulars)) if len(singulars) == 1 else None
     return _Readings(frozenset(numbers), verb, singular)
 
 
@@ -162,7 +174,8 @@ class NumberAgreement(Check):
 
     def _read(self, word: str) -> _Readings:
         assert self.table is not None
-        return _readings(self.env.lang, self.table.plural_flag, word.lower())
+        t = self.table
+        return _readings(self.env.lang, t.plural_flags, t.plural_endings, word.lower())
 
     def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
         if self.table is None or _dictionary(ctx.lang) is None:
