@@ -80,55 +80,38 @@ def test_any_words_give_flags_inside_the_text(words: list[str]) -> None:
     assert_flags_inside_words(NAME, words, "es")
 
 
-@pytest.mark.parametrize(("wrong", "word", "suggestion"), [
-    ("As empresa fecharam as portas.", "empresa", None),
-    ("O governo aprovaram a lei.", "aprovaram", "aprovou"),
-    ("Os ministros discutiu o orçamento.", "discutiu", "discutiram"),
-    ("As empresas anunciou demissões.", "anunciou", "anunciaram"),
+DICTIONARIES = {"pt": "pt_PT", "it": "it_IT"}
+
+
+@pytest.mark.parametrize(("lang", "wrong", "word", "suggestion"), [
+    ("pt", "As empresa fecharam as portas.", "empresa", None),
+    ("pt", "O governo aprovaram a lei.", "aprovaram", "aprovou"),
+    ("pt", "Os ministros discutiu o orçamento.", "discutiu", "discutiram"),
+    ("pt", "As empresas anunciou demissões.", "anunciou", "anunciaram"),
+    ("it", "I bambini gioca nel parco.", "gioca", "giocano"),
+    ("it", "La situazione è difficile per le famiglia.", "famiglia", None),
+    ("it", "Una famiglie è arrivata ieri.", "famiglie", None),  # (it_IT makes plurals by
+    # changed endings: no singular suggested, since a changed ending may be another gender)
 ])
-def test_portuguese_numbers_that_disagree_are_flagged(wrong: str, word: str,
-                                                      suggestion: str | None) -> None:
-    if dictionary_path("pt_PT") is None:
-        pytest.skip("no Hunspell dictionary for pt (.ci/run installs it)")
-    flags = flags_of(NAME, wrong, "pt")
+def test_portuguese_and_italian_numbers_that_disagree_are_flagged(
+        lang: str, wrong: str, word: str, suggestion: str | None) -> None:
+    if dictionary_path(DICTIONARIES[lang]) is None:
+        pytest.skip(f"no Hunspell dictionary for {lang} (.ci/run installs it)")
+    flags = flags_of(NAME, wrong, lang)
     assert [(wrong[f.start:f.end], f.suggestion) for f in flags] == [(word, suggestion)]
 
 
-def test_correct_portuguese_that_looks_alike_is_left_alone() -> None:
-    """fixtures/clean/pt.txt, written for this test: object pronouns ("A polícia os
-    prendeu"), quantities ("A maioria dos deputados votou"), names ("Os Estados Unidos
-    anunciaram"), nouns of both numbers ("Os lápis"), a determiner before a contraction
-    ("Uma das vítimas")."""
-    if dictionary_path("pt_PT") is None:
-        pytest.skip("no Hunspell dictionary for pt (.ci/run installs it)")
-    clean = (ROOT / "fixtures" / "clean" / "pt.txt").read_text("utf-8").splitlines()
+@pytest.mark.parametrize("lang", sorted(DICTIONARIES))
+def test_correct_portuguese_and_italian_that_looks_alike_is_left_alone(lang: str) -> None:
+    """fixtures/clean/{pt,it}.txt, written for this test: object pronouns ("A polícia os
+    prendeu", "La polizia li ha arrestati"), quantities ("A maioria dos deputados votou"),
+    names ("Os Estados Unidos anunciaram"), nouns of both numbers ("Os lápis", "Le crisi"),
+    a determiner before a contraction ("Uma das vítimas", "Una delle vittime")."""
+    if dictionary_path(DICTIONARIES[lang]) is None:
+        pytest.skip(f"no Hunspell dictionary for {lang} (.ci/run installs it)")
+    clean = (ROOT / "fixtures" / "clean" / f"{lang}.txt").read_text("utf-8").splitlines()
     assert len(clean) >= 40
-    assert {s: flags_of(NAME, s, "pt") for s in clean if flags_of(NAME, s, "pt")} == {}
-
-
-@pytest.mark.parametrize(("wrong", "word", "suggestion"), [
-    ("I bambini gioca nel parco.", "gioca", "giocano"),
-    ("La situazione è difficile per le famiglia.", "famiglia", None),
-    ("Una famiglie è arrivata ieri.", "famiglie", None),  # (it_IT makes plurals by changed
-    # endings: no singular suggested, since a changed ending may be another gender)
-])
-def test_italian_numbers_that_disagree_are_flagged(wrong: str, word: str,
-                                                   suggestion: str | None) -> None:
-    if dictionary_path("it_IT") is None:
-        pytest.skip("no Hunspell dictionary for it (.ci/run installs it)")
-    flags = flags_of(NAME, wrong, "it")
-    assert [(wrong[f.start:f.end], f.suggestion) for f in flags] == [(word, suggestion)]
-
-
-def test_correct_italian_that_looks_alike_is_left_alone() -> None:
-    """fixtures/clean/it.txt, written for this test: object pronouns ("La polizia li ha
-    arrestati", "Gli ha detto"), quantities, names, nouns of both numbers ("Le crisi", "Le
-    università"), a determiner before a contraction ("Una delle vittime")."""
-    if dictionary_path("it_IT") is None:
-        pytest.skip("no Hunspell dictionary for it (.ci/run installs it)")
-    clean = (ROOT / "fixtures" / "clean" / "it.txt").read_text("utf-8").splitlines()
-    assert len(clean) >= 40
-    assert {s: flags_of(NAME, s, "it") for s in clean if flags_of(NAME, s, "it")} == {}
+    assert {s: flags_of(NAME, s, lang) for s in clean if flags_of(NAME, s, lang)} == {}
 
 
 def test_the_check_is_listed_for_spanish_portuguese_and_italian_only() -> None:

@@ -33,8 +33,7 @@ from tqcheck.check.context import SegmentContext
 from tqcheck.check.environment import CheckEnv
 from tqcheck.config import config_file, config_path
 from tqcheck.errors import ConfigError
-from tqcheck.text.frequency import zipf
-from tqcheck.text.slips import alphabet, slips
+from tqcheck.text.slips import meant
 from tqcheck.types import Flag
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -189,13 +188,11 @@ class Agreement(Check):
                 a.tag.gender is None or v.tag.gender is None or a.tag.gender == v.tag.gender)
                for a in adjs for v in parses):
             return []
-        found = [(zipf(w, lang) or 0.0, w) for w in slips(word, alphabet(lang))
-                 if any(p.is_known and p.tag.POS == "NOUN" and p.score >= SLIP_SHARE
-                        and any(_agree(a, p) for a in adjs) for p in _parses(lang, w))]
-        found = [(z, w) for z, w in found if z >= self.slip_zipf]
-        if not found:
+        noun = meant(word, lang, self.slip_zipf, lambda w: any(
+            p.is_known and p.tag.POS == "NOUN" and p.score >= SLIP_SHARE
+            and any(_agree(a, p) for a in adjs) for p in _parses(lang, w)))
+        if noun is None:
             return []
-        noun = max(found)[1]
         return [Flag(second.start(), second.end(), "Fluency/Spelling", "Minor",
                      f"{text[first.start():second.end()]!r}: a verb where the adjective's "
                      f"noun should be; {noun!r} agrees with it", suggestion=noun,

@@ -40,7 +40,7 @@ from tqcheck.config import config_path
 from tqcheck.errors import ConfigError
 from tqcheck.text.frequency import zipf
 from tqcheck.text.lexicon import language_table
-from tqcheck.text.slips import alphabet, slips
+from tqcheck.text.slips import meant
 from tqcheck.types import Flag
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -295,15 +295,13 @@ class NumberAgreement(Check):
         t = self.table
         assert t is not None
         least = max(t.slip_zipf, (zipf(w, self.env.lang) or 0.0) + t.slip_margin)
-        found = [(z, v) for v in slips(w, alphabet(self.env.lang))
-                 if (z := zipf(v, self.env.lang) or 0.0) >= least and self._read(v).numbers]
-        if not found:
+        adjective = meant(w, self.env.lang, least, lambda v: bool(self._read(v).numbers))
+        if adjective is None:
             return []
-        meant = max(found)[1]
         return [Flag(word.start(), word.end(), "Fluency/Spelling", "Minor",
                      f"{text[degree.start():word.end()]!r}: a verb after a word that an "
-                     f"adjective follows; {meant!r} is one letter away", suggestion=meant,
-                     signal=self.name)]
+                     f"adjective follows; {adjective!r} is one letter away",
+                     suggestion=adjective, signal=self.name)]
 
     def _finite(self, word: str) -> bool:
         """Whether the dictionary reads `word` as a verb form only."""

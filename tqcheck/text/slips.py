@@ -4,6 +4,7 @@ suggestions, a real word in the place of another) ask these."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 
@@ -40,3 +41,14 @@ def slips(word: str, letters: str) -> set[str]:
             out |= {w[:i] + c + w[i + 1:] for c in letters}
     out.discard(w)
     return out
+
+
+def meant(word: str, lang: str, least: float, fits: Callable[[str], bool]) -> str | None:
+    """The most frequent word one slip from `word` that the language uses at least `least`
+    (wordfreq Zipf) and that `fits` the place ("прибыль" after "большую"): the word meant
+    where a slip made another real word, which a dictionary passes."""
+    from tqcheck.text.frequency import zipf
+
+    found = [(z, v) for v in slips(word, alphabet(lang))
+             if (z := zipf(v, lang) or 0.0) >= least and fits(v)]
+    return max(found)[1] if found else None
