@@ -5,9 +5,8 @@ languages.toml `[number.es]`, `[number.pt]`, `[number.it]`).
 These languages mark number regularly, and their Hunspell dictionaries (Debian's
 `hunspell-es`, `hunspell-pt-pt`, `hunspell-it`) give each noun and adjective the affix flag
 of its plural ("ley/S": "leyes"; "lei/p": "leis"; "famiglia/Q": "famiglie") while they list
-verb forms apart. So a
-word's readings say whether it is a noun or adjective, in which number, and whether it may
-also be a verb. Three errors MT makes and a reader sees at once:
+verb forms apart. So a word's readings say whether it is a noun or adjective, in which
+number, and whether it may also be a verb. Three errors MT makes and a reader sees at once:
 - a determiner and its noun in different numbers ("una casas", "los niño");
 - an adjective after a determiner and its noun in the other number ("una ley muy
   importantes");
@@ -83,20 +82,18 @@ def _language(lang: str) -> _Language:
         forms = tuple((str(a), str(b)) for a, b in t.get("verb_forms", []))
         accents = tuple((str(a), str(b), {"singular": SING, "plural": PLUR}[n])
                         for a, b, n in t.get("accents", []))
-        flags = t["plural_flag"]
-        flags = frozenset([flags] if isinstance(flags, str) else map(str, flags))
+        given = t["plural_flag"]
+        flags = frozenset([given] if isinstance(given, str) else map(str, given))
         plural_endings = tuple(str(e) for e in t.get("plural_endings", ["s"]))
         slip = (float(t.get("slip_zipf", 3.0)), float(t.get("slip_margin", 1.0)))
         participles = tuple(str(e) for e in t.get("participle_endings", []))
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{where}: needs plural_flag (a flag or a list), word lists, "
-                          f"verb_endings as pairs "
-                          f"and accents as [ending, accented ending, number] ({exc})"
-                          ) from None
+                          f"verb_endings as pairs and accents as [ending, accented ending, "
+                          f"number] ({exc})") from None
     return _Language(flags, plural_endings, verb_endings=endings, verb_forms=forms,
-                     accents=accents,
-                     slip_zipf=slip[0], slip_margin=slip[1],
-                     participle_endings=participles, **words)
+                     accents=accents, participle_endings=participles, slip_zipf=slip[0],
+                     slip_margin=slip[1], **words)
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,9 @@ def repetition_flags(target: str, lang: str = "en") -> list[Flag]:
 
 
 PHRASE_MAX = 4  # the longest phrase whose doubling is flagged
+# Up to the clause's end, a lower-case word before a capitalised one: the second article's
+# noun inside an attribute, then the attribute's adjective and the first article's noun.
+_ATTRIBUTE = re.compile(r"[^,.;:!?]*?\b[^\W\d_A-ZÄÖÜ][^\W\d_]*\s+[A-ZÄÖÜ]")
 
 
 def _no_relative(target: str, ws: list[Word], k: int, prepositions: frozenset[str]) -> bool:
@@ -103,7 +106,3 @@ def _prepositions(lang: str) -> frozenset[str]:
     from tqcheck.checks.determiners import prepositions
 
     return frozenset(p.lower() for p in prepositions(language_table("determiners", lang)))
-
-# Up to the clause's end, a lower-case word before a capitalised one: the second article's
-# noun inside an attribute, then the attribute's adjective and the first article's noun.
-_ATTRIBUTE = re.compile(r"[^,.;:!?]*?\b[^\W\d_A-ZÄÖÜ][^\W\d_]*\s+[A-ZÄÖÜ]")

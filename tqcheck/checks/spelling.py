@@ -364,7 +364,6 @@ def _misspelt(base: str, lang: str, word: str, known_zipf: float) -> str | None:
     return close[:1].upper() + close[1:] if word[:1].isupper() else close
 
 
-
 def _margin(key: str) -> float:
     """configs/languages.toml `[spelling] slip_margin`, `marks_margin` or
     `short_head_zipf`."""
