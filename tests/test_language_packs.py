@@ -244,3 +244,26 @@ def test_rare_words_and_valid_bare_forms_are_left_alone(lang: str, text: str) ->
     if dictionary_path({"de": "de_DE", "es": "es_ES", "nl": "nl_NL"}[lang]) is None:
         pytest.skip(f"no Hunspell dictionary for {lang} (.ci/run installs it)")
     assert [f for f in _flags(lang, text) if f.signal == "spelling:hunspell"] == []
+
+
+@pytest.mark.parametrize(("lang", "name", "wrong", "word", "suggestion"), [
+    ("uk", "uk_UA", "Уряд оголосив нові заходи для підтримки економики.", "економики",
+     "економіки"),
+    ("cs", "cs_CZ", "Vláda oznámila nová opatření na podporu ekonomyky.", "ekonomyky",
+     "ekonomiky"),
+    ("pl", "pl_PL", "Rząd ogłosił nowe środki wsparcia dla gospodarkii.", "gospodarkii",
+     "gospodarki"),
+])
+def test_ukrainian_czech_and_polish_get_spelling_and_clean_news_stays_clean(
+        lang: str, name: str, wrong: str, word: str, suggestion: str) -> None:
+    """The packs of languages with a Debian Hunspell dictionary and no grammar check here:
+    a misspelling is flagged with its suggestion, and 15 correct news sentences written for
+    this test (fixtures/clean/LANG.txt: names, numbers, apostrophes) are not flagged by any
+    check."""
+    if dictionary_path(name) is None:
+        pytest.skip(f"no Hunspell dictionary for {lang} (.ci/run installs it)")
+    flags = [f for f in _flags(lang, wrong) if f.signal == "spelling:hunspell"]
+    assert [(wrong[f.start:f.end], f.suggestion) for f in flags] == [(word, suggestion)]
+    clean = (ROOT / "fixtures" / "clean" / f"{lang}.txt").read_text("utf-8").splitlines()
+    assert len(clean) >= 15
+    assert {s: _flags(lang, s) for s in clean if _flags(lang, s)} == {}
