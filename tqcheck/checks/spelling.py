@@ -50,6 +50,7 @@ SEARCH = ("/usr/share/hunspell", "/usr/share/myspell/dicts", "/usr/share/myspell
 SUGGEST_FROM = 60_000  # the most frequent words of the language a suggestion is chosen from
 SUGGEST_CUTOFF = 0.85  # how close a suggestion must be (difflib ratio)
 MAX_NAME = 64  # letters of the longest source word whose inflections are spared
+MAX_REPLACED = 40  # letters of the longest word the REP table's misspellings are tried on
 
 
 def dictionary_names() -> dict[str, str]:
@@ -249,6 +250,8 @@ def _replaced(hunspell: Any, lang: str, word: str) -> str | None:
     from spylls.hunspell.algo.permutations import replchars
 
     lower = word.lower()
+    if len(lower) > MAX_REPLACED:
+        return None  # (each pattern's every match makes a candidate of the word's length)
     frequent = _frequent_words(lang)
     found = {c for c in replchars(lower, hunspell.aff.REP)
              if isinstance(c, str) and c in frequent and hunspell.lookup(c)}
