@@ -77,9 +77,10 @@ def missing_dictionary(lang: str) -> str | None:
     name = dictionary_names().get(lang)
     if not name or dictionary_path(name) is not None:
         return None
-    package = "hunspell-" + name.lower().replace("_", "-")
-    return f"no Hunspell dictionary {name} (apt-get install {package}, or set " \
-           "TQCHECK_HUNSPELL_PATH)"
+    packages = config_file("languages.toml").get("hunspell_packages", {})
+    package = packages.get(lang) if isinstance(packages, dict) else None
+    return f"no Hunspell dictionary {name} (apt-get install {package or 'hunspell-' + lang}, " \
+           "or set TQCHECK_HUNSPELL_PATH)"
 
 
 def hunspell(lang: str) -> Any | None:
