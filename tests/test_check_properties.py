@@ -41,10 +41,16 @@ _NUMBER_FORMS = ("13:09:10", "3:11", "2:0", "78:83", "1,000", "1.000", "3,5", "3
 
 @cache
 def _lexicon(lang: str) -> tuple[str, ...]:
-    """Words of `lang` the checks read specially: number and scale words, negators."""
+    """Words of `lang` the checks read specially: number and scale words, negators, the
+    determiners and degree words of number agreement, doubled relatives, prepositions."""
     words, scales = number_words(lang)
     negators = _TABLES["negation"].get(lang, [])
-    return tuple(sorted({*words, *scales, *negators})) or ("word",)
+    number = _TABLES["number"].get(lang, {})
+    grammar = [w for key in ("singular", "plural", "degree", "before_adjectives")
+               for w in number.get(key, [])]
+    grammar += _TABLES["repetition"].get("relative", {}).get(lang, [])
+    grammar += list(_TABLES["prepositions"].get(lang, {}))
+    return tuple(sorted({*words, *scales, *negators, *grammar})) or ("word",)
 
 
 def _texts(lang: str) -> st.SearchStrategy[str]:
