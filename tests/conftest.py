@@ -38,6 +38,11 @@ def flags_of(signal: str, text: str, lang: str) -> list:
     return [f for r in result.segments for f in r.flags if f.signal == signal]
 
 
+def marked(text: str, flags: list) -> list[tuple[str, str | None]]:
+    """Each flag as (the text it covers, its suggestion): what a reader of the flag sees."""
+    return [(text[f.start:f.end], f.suggestion) for f in flags]
+
+
 def assert_flags_inside_words(signal: str, words: list[str], lang: str) -> None:
     """Each flag of `signal` on the words joined lies inside its segment and covers one of
     the words (a property test's assertion: a flag's offsets are its segment's)."""

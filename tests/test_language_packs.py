@@ -9,7 +9,7 @@ the same sentences corrected, which must stay clean."""
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, marked
 
 from tqcheck.check.options import CheckOptions
 from tqcheck.checks.spelling import dictionary_path
@@ -219,7 +219,7 @@ def test_misspellings_wordfreq_has_seen_are_flagged(lang: str, text: str, word: 
     if dictionary_path(name) is None:
         pytest.skip(f"no Hunspell dictionary for {lang} (.ci/run installs it)")
     flags = [f for f in _flags(lang, text) if f.signal == "spelling:hunspell"]
-    assert [(text[f.start:f.end], f.suggestion) for f in flags] == [(word, suggestion)]
+    assert marked(text, flags) == [(word, suggestion)]
 
 
 def test_misspellings_by_sound_come_from_the_dictionarys_table() -> None:
@@ -229,7 +229,7 @@ def test_misspellings_by_sound_come_from_the_dictionarys_table() -> None:
         pytest.skip("no Hunspell dictionary for nl (.ci/run installs it)")
     text = "Er waren veel mensen op de demonstratie aanwezich."
     flags = [f for f in _flags("nl", text) if f.signal == "spelling:hunspell"]
-    assert [(text[f.start:f.end], f.suggestion) for f in flags] == [("aanwezich", "aanwezig")]
+    assert marked(text, flags) == [("aanwezich", "aanwezig")]
     assert _flags("nl", "Er waren veel mensen op de demonstratie aanwezig.") == []
 
 
@@ -265,7 +265,7 @@ def test_ukrainian_czech_and_polish_get_spelling_and_clean_news_stays_clean(
     if dictionary_path(name) is None:
         pytest.skip(f"no Hunspell dictionary for {lang} (.ci/run installs it)")
     flags = [f for f in _flags(lang, wrong) if f.signal == "spelling:hunspell"]
-    assert [(wrong[f.start:f.end], f.suggestion) for f in flags] == [(word, suggestion)]
+    assert marked(wrong, flags) == [(word, suggestion)]
     clean = (ROOT / "fixtures" / "clean" / f"{lang}.txt").read_text("utf-8").splitlines()
     assert len(clean) >= 15
     assert {s: _flags(lang, s) for s in clean if _flags(lang, s)} == {}

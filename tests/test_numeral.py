@@ -5,7 +5,7 @@ left alone."""
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT, assert_flags_inside_words, flags_of
+from conftest import ROOT, assert_flags_inside_words, flags_of, marked
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +28,7 @@ def _flags(text: str) -> list:
 def test_a_singular_after_a_number_above_one_is_flagged(wrong: str, word: str,
                                                          suggestion: str) -> None:
     flags = _flags(wrong)
-    assert [(wrong[f.start:f.end], f.suggestion) for f in flags] == [(word, suggestion)]
+    assert marked(wrong, flags) == [(word, suggestion)]
 
 
 @pytest.mark.parametrize("right", [

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import marked
 
 from tqcheck.check.profile import load_profile
 from tqcheck.check.risk import at_or_above, risk
@@ -296,7 +297,7 @@ def test_a_missing_space_after_punctuation_is_flagged(text: str, lang: str, flag
     from tqcheck.checks.punctuation import punctuation_flags
 
     flags = [f for f in punctuation_flags(text, lang) if f.signal == "rules:space-after"]
-    assert [(text[f.start:f.end], f.suggestion) for f in flags] == [(flagged, suggestion)]
+    assert marked(text, flags) == [(flagged, suggestion)]
 
 
 @pytest.mark.parametrize(("text", "lang"), [
