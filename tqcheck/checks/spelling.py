@@ -184,10 +184,8 @@ def _dictionary(base: str) -> Any:
 def _frequent(lang: str, first: str) -> dict[int, _Bucket]:
     """The language's frequent words that start with `first` (lower case), by length, for
     suggestions."""
-    from wordfreq import top_n_list
-
     out: dict[int, list[str]] = {}
-    for w in top_n_list(lang, SUGGEST_FROM):
+    for w in _frequent_words(lang):
         if w[:1] == first:
             out.setdefault(len(w), []).append(w)
     return {k: _Bucket(ws) for k, ws in out.items()}
@@ -261,8 +259,9 @@ def _replaced(hunspell: Any, lang: str, word: str) -> str | None:
 
 @cache
 def _frequent_words(lang: str) -> dict[str, int]:
-    """The language's SUGGEST_FROM most frequent words, each with its rank counted from the
-    least frequent (so that more is more frequent)."""
+    """The language's SUGGEST_FROM most frequent words, most frequent first, each with its
+    rank counted from the least frequent (so that more is more frequent): the one read of
+    wordfreq's list that suggestions, REP candidates and marked words share."""
     from wordfreq import top_n_list
 
     words = top_n_list(lang, SUGGEST_FROM)
@@ -395,10 +394,8 @@ def _marked(lang: str) -> dict[str, str]:
                           "list of languages")
     if lang not in langs:
         return {}
-    from wordfreq import top_n_list
-
     out: dict[str, str] = {}
-    for w in top_n_list(lang, SUGGEST_FROM):
+    for w in _frequent_words(lang):
         bare = _bare(w)
         if bare != w:
             out.setdefault(bare, w)
