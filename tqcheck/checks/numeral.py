@@ -25,7 +25,14 @@ from wordfreq import zipf_frequency
 from tqcheck.check.base import register
 from tqcheck.check.context import SegmentContext
 from tqcheck.check.environment import CheckEnv
-from tqcheck.checks.determiners import CASES, PLURAL, ReadsNouns, lexicon, noun_readings
+from tqcheck.checks.determiners import (
+    CASES,
+    PLURAL,
+    Lexicon,
+    ReadsNouns,
+    lexicon,
+    noun_readings,
+)
 from tqcheck.config import config_path
 from tqcheck.errors import ConfigError
 from tqcheck.text.lexicon import language_table, number_words
@@ -129,13 +136,13 @@ def _feminine(readings: int) -> bool:
     return bool(singular) and all(g == 1 for g in singular)
 
 
-def _plural(lex: object, word: str, form: str, readings: int) -> str | None:
+def _plural(lex: Lexicon, word: str, form: str, readings: int) -> str | None:
     """The noun's plural in the case of its first singular reading (a compound keeps its
     head: "Regierungssprecher" -> "Regierungssprecher" + the tail's plural ending)."""
-    rows = lex.rows(form)  # type: ignore[attr-defined]
+    rows = lex.rows(form)
     if not rows:
         return None
-    forms = lex.forms[rows[0]]  # type: ignore[attr-defined]
+    forms = lex.forms[rows[0]]
     case = next(b // 4 for b in range(16) if readings >> b & 1)
     plural = forms[4 + case] if len(forms) > 4 + case else None
     if not plural:
