@@ -38,7 +38,7 @@ from tqcheck.check.context import SegmentContext
 from tqcheck.check.environment import CheckEnv
 from tqcheck.config import config_file, config_path, search_folders
 from tqcheck.errors import ConfigError
-from tqcheck.text.lexicon import capitalises_nouns
+from tqcheck.text.lexicon import capitalises_nouns, language_table
 from tqcheck.text.names import letter_words, names
 from tqcheck.text.slips import one_slip
 from tqcheck.types import Flag
@@ -77,8 +77,7 @@ def missing_dictionary(lang: str) -> str | None:
     name = dictionary_names().get(lang)
     if not name or dictionary_path(name) is not None:
         return None
-    packages = config_file("languages.toml").get("hunspell_packages", {})
-    package = packages.get(lang) if isinstance(packages, dict) else None
+    package = language_table("hunspell_packages").get(lang)
     return f"no Hunspell dictionary {name} (apt-get install {package or 'hunspell-' + lang}, " \
            "or set TQCHECK_HUNSPELL_PATH)"
 
