@@ -12,8 +12,8 @@ alone, and so are nouns declined like adjectives ("der Abgeordnete", "ein Abgeor
 their form depends on the determiner's kind); a compound is read by its last part only
 where its first part is a noun too. A determiner right after a comma is left alone (a
 relative pronoun: "die Frau, die Brot kauft"), and so is one whose noun is not the next
-capitalised word after at most three adjectives. The suggestion is the noun's form that the
-determiner (and the preposition) asks for, where its lemma has one.
+capitalised word after at most three adjectives. The flag covers the noun where its lemma
+has the form the determiner asks for (that form is the suggestion), else the determiner.
 """
 
 from __future__ import annotations
@@ -364,22 +364,28 @@ class Determiner(ReadsNouns):
                 continue
             if allowed & tail_readings(lex, word, ctx.lang):
                 continue  # its last part's gender ("der Coronavirus": "der Virus")
-            if self._nominalised(word, allowed):
+            if self._nominalised(word, allowed) or self._after_determiner(
+                    text, ws, k, lex, readings) or self._attributive(text, ws, noun_at, lex,
+                                                                     allowed):
                 continue
             governed = prep is not None and bool(det & readings)
-            start = ws[k - 1].start() if governed else m.start()
-            end = ws[noun_at].end()
-            phrase = text[start:end]
+            noun = ws[noun_at]
+            phrase = text[(ws[k - 1] if governed else m).start():noun.end()]
             if governed:
                 cases = " or ".join(CASE_NAMES[c] for c in CASES
                                     if c in bits_cases(lex.prepositions[prep or ""]))
-                why = f"{prep!r} takes the {cases}, and {text[m.start():end]!r} is not in it"
+                why = f"{prep!r} takes the {cases}, and {text[m.start():noun.end()]!r} is not in it"
             else:
                 why = "the determiner and the noun agree in no case, number and gender"
-            out.append(Flag(start, end, self.category, "Minor", f"{phrase!r}: {why}",
-                            suggestion=None if governed else self._suggestion(
-                                lex, text, start, ws[noun_at], form, allowed, readings),
-                            signal=self.name))
+            # The flag covers the word to change, as a reader (and an annotator) marks it:
+            # the noun where it has the form the determiner asks for ("des Problem" ->
+            # "Problems"), else the determiner, which chose the case or gender ("für ein
+            # Kommentar", "dieses Wirkung").
+            suggestion = None if governed else self._suggestion(lex, noun, form, allowed,
+                                                                readings)
+            at = noun if suggestion is not None else m
+            out.append(Flag(at.start(), at.end(), self.category, "Minor",
+                            f"{phrase!r}: {why}", suggestion=suggestion, signal=self.name))
         return out
 
     def _relative(self, text: str, ws: list[re.Match[str]], k: int, lex: Lexicon) -> bool:
@@ -390,6 +396,32 @@ class Determiner(ReadsNouns):
             return True
         return k > 0 and ws[k - 1].group().lower() in self.all_prepositions and \
             text[:ws[k - 1].start()].rstrip().endswith(",")
+
+    def _after_determiner(self, text: str, ws: list[re.Match[str]], k: int, lex: Lexicon,
+                          readings: int) -> bool:
+        """A determiner right after another that agrees with the noun is declined as an
+        adjective of the first ("eines jeden Zuhauses", "die beiden"); not a contraction,
+        which holds a preposition ("dieser zur Taliban")."""
+        if k == 0 or text[ws[k - 1].end():ws[k].start()] != " " or \
+                ws[k].group().lower() in self.contractions:
+            return False
+        return bool(lex.determiners.get(ws[k - 1].group().lower(), 0) & readings)
+
+    def _attributive(self, text: str, ws: list[re.Match[str]], j: int, lex: Lexicon,
+                     allowed: int) -> bool:
+        """Noun j measures an adjective of a later noun that agrees with the determiner
+        ("eines Jahrtausende alten Stücks", "der zwei Meter hohen Mauer"): single spaces
+        between the three ("des Problem weitere Anstrengungen" is no such phrase: the
+        determiner misses its last noun too)."""
+        if j + 2 >= len(ws) or any(text[ws[i].end():ws[i + 1].start()] != " "
+                                   for i in (j, j + 1)):
+            return False
+        adjective, after = ws[j + 1].group(), ws[j + 2].group()
+        if not (adjective[:1].islower() and adjective.endswith(self.adjective_endings)
+                and adjective.lower() not in lex.determiners and after[:1].isupper()):
+            return False
+        found = noun_readings(lex, after)
+        return found is not None and bool(allowed & found[1])
 
     def _plain_noun(self, text: str, ws: list[re.Match[str]], j: int, lang: str) -> bool:
         """Word j is a noun of the language on its own: not the first part of a compound
@@ -474,11 +506,11 @@ class Determiner(ReadsNouns):
         return prev
 
     @staticmethod
-    def _suggestion(lex: Lexicon, text: str, start: int, noun: re.Match[str], form: str,
-                    allowed: int, readings: int) -> str | None:
-        """The phrase with the noun in the form the determiner asks for, in the noun's own
-        number (another number would change what the text says), where its lemmas have
-        exactly one such form (a compound keeps its first part)."""
+    def _suggestion(lex: Lexicon, noun: re.Match[str], form: str, allowed: int,
+                    readings: int) -> str | None:
+        """The noun in the form the determiner asks for, in its own number (another number
+        would change what the text says), where its lemmas have exactly one such form (a
+        compound keeps its first part)."""
         numbers = {b % 4 == PLURAL for b in range(16) if readings >> b & 1}
         wanted = set()
         for row in lex.rows(form):
@@ -494,4 +526,4 @@ class Determiner(ReadsNouns):
         word = noun.group()
         if word != form:  # the last part of a compound
             new = word[:len(word) - len(form)] + new[0].lower() + new[1:]
-        return text[start:noun.start()] + new
+        return new
