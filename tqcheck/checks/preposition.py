@@ -6,7 +6,8 @@ cases each preposition takes (`[prepositions.LANG]`).
 MT loses a case where it renders an English preposition word for word or keeps the case of
 another construction, and a reader sees it at once. Only a word whose every likely reading
 is a declined noun, adjective or participle counts (no name or indeclinable word, no
-number), and only when none of its readings is in a case the preposition takes; the flag
+number), and only when none of its standard readings (not informal or archaic, where it has
+others) is in a case the preposition takes; the flag
 covers the word, its form in the likeliest of those cases the suggestion.
 """
 
@@ -30,6 +31,7 @@ from tqcheck.types import Flag
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _DECLINED = ("NOUN", "ADJF", "PRTF")
 _UNDECLINED = ("Fixd", "Abbr", "Name", "Surn", "Patr", "Geox", "Orgn", "Init")
+_MARGINAL = ("Infr", "Arch")  # informal and archaic readings: "деньги" as a genitive of "деньга"
 DECLINED_SHARE = 0.9  # of the word's probability in declined readings
 LOOK_BACK = 3  # words before a preposition where `only_after` looks ("ударился головой о")
 
@@ -105,10 +107,12 @@ class Preposition(Agreement):
                         and not any(g in p.tag for g in _UNDECLINED)]
             if sum(p.score for p in declined) < DECLINED_SHARE:
                 continue
+            standard = [p for p in declined if not any(g in p.tag for g in _MARGINAL)]
             if any(_case(p.tag) in cases or (
                     preposition in rules.ranks and p.tag.case == "nomn" and p.tag.number == "plur"
-                    and p.tag.animacy == "anim") for p in declined):
-                continue  # (ranks: "в заложники")
+                    and p.tag.animacy == "anim") for p in standard or declined):
+                continue  # (ranks: "в заложники"; a marginal reading only where it is the
+                # word's only one: "без деньги" is no informal genitive)
             best = max(declined, key=lambda p: p.score)
             wanted = next((c for c in ("gent", "datv", "accs", "ablt", "loct")
                            if c in cases), None)
