@@ -12,7 +12,8 @@ keeps to the cases where it can be sure, and was developed on WMT21 en-ru news a
   read in the nominative, the first noun of its clause (no preposition, noun or verb
   between the clause's start and it: "работник парка сказал", "свет из галактики может");
 - the verb reads as finite in (almost) all its readings, and no nominative after it in the
-  clause agrees with it (object first: "Закон приняла Дума");
+  clause agrees with it (object first: "Закон приняла Дума"; a preposition's noun is none:
+  "Депутаты проголосовал за законопроект");
 - left alone as Russian allows: a quantity noun ("большинство", either number), a numeral
   before the noun, an impersonal neuter past ("Символизм было невозможно не заметить"), a
   masculine noun of a person with a feminine verb ("министр заявила"), and for a plural
@@ -42,6 +43,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _CLAUSE = re.compile(r"[,;:.!?«»\"“”„()—–]|\s-\s")  # where a clause starts or ends
 _NOT_BEFORE = ("NOUN", "NPRO", "PREP", "VERB", "INFN", "GRND", "PRTS", "NUMR")
 _NAMES = ("Name", "Surn", "Patr", "Orgn", "Fixd", "Abbr")  # their gender and number vary
+_IN_PHRASE = ("PREP", "ADJF", "PRTF")  # words before a preposition's noun ("за новый закон")
 FINITE_SHARE = 0.9  # of the verb's probability in finite readings
 NOMINATIVE_SHARE = 0.25  # of the noun's probability in nominative readings
 WINDOW = 400  # characters either side read for the clause (a hostile line stays linear)
@@ -195,8 +197,13 @@ class SubjectVerb(Check):
             return False
         tail = text[second.end():second.end() + WINDOW]
         after = _CLAUSE.split(tail)[0] if word not in self.pronouns else ""
+        governed = False  # in a preposition's phrase: its noun is no subject ("за законопроект")
         for m in _WORD.finditer(after):
             w = m.group()
+            pos = _dominant(lang, w).tag.POS
+            if pos == "PREP" or governed:
+                governed = pos in _IN_PHRASE
+                continue
             if (w[:1].isupper() and _maybe_name(lang, w)) or any(
                     self._agree(p, v, w.lower()) for p in _nominatives(lang, w) for v in verbs):
                 return False  # the subject may follow ("Закон приняла Дума", "... Мечичи")
