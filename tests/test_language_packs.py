@@ -212,10 +212,14 @@ def test_german_word_forms_the_dictionary_lacks_are_known_and_slips_are_not() ->
     ("fr", "La situation reste trés difficile.", "trés", "très"),
     # no compound of an abbreviation the dictionary lists and a rare word ("vo" + "orsel")
     ("nl", "De minister heeft het voorsel ingediend.", "voorsel", "voorstel"),
+    # common misspellings, frequent enough in web text for wordfreq to count them
+    ("ru", "Об этом сообщило информационное агенство в пятницу.", "агенство", "агентство"),
+    ("de", "Die Preise sind in den letzen Monaten gestiegen.", "letzen", "letzten"),
 ])
 def test_misspellings_wordfreq_has_seen_are_flagged(lang: str, text: str, word: str,
                                                     suggestion: str) -> None:
-    name = {"de": "de_DE", "es": "es_ES", "pt": "pt_PT", "fr": "fr_FR", "nl": "nl_NL"}[lang]
+    name = {"de": "de_DE", "es": "es_ES", "pt": "pt_PT", "fr": "fr_FR", "nl": "nl_NL",
+            "ru": "ru_RU"}[lang]
     if dictionary_path(name) is None:
         pytest.skip(f"no Hunspell dictionary for {lang} (.ci/run installs it)")
     flags = [f for f in _flags(lang, text) if f.signal == "spelling:hunspell"]

@@ -219,7 +219,7 @@ class _Bucket:
 
 
 def _suggestion(lang: str, word: str) -> str | None:
-    """The frequent word closest to `word` if one is close enough: difflib's
+    """The frequent word closest to `word` (not itself) if one is close enough: difflib's
     get_close_matches (the best ratio, ties to the greater word), with its two upper bounds
     taken first over whole buckets: only lengths that can reach SUGGEST_CUTOFF (the ratio is
     at most 2 min / (a + b)), then only words with enough letters in common."""
@@ -233,6 +233,8 @@ def _suggestion(lang: str, word: str) -> str | None:
         if 2 * min(n, k) / (n + k) < SUGGEST_CUTOFF:
             continue
         for candidate in bucket.within(lower, SUGGEST_CUTOFF):
+            if candidate == lower:
+                continue  # (a misspelling frequent enough to be among them: "агенство")
             matcher.set_seq1(candidate)
             score = matcher.ratio()
             if score >= SUGGEST_CUTOFF and (best is None or (score, candidate) > best):
@@ -345,8 +347,9 @@ def _misspelt(base: str, lang: str, word: str, known_zipf: float) -> str | None:
     zipf = zipf_frequency(word, lang)
     if zipf >= known_zipf:
         # a word the language uses, whatever the dictionary says; unless it is a frequent
-        # word without its diacritics ("situacion") or with the wrong ones ("trés")
-        return _without_marks(base, lang, word, zipf)
+        # word without its diacritics ("situacion") or with the wrong ones ("trés"), or a
+        # frequent word's common misspelling ("агенство")
+        return _without_marks(base, lang, word, zipf) or _common_slip(base, lang, word, zipf)
     slip = False
     if word[:1].isupper() and zipf > 0.0:
         if not capitalises_nouns(lang):
@@ -364,6 +367,27 @@ def _misspelt(base: str, lang: str, word: str, known_zipf: float) -> str | None:
     if _known(_dictionary(base), lang, word):
         return None
     return close[:1].upper() + close[1:] if word[:1].isupper() else close
+
+
+def _common_slip(base: str, lang: str, word: str, zipf: float) -> str | None:
+    """A misspelling common enough for wordfreq to count it ("агенство" 3.2), one slip of the
+    keys from a word `common_slip_margin` more frequent ("агентство" 4.4), that neither the
+    dictionary nor the morphology's lexicon knows; a capitalised word is left alone (a name
+    written another way)."""
+    if not word[:1].islower():
+        return None
+    morph = _morphology(lang)
+    if morph is not None and morph.word_is_known(word.lower()):
+        return None
+    close = _suggestion(lang, word)
+    if close is None or not one_slip(word, close):
+        return None
+    from wordfreq import zipf_frequency
+
+    if zipf_frequency(close, lang) - zipf < _margin("common_slip_margin") or \
+            _known(_dictionary(base), lang, word):
+        return None
+    return close
 
 
 def _margin(key: str) -> float:
