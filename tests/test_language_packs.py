@@ -212,6 +212,9 @@ def test_german_word_forms_the_dictionary_lacks_are_known_and_slips_are_not() ->
     ("fr", "La situation reste trés difficile.", "trés", "très"),
     # no compound of an abbreviation the dictionary lists and a rare word ("vo" + "orsel")
     ("nl", "De minister heeft het voorsel ingediend.", "voorsel", "voorstel"),
+    # ...nor of a prefix ("ge") or a rare three-letter word ("gem" + "aak")
+    ("nl", "Het bedrijf heeft vorig jaar veel winst gemaak.", "gemaak", "gemaakt"),
+    ("nl", "Zij heeft de hele dag hard gewerk.", "gewerk", "gewerkt"),
     # common misspellings, frequent enough in web text for wordfreq to count them
     ("ru", "Об этом сообщило информационное агенство в пятницу.", "агенство", "агентство"),
     ("de", "Die Preise sind in den letzen Monaten gestiegen.", "letzen", "letzten"),

@@ -150,14 +150,19 @@ def _compound(hunspell: Any, lang: str, word: str) -> bool:
     # noun only after a noun ("hautfarbenen": Haut + Farben), not after a particle
     # ("aufgenomen" is no "auf" + "Genom" + "en").
     lowercase = capitalises_nouns(lang) and word[:1].islower()
+    not_heads = (_spelling_table().get("not_heads") or {}).get(lang, ())
     from wordfreq import zipf_frequency
 
     for cut in range(2, len(lower) - 2):
         head, tail = lower[:cut], lower[cut:]
+        if head in not_heads:
+            continue  # a prefix ("ge" + "maak" is no compound of "gemaak")
         heads = (head, head[:-1]) if head.endswith("s") and len(head) > 3 else (head,)
         if cut == 2 and zipf_frequency(head, lang) < _margin("short_head_zipf"):
             continue  # a two-letter head is a particle ("ab", "op"), not an abbreviation
             # the dictionary lists ("vo": "voorsel" is no "vo" + "orsel")
+        if len(tail) == 3 and zipf_frequency(tail, lang) < _margin("short_head_zipf"):
+            continue  # nor is a rare three-letter tail ("gemaak" is no "gem" + "aak")
         if any(hunspell.lookup(h) or hunspell.lookup(h.capitalize()) for h in heads) \
                 and _known(hunspell, lang, tail.lstrip("-"), 1,
                            not lowercase or any(_noun(hunspell, h) for h in heads)):
