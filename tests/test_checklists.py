@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from tqcheck.check.checklists import checklist_flags, load_checklist, run_examples
 from tqcheck.check.options import CheckOptions
 from tqcheck.cli import app
+from tqcheck.config import shipped_config_dir
 from tqcheck.errors import ConfigError
 from tqcheck.pipeline.document import check_text
 
@@ -59,6 +60,17 @@ def test_shipped_checklist_passes_its_own_examples():
     assert cl.lang == "en" and len(cl.checks) >= 20
     assert run_examples(cl) == []
     assert all(c.match and c.message for c in cl.checks)  # every check shows what it finds
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (shipped_config_dir() / "checklists")
+                                        .glob("*.toml")))
+def test_every_shipped_checklist_passes_its_examples_in_its_own_language(name: str) -> None:
+    """Each language's checklist (typography, translationese, accents, articles): every
+    check finds its must-match examples and none of its must-not-match ones."""
+    cl = load_checklist(name)
+    assert cl.lang == name.split("-")[0]
+    assert run_examples(cl) == []
+    assert all(c.match and c.no_match and c.message for c in cl.checks)
 
 
 def test_flags_spans_suggestions_and_source_languages(tmp_path):
