@@ -1,5 +1,6 @@
 """grammar:determiner (German determiner-noun agreement) against expert error spans: its
-flags on every segment of the en-de files of ../shared/data/qe-spans.
+flags on every segment of the en-de files of ../shared/data/qe-spans, and those of its sure
+cases alone (grammar:determiner/gender, on by default).
 
     python benchmarks/determiners.py [--show]
 
@@ -21,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tqcheck.checks.determiners import NAME, Determiner  # noqa: E402
+from tqcheck.checks.determiners import Determiner  # noqa: E402
 from tqcheck.evaluation.qespans import (  # noqa: E402
     SpanFigures,
     flag_figures,
@@ -40,7 +41,7 @@ def run(name: str, check: Determiner, show: bool) -> dict[str, object]:
     flags = [list(check.flags(make_context(seg.target, seg.source, "de", "en")))
              for seg in segments]
     by_check, clean, _ = flag_figures(segments, flags)
-    fig = by_check.get(NAME, SpanFigures())
+    fig = next(iter(by_check.values()), SpanFigures())  # (this one instance's flags)
     touching = 0
     for seg, found in zip(segments, flags, strict=True):
         labels = gold_labels(seg)
@@ -51,26 +52,48 @@ def run(name: str, check: Determiner, show: bool) -> dict[str, object]:
                 where = "error" if inside else ("clean" if seg.clean else "other")
                 print(f"{where:5s} {seg.target[f.start:f.end]!r} -> {f.suggestion!r} | "
                       f"{seg.target[max(0, f.start - 50):f.end + 30]!r}", file=sys.stderr)
-    return {"file": name, "segments": len(segments), "error_free": clean, "flags": fig.flags,
+    return {"check": check.id, "file": name, "segments": len(segments), "error_free": clean,
+            "flags": fig.flags,
             "touching_an_error": touching,
             "character_precision": round(fig.precision, 3) if fig.precision is not None
             else None,
-            "per_10_error_free": round(10 * fig.clean_flags / clean, 3) if clean else None}
+            "per_10_error_free": round(10 * fig.clean_flags / clean, 3) if clean else None,
+            "flagged_chars": fig.flagged_chars, "in_gold": fig.in_gold,
+            "clean_flags": fig.clean_flags}
+
+
+def pooled(rows: list[dict[str, object]]) -> dict[str, object]:
+    """One check's figures over all three files together."""
+    def total(key: str) -> int:
+        return sum(int(r[key]) for r in rows)  # type: ignore[call-overload]
+
+    chars, clean = total("flagged_chars"), total("error_free")
+    return {"check": rows[0]["check"], "file": "all three", "segments": total("segments"),
+            "error_free": clean, "flags": total("flags"),
+            "touching_an_error": total("touching_an_error"),
+            "character_precision": round(total("in_gold") / chars, 3) if chars else None,
+            "per_10_error_free": round(10 * total("clean_flags") / clean, 3),
+            "flagged_chars": chars, "in_gold": total("in_gold"),
+            "clean_flags": total("clean_flags")}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--show", action="store_true", help="list every flag (on stderr)")
     args = ap.parse_args()
-    check = Determiner(make_env("de", "en"))
-    rows = [run(name, check, args.show) for name in FILES]
+    rows = []
+    for sure in (False, True):
+        per_file = [run(name, Determiner(make_env("de", "en"), sure=sure), args.show)
+                    for name in FILES]
+        rows += [*per_file, pooled(per_file)]
     out = ROOT / "benchmarks" / "results" / "determiners.json"
     out.write_text(json.dumps(rows, indent=2) + "\n", "utf-8")
-    print("| file | segments (error-free) | flags | touching an error | character precision "
-          "| per 10 error-free |")
-    print("|---|---|---|---|---|---|")
+    print("| check | file | segments (error-free) | flags | touching an error | character "
+          "precision | per 10 error-free |")
+    print("|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['file']} | {r['segments']} ({r['error_free']}) | {r['flags']} | "
+        print(f"| {r['check']} | {r['file']} | {r['segments']} ({r['error_free']}) | "
+              f"{r['flags']} | "
               f"{r['touching_an_error']} | {r['character_precision']} | "
               f"{r['per_10_error_free']} |")
 

@@ -16,6 +16,7 @@ from tqcheck.pipeline.document import check_text
 pytest.importorskip("german_nouns")
 
 NAME = "grammar:determiner"
+SURE = "grammar:determiner/gender"  # its sure cases, on by default
 
 
 PROFILE = str(Path(__file__).parent / "profiles" / "determiner.toml")  # shows the check
@@ -52,6 +53,33 @@ def test_a_determiner_its_noun_or_preposition_disagree(wrong: str, word: str,
     if word in ("den", "seinem"):  # the preposition's case ("mit den Mann")
         assert "takes the dative" in flags[0].message or "takes the accusative" in \
             flags[0].message
+
+
+@pytest.mark.parametrize(("wrong", "word"), [
+    ("Der Haus wurde bei dem Sturm zerstört.", "Der"),
+    ("Der Minister sprach mit der Kind und seinen Eltern.", "der"),
+    ("Die Regierung hat die Bericht veröffentlicht.", "die"),
+    ("Dieses Wirkung wird nur wenig abgeschwächt.", "Dieses"),
+    ("Der Kanzler traf sich mit dem Präsidentin.", "dem"),
+])
+def test_the_sure_cases_are_flagged_by_default(wrong: str, word: str) -> None:
+    """grammar:determiner/gender, on by default: a determiner right before its noun with
+    none of the noun's genders (or number) in any case."""
+    result = check_text(wrong, CheckOptions(lang="de", model_free=True, language_id=False))
+    flags = [f for r in result.segments for f in r.flags if f.signal == SURE]
+    assert [wrong[f.start:f.end] for f in flags] == [word]
+
+
+@pytest.mark.parametrize("unsure", [
+    "Der Minister traf den Präsident am Montag.",  # the case, not the gender
+    "Sie sprach mit den Mann auf der Straße.",  # the preposition's case
+    "Es gab eine massives Sicherheitsaufgebot.",  # an adjective between
+    "Es ist Blut, das Antikörper enthält.",  # "das" a pronoun before its verb's object
+    "Sonst würde das Befangenheit einführen.",
+])
+def test_what_is_not_sure_is_left_to_the_whole_check(unsure: str) -> None:
+    result = check_text(unsure, CheckOptions(lang="de", model_free=True, language_id=False))
+    assert [f for r in result.segments for f in r.flags if f.signal == SURE] == []
 
 
 @pytest.mark.parametrize("right", [

@@ -14,6 +14,11 @@ where its first part is a noun too. A determiner right after a comma is left alo
 relative pronoun: "die Frau, die Brot kauft"), and so is one whose noun is not the next
 capitalised word after at most three adjectives. The flag covers the noun where its lemma
 has the form the determiner asks for (that form is the suggestion), else the determiner.
+
+Two instances: the whole check (`grammar:determiner`, off in the default profile: under the
+precision bar on annotated MT) and its sure cases (`grammar:determiner/gender`, on): a
+determiner right before its noun with none of the genders (or the number) of the noun's
+common lemmas in any case, no preposition's case in question ("Der Haus", "mit der Kind").
 """
 
 from __future__ import annotations
@@ -39,6 +44,11 @@ from tqcheck.types import Flag
 log = logging.getLogger(__name__)
 
 NAME = "grammar:determiner"
+# Its sure cases, on where the whole check is under the precision bar: a determiner right
+# before its noun whose genders (or number) it has in no case ("Der Haus", "mit der Kind",
+# "dieses Wirkung"), no preposition's case in question, the determiner no word that also
+# stands alone as a pronoun before an object (`pronouns`: "das Antikörper enthält").
+SURE = NAME + "/gender"
 PACKAGE = "german-nouns"
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 CASES = ("nom", "gen", "dat", "acc")
@@ -52,6 +62,12 @@ MAX_WORD = 60  # letters of the longest noun read (German's long compounds have 
 # A form's readings are a bit mask: bit 4 * case + g, g = 0, 1, 2 for a singular of gender
 # m, f, n and 3 for a plural.
 PLURAL = 3
+
+
+def _genders(readings: int) -> int:
+    """The genders (and plural) of a reading mask, whatever the case: bit g of g in m, f, n,
+    plural."""
+    return (readings | readings >> 4 | readings >> 8 | readings >> 12) & 0xF
 
 
 def reading_bits(reading: str) -> int:
@@ -318,9 +334,14 @@ class Determiner(ReadsNouns):
     description = ("an article or determiner and its noun that agree in no case, number and "
                    "gender, or that the preposition before them does not govern")
 
-    def __init__(self, env: CheckEnv) -> None:
+    def __init__(self, env: CheckEnv, sure: bool = False) -> None:
         super().__init__(env)
+        self.sure = sure  # the instance for the sure cases alone, switched on and off apart
+        if sure:
+            self.name = SURE
         table = _table(env.lang) if env.lang in languages() else {}  # (listed elsewhere)
+        self.pronouns = frozenset(table.get("pronouns", ()))
+        self.lemma_margin = float(table.get("lemma_margin", 1.0))
         self.adjective_endings = tuple(table.get("adjective_endings", ()))
         self.not_between = frozenset(table.get("not_between", ()))
         self.bare_after = frozenset(table.get("bare_after", ()))
@@ -335,6 +356,10 @@ class Determiner(ReadsNouns):
         self.nominalised_endings = tuple(table.get("nominalised_endings", ()))
         words, scales = number_words(env.lang)
         self.numbers = frozenset(words) | frozenset(scales)
+
+    @classmethod
+    def instances(cls, env: CheckEnv) -> list[Check]:
+        return [cls(env), cls(env, sure=True)]
 
     def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
         text = ctx.text
@@ -369,6 +394,10 @@ class Determiner(ReadsNouns):
                                                                      allowed):
                 continue
             governed = prep is not None and bool(det & readings)
+            if self.sure and (governed or noun_at != k + 1 or m.group().lower() in
+                              self.pronouns or _genders(allowed) & _genders(
+                                  self._main_readings(lex, form, readings))):
+                continue
             noun = ws[noun_at]
             phrase = text[(ws[k - 1] if governed else m).start():noun.end()]
             if governed:
@@ -381,12 +410,34 @@ class Determiner(ReadsNouns):
             # the noun where it has the form the determiner asks for ("des Problem" ->
             # "Problems"), else the determiner, which chose the case or gender ("für ein
             # Kommentar", "dieses Wirkung").
-            suggestion = None if governed else self._suggestion(lex, noun, form, allowed,
-                                                                readings)
+            suggestion = None if governed or self.sure else self._suggestion(
+                lex, noun, form, self._common_rows(lex, form), allowed, readings)
             at = noun if suggestion is not None else m
             out.append(Flag(at.start(), at.end(), self.category, "Minor",
                             f"{phrase!r}: {why}", suggestion=suggestion, signal=self.name))
         return out
+
+    def _common_rows(self, lex: Lexicon, form: str) -> tuple[int, ...]:
+        """The form's lemmas (rows) within `lemma_margin` (wordfreq Zipf) of its most
+        frequent one: "Haus" is also a genitive of the rare "Hau" (masculine), which must
+        neither excuse "der Haus" nor be suggested for it."""
+        rows = lex.rows(form)
+        if len(rows) < 2:
+            return rows
+        common = [zipf(lex.forms[r][0] or lex.forms[r][4], self.env.lang) or 0.0 for r in rows]
+        return tuple(r for r, z in zip(rows, common, strict=True)
+                     if z >= max(common) - self.lemma_margin)
+
+    def _main_readings(self, lex: Lexicon, form: str, readings: int) -> int:
+        """The form's readings as a form of its common lemmas alone (`_common_rows`)."""
+        out = 0
+        for row in self._common_rows(lex, form):
+            for i, written in enumerate(lex.forms[row]):
+                if written == form:
+                    genders = [PLURAL] if i >= 4 else [g for g in range(3)
+                                                       if lex.genders[row] >> g & 1]
+                    out |= sum(1 << (4 * (i % 4) + g) for g in genders)
+        return out or readings
 
     def _relative(self, text: str, ws: list[re.Match[str]], k: int, lex: Lexicon) -> bool:
         """A determiner that may be a relative pronoun: right after a comma, or after a
@@ -506,14 +557,14 @@ class Determiner(ReadsNouns):
         return prev
 
     @staticmethod
-    def _suggestion(lex: Lexicon, noun: re.Match[str], form: str, allowed: int,
-                    readings: int) -> str | None:
+    def _suggestion(lex: Lexicon, noun: re.Match[str], form: str, rows: tuple[int, ...],
+                    allowed: int, readings: int) -> str | None:
         """The noun in the form the determiner asks for, in its own number (another number
         would change what the text says), where its lemmas have exactly one such form (a
         compound keeps its first part)."""
         numbers = {b % 4 == PLURAL for b in range(16) if readings >> b & 1}
         wanted = set()
-        for row in lex.rows(form):
+        for row in rows:
             for b in range(16):
                 case, g = divmod(b, 4)
                 if allowed >> b & 1 and (g == PLURAL) in numbers and (
