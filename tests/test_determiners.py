@@ -61,6 +61,9 @@ def test_a_determiner_its_noun_or_preposition_disagree(wrong: str, word: str,
     ("Die Regierung hat die Bericht veröffentlicht.", "die"),
     ("Dieses Wirkung wird nur wenig abgeschwächt.", "Dieses"),
     ("Der Kanzler traf sich mit dem Präsidentin.", "dem"),
+    # a noun declined as an adjective, in its -e form where the determiner wants -en
+    ("Die Polizei hat den Verdächtige am Montag festgenommen.", "Verdächtige"),
+    ("Sie sprach mit einem Abgeordnete der Grünen.", "Abgeordnete"),
 ])
 def test_the_sure_cases_are_flagged_by_default(wrong: str, word: str) -> None:
     """grammar:determiner/gender, on by default: a determiner right before its noun with
@@ -76,6 +79,8 @@ def test_the_sure_cases_are_flagged_by_default(wrong: str, word: str) -> None:
     "Es gab eine massives Sicherheitsaufgebot.",  # an adjective between
     "Es ist Blut, das Antikörper enthält.",  # "das" a pronoun before its verb's object
     "Sonst würde das Befangenheit einführen.",
+    "Der Verdächtige schwieg, und eine Abgeordnete fragte nach.",  # -e is right here
+    "Die Polizei hat den Verdächtigen am Montag festgenommen.",
 ])
 def test_what_is_not_sure_is_left_to_the_whole_check(unsure: str) -> None:
     result = check_text(unsure, CheckOptions(lang="de", model_free=True, language_id=False))

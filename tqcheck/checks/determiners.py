@@ -18,7 +18,9 @@ has the form the determiner asks for (that form is the suggestion), else the det
 Two instances: the whole check (`grammar:determiner`, off in the default profile: under the
 precision bar on annotated MT) and its sure cases (`grammar:determiner/gender`, on): a
 determiner right before its noun with none of the genders (or the number) of the noun's
-common lemmas in any case, no preposition's case in question ("Der Haus", "mit der Kind").
+common lemmas in any case, no preposition's case in question ("Der Haus", "mit der Kind"),
+and a noun declined as an adjective in its -e form after a determiner that wants -en ("den
+Verdächtige").
 """
 
 from __future__ import annotations
@@ -342,6 +344,7 @@ class Determiner(ReadsNouns):
         table = _table(env.lang) if env.lang in languages() else {}  # (listed elsewhere)
         self.pronouns = frozenset(table.get("pronouns", ()))
         self.lemma_margin = float(table.get("lemma_margin", 1.0))
+        self.en_after = frozenset(table.get("en_after", ()))
         self.adjective_endings = tuple(table.get("adjective_endings", ()))
         self.not_between = frozenset(table.get("not_between", ()))
         self.bare_after = frozenset(table.get("bare_after", ()))
@@ -374,6 +377,9 @@ class Determiner(ReadsNouns):
             if noun_at is None:
                 continue
             word = ws[noun_at].group()
+            if word in lex.declined_like_adjectives:
+                out.extend(self._declined(text, ws, k, noun_at, ctx.lang))
+                continue
             found = noun_readings(lex, word)
             if found is None:
                 continue
@@ -416,6 +422,20 @@ class Determiner(ReadsNouns):
             out.append(Flag(at.start(), at.end(), self.category, "Minor",
                             f"{phrase!r}: {why}", suggestion=suggestion, signal=self.name))
         return out
+
+    def _declined(self, text: str, ws: list[re.Match[str]], k: int, j: int,
+                  lang: str) -> list[Flag]:
+        """A noun declined as an adjective right after a determiner that wants its -en form
+        (`en_after`: "den Verdächtige" -> "Verdächtigen", "einem Angeklagte"); its -e form
+        is right only after others ("der Verdächtige", "eine Abgeordnete")."""
+        word = ws[j].group()
+        if j != k + 1 or ws[k].group().lower() not in self.en_after or \
+                not word.endswith("e") or not self._plain_noun(text, ws, j, lang):
+            return []
+        phrase = text[ws[k].start():ws[j].end()]
+        return [Flag(ws[j].start(), ws[j].end(), self.category, "Minor",
+                     f"{phrase!r}: after {ws[k].group()!r} a noun declined as an adjective "
+                     "ends in -en", suggestion=word + "n", signal=self.name)]
 
     def _common_rows(self, lex: Lexicon, form: str) -> tuple[int, ...]:
         """The form's lemmas (rows) within `lemma_margin` (wordfreq Zipf) of its most
