@@ -91,7 +91,8 @@ def _difflib_suggestion(lang: str, word: str) -> str | None:
     from wordfreq import top_n_list
 
     lower = word.lower()
-    pool = [w for w in top_n_list(lang, spelling.SUGGEST_FROM) if w[:1] == lower[:1]]
+    pool = [w for w in top_n_list(lang, spelling.SUGGEST_FROM)
+            if w[:1] == lower[:1] and w != lower]  # (never the word itself)
     close = difflib.get_close_matches(lower, pool, n=1, cutoff=spelling.SUGGEST_CUTOFF)
     return close[0] if close else None
 
