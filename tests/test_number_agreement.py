@@ -1,5 +1,5 @@
-"""grammar:number: Spanish, Portuguese and Italian determiners, nouns, adjectives and verbs in
-different numbers, read from the Hunspell dictionary's plural flags; the constructions of
+"""grammar:number: Spanish, Portuguese, Italian and Dutch determiners, nouns, adjectives and
+verbs in different numbers, read from the Hunspell dictionary's plural flags; the constructions of
 correct text that looks alike (object pronouns, nouns of time, quantities,
 second objects, names) left alone."""
 
@@ -80,7 +80,7 @@ def test_any_words_give_flags_inside_the_text(words: list[str]) -> None:
     assert_flags_inside_words(NAME, words, "es")
 
 
-DICTIONARIES = {"pt": "pt_PT", "it": "it_IT"}
+DICTIONARIES = {"pt": "pt_PT", "it": "it_IT", "nl": "nl_NL"}
 
 
 @pytest.mark.parametrize(("lang", "wrong", "word", "suggestion"), [
@@ -92,6 +92,12 @@ DICTIONARIES = {"pt": "pt_PT", "it": "it_IT"}
     ("it", "La situazione è difficile per le famiglia.", "famiglia", None),
     ("it", "Una famiglie è arrivata ieri.", "famiglie", None),  # (it_IT makes plurals by
     # changed endings: no singular suggested, since a changed ending may be another gender)
+    # Dutch: "de" serves both numbers, so the noun says which; after "het" the article is
+    # what is wrong, and no singular is suggested
+    ("nl", "De minister hebben het voorstel ingediend.", "hebben", "heeft"),
+    ("nl", "De ministers heeft het voorstel ingediend.", "heeft", "hebben"),
+    ("nl", "Het verkiezingen worden in maart gehouden.", "verkiezingen", None),
+    ("nl", "Een studenten protesteerden bij het stadhuis.", "studenten", None),
 ])
 def test_portuguese_and_italian_numbers_that_disagree_are_flagged(
         lang: str, wrong: str, word: str, suggestion: str | None) -> None:
@@ -102,11 +108,14 @@ def test_portuguese_and_italian_numbers_that_disagree_are_flagged(
 
 
 @pytest.mark.parametrize("lang", sorted(DICTIONARIES))
-def test_correct_portuguese_and_italian_that_looks_alike_is_left_alone(lang: str) -> None:
-    """fixtures/clean/{pt,it}.txt, written for this test: object pronouns ("A polícia os
-    prendeu", "La polizia li ha arrestati"), quantities ("A maioria dos deputados votou"),
-    names ("Os Estados Unidos anunciaram"), nouns of both numbers ("Os lápis", "Le crisi"),
-    a determiner before a contraction ("Uma das vítimas", "Una delle vittime")."""
+def test_correct_portuguese_italian_and_dutch_that_looks_alike_is_left_alone(lang: str
+                                                                            ) -> None:
+    """fixtures/clean/{pt,it,nl}.txt, written for this test: object pronouns ("A polícia os
+    prendeu", "La polizia li ha arrestati"), quantities ("A maioria dos deputados votou",
+    "Een groep demonstranten verzamelde"), names ("Os Estados Unidos anunciaram"), nouns of
+    both numbers ("Os lápis", "Le crisi"), a determiner before a contraction ("Uma das
+    vítimas", "Una delle vittime"), a noun of time before the verb and its subject ("Die
+    avond hebben de ministers gesproken")."""
     if dictionary_path(DICTIONARIES[lang]) is None:
         pytest.skip(f"no Hunspell dictionary for {lang} (.ci/run installs it)")
     clean = (ROOT / "fixtures" / "clean" / f"{lang}.txt").read_text("utf-8").splitlines()
@@ -114,14 +123,14 @@ def test_correct_portuguese_and_italian_that_looks_alike_is_left_alone(lang: str
     assert {s: flags_of(NAME, s, lang) for s in clean if flags_of(NAME, s, lang)} == {}
 
 
-def test_the_check_is_listed_for_spanish_portuguese_and_italian_only() -> None:
+def test_the_check_is_listed_for_spanish_portuguese_italian_and_dutch_only() -> None:
     import json
 
     from typer.testing import CliRunner
 
     from tqcheck.cli import app
 
-    for lang, runs in (("es", True), ("pt", True), ("it", True), ("fr", False)):
+    for lang, runs in (("es", True), ("pt", True), ("it", True), ("nl", True), ("fr", False)):
         res = CliRunner().invoke(app, ["checks", "--lang", lang, "--json"])
         assert res.exit_code == 0, res.output
         assert {r["name"]: r for r in json.loads(res.stdout)}[NAME]["runs"] is runs

@@ -1,6 +1,6 @@
 """grammar:number: number agreement read from the Hunspell dictionary, for languages with no
-morphological analyser installable here (Spanish, Portuguese, Italian: configs/
-languages.toml `[number.es]`, `[number.pt]`, `[number.it]`).
+morphological analyser installable here (Spanish, Portuguese, Italian, Dutch: configs/
+languages.toml `[number.es]`, `[number.pt]`, `[number.it]`, `[number.nl]`).
 
 These languages mark number regularly, and their Hunspell dictionaries (Debian's
 `hunspell-es`, `hunspell-pt-pt`, `hunspell-it`) give each noun and adjective the affix flag
@@ -55,6 +55,7 @@ class _Language:
     plural_endings: tuple[str, ...]  # how a plural those flags make ends ("s"; "i", "e")
     singular: frozenset[str]
     plural: frozenset[str]
+    both: frozenset[str]  # determiners of either number, whose noun says which ("de")
     pronouns: frozenset[str]  # determiners that are also object pronouns before a verb
     degree: frozenset[str]  # words between a noun and its adjective ("muy")
     before_verb: frozenset[str]  # words between a subject and its verb ("no", "se")
@@ -68,6 +69,8 @@ class _Language:
     before_adjectives: frozenset[str]  # words an adjective or adverb follows, never a verb
     slip_zipf: float  # how often the language uses the adjective meant for a verb there...
     slip_margin: float  # ...and how much more often than the verb form written (Zipf)
+    suggest_singular: bool = True  # a plural noun after a singular determiner: its singular
+    adjectives_after: bool = True  # adjectives follow their noun (Dutch: they come before)
 
 
 @cache
@@ -76,8 +79,8 @@ def _language(lang: str) -> _Language:
     where = f"{config_path('languages.toml')}: [number.{lang}]"
     try:
         words = {k: frozenset(w.lower() for w in t.get(k, [])) for k in (
-            "singular", "plural", "pronouns", "degree", "before_verb", "either", "invariable",
-            "not_verbs", "before_adjectives")}
+            "singular", "plural", "both", "pronouns", "degree", "before_verb", "either",
+            "invariable", "not_verbs", "before_adjectives")}
         endings = tuple((str(a), str(b)) for a, b in t.get("verb_endings", []))
         forms = tuple((str(a), str(b)) for a, b in t.get("verb_forms", []))
         accents = tuple((str(a), str(b), {"singular": SING, "plural": PLUR}[n])
@@ -93,7 +96,9 @@ def _language(lang: str) -> _Language:
                           f"number] ({exc})") from None
     return _Language(flags, plural_endings, verb_endings=endings, verb_forms=forms,
                      accents=accents, participle_endings=participles, slip_zipf=slip[0],
-                     slip_margin=slip[1], **words)
+                     slip_margin=slip[1],
+                     suggest_singular=bool(t.get("suggest_singular", True)),
+                     adjectives_after=bool(t.get("adjectives_after", True)), **words)
 
 
 @dataclass(frozen=True)
@@ -187,12 +192,16 @@ class NumberAgreement(Check):
                 continue
             number = SING if det in t.singular else PLUR if det in t.plural else None
             noun = ws[i + 1]
-            if number is None or text[m.end():noun.start()] != " " or \
-                    not noun.group()[:1].islower():
+            if (number is None and det not in t.both) or text[m.end():noun.start()] != " " \
+                    or not noun.group()[:1].islower():
                 continue
             if noun.group().lower() in self.no_noun:
                 continue  # (a noun of both numbers; another determiner: "uma das vítimas")
             r = self._read(noun.group())
+            if number is None:  # a determiner of either number: its noun's, if it has one
+                if len(r.numbers) == 1 and not r.verb:
+                    out += self._after_noun(text, ws, i, next(iter(r.numbers)))
+                continue
             if not r.numbers or number in r.numbers:
                 if r.numbers:
                     out += self._after_noun(text, ws, i, number)
@@ -212,7 +221,7 @@ class NumberAgreement(Check):
         t = self.table
         assert t is not None
         k = i + 2
-        while k < len(ws) and text[ws[k - 1].end():ws[k].start()] == " ":
+        while t.adjectives_after and k < len(ws) and text[ws[k - 1].end():ws[k].start()] == " ":
             word = ws[k].group()
             if not word[:1].islower():
                 return []
@@ -322,8 +331,11 @@ class NumberAgreement(Check):
         return None
 
     def _flag(self, word: re.Match[str], message: str, r: _Readings, number: str) -> Flag:
+        t = self.table
+        assert t is not None
         return Flag(word.start(), word.end(), self.category, "Minor", message,
-                    suggestion=r.singular if number == SING else None, signal=self.name)
+                    suggestion=r.singular if number == SING and t.suggest_singular else None,
+                    signal=self.name)
 
 
 def _opens_sentence(text: str, at: int) -> bool:
