@@ -219,6 +219,9 @@ def test_german_word_forms_the_dictionary_lacks_are_known_and_slips_are_not() ->
     # common misspellings, frequent enough in web text for wordfreq to count them
     ("ru", "Об этом сообщило информационное агенство в пятницу.", "агенство", "агентство"),
     ("de", "Die Preise sind in den letzen Monaten gestiegen.", "letzen", "letzten"),
+    # the word after an elided article or preposition, checked alone
+    ("fr", "La décision revient au conseil d'administraton.", "administraton",
+     "administration"),
 ])
 def test_misspellings_wordfreq_has_seen_are_flagged(lang: str, text: str, word: str,
                                                     suggestion: str) -> None:

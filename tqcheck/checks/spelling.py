@@ -322,9 +322,12 @@ class Hunspell(Check):
         named = {w.start for w in names(text, lang)}
         out = []
         pos = 0
+        elides = lang in (_spelling_table().get("elision") or ())
         for word in letter_words(text):
             start = text.index(word, pos)
             pos = start + len(word)
+            if elides:
+                start, word = _elided(start, word)
             folded = word.casefold()
             if start in named or folded in self.own or folded in source or any(
                     folded[:k] in source for k in range(4, min(len(folded), longest + 1))):
@@ -338,6 +341,19 @@ class Hunspell(Check):
                                 f"word {lang} news uses", suggestion=suggestion or None,
                                 signal=self.name))
         return out
+
+MAX_ELIDED = 6  # letters of an elided word before its apostrophe ("l'", "jusqu'", "dell'")
+
+
+def _elided(start: int, word: str) -> tuple[int, str]:
+    """The word after an elided article, pronoun or preposition ("d'administraton"), with its
+    start: the dictionary reads "d'administration" whole, but a misspelling's suggestion
+    is found for the word alone. A longer head stays ("aujourd'hui")."""
+    head, mark, tail = word.replace("’", "'").partition("'")
+    if not mark or len(head) > MAX_ELIDED or len(tail) < 3:
+        return start, word
+    return start + len(head) + 1, word[len(head) + 1:]
+
 
 @cache
 def _misspelt(base: str, lang: str, word: str, known_zipf: float) -> str | None:
