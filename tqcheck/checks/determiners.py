@@ -67,8 +67,8 @@ PLURAL = 3
 
 
 def _genders(readings: int) -> int:
-    """The genders (and plural) of a reading mask, whatever the case: bit g of g in m, f, n,
-    plural."""
+    """The genders of a reading mask, whatever the case: bit g set for each gender g (m, f,
+    n) or the plural (PLURAL) that some case of it reads."""
     return (readings | readings >> 4 | readings >> 8 | readings >> 12) & 0xF
 
 

@@ -395,8 +395,8 @@ def _common_slip(base: str, lang: str, word: str, zipf: float) -> str | None:
     keys from a word `common_slip_margin` more frequent ("агентство" 4.4), that neither the
     dictionary nor the morphology's lexicon knows; a capitalised word is left alone (a name
     written another way)."""
-    if not word[:1].islower():
-        return None
+    if not word[:1].islower() or zipf >= _margin("common_slip_zipf"):
+        return None  # (a word this frequent is a word: the cheap test first)
     morph = _morphology(lang)
     if morph is not None and morph.word_is_known(word.lower()):
         return None
@@ -412,8 +412,8 @@ def _common_slip(base: str, lang: str, word: str, zipf: float) -> str | None:
 
 
 def _margin(key: str) -> float:
-    """configs/languages.toml `[spelling] slip_margin`, `marks_margin` or
-    `short_head_zipf`."""
+    """configs/languages.toml `[spelling] slip_margin`, `marks_margin`, `short_head_zipf`,
+    `common_slip_margin` or `common_slip_zipf`."""
     margin = _spelling_table().get(key, 2.0)
     if not isinstance(margin, (int, float)) or isinstance(margin, bool) or margin < 0:
         raise ConfigError(f"{config_path('languages.toml')}: [spelling] {key} must be a "
