@@ -193,3 +193,34 @@ def test_each_distinct_text_is_encoded_once_and_the_memo_stays_bounded(monkeypat
 
 def _close(a: list[float], b: list[float]) -> bool:
     return len(a) == len(b) and all(abs(x - y) < 1e-6 for x, y in zip(a, b, strict=True))
+
+
+def test_other_languages_are_asked_through_their_small_word_lists(monkeypatch) -> None:
+    """Memory per process: German determiner agreement asks whether English or French uses
+    a noun more, and checking that wordfreq has a language probes it; both read the small
+    lists (about 3 MB), never the whole ones (about 30 MB each), which a German check does
+    not otherwise load."""
+    import wordfreq
+
+    from tqcheck.check.options import CheckOptions
+    from tqcheck.pipeline.document import check_text
+    from tqcheck.text import frequency
+
+    pytest.importorskip("german_nouns")
+    read: set[tuple[str, str]] = set()
+    real = wordfreq.get_frequency_dict
+
+    def recorded(lang: str, wordlist: str = "best", *args: object) -> dict[str, float]:
+        read.add((lang, wordlist))
+        return real(lang, wordlist, *args)
+
+    monkeypatch.setattr(wordfreq, "get_frequency_dict", recorded)
+    frequency.zipf.cache_clear()
+    frequency.missing.cache_clear()
+    monkeypatch.setattr(wordfreq, "_wf_cache", {})
+    result = check_text("Der Haus wurde zerstört. Er sprach mit der Kind.",
+                        CheckOptions(lang="de", model_free=True, language_id=False))
+    assert any(f.signal == "grammar:determiner/gender" for r in result.segments
+               for f in r.flags)
+    assert {lang for lang, wordlist in read if wordlist == "best"} <= {"de"}, read
+    assert ("en", "small") in read  # (the foreign-word test was asked)

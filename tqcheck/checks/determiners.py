@@ -512,7 +512,9 @@ class Determiner(ReadsNouns):
                 lower.removesuffix("n").removesuffix("e") in self.numbers:
             return False  # (also "in die Tausende", "zu Hunderten")
         own = zipf(word, lang)
-        return not any((z := zipf(word, other)) is not None and own is not None
+        # (other languages' small lists: a word they use more is frequent there, and their
+        # whole lists would cost 30 MB each in every process)
+        return not any((z := zipf(word, other, "small")) is not None and own is not None
                        and z >= own + self.foreign_margin for other in self.foreign)
 
     def _nominalised(self, word: str, allowed: int) -> bool:
