@@ -374,8 +374,8 @@ class Determiner(ReadsNouns):
             if det is None or self._relative(text, ws, k, lex):
                 continue
             noun_at = self._noun_after(text, ws, k, lex)
-            if noun_at is None:
-                continue
+            if noun_at is None or (self.sure and noun_at != k + 1):
+                continue  # (the sure cases have the noun right after the determiner)
             word = ws[noun_at].group()
             if word in lex.declined_like_adjectives:
                 out.extend(self._declined(text, ws, k, noun_at, ctx.lang))
@@ -400,9 +400,8 @@ class Determiner(ReadsNouns):
                                                                      allowed):
                 continue
             governed = prep is not None and bool(det & readings)
-            if self.sure and (governed or noun_at != k + 1 or m.group().lower() in
-                              self.pronouns or _genders(allowed) & _genders(
-                                  self._main_readings(lex, form, readings))):
+            if self.sure and (governed or m.group().lower() in self.pronouns or _genders(
+                    allowed) & _genders(self._main_readings(lex, form, readings))):
                 continue
             noun = ws[noun_at]
             phrase = text[(ws[k - 1] if governed else m).start():noun.end()]
