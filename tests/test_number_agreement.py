@@ -98,6 +98,11 @@ DICTIONARIES = {"pt": "pt_PT", "it": "it_IT", "nl": "nl_NL"}
     ("nl", "De ministers heeft het voorstel ingediend.", "heeft", "hebben"),
     ("nl", "Het verkiezingen worden in maart gehouden.", "verkiezingen", None),
     ("nl", "Een studenten protesteerden bij het stadhuis.", "studenten", None),
+    # a stem spelt otherwise in the plural, and a plural the dictionary lists whole
+    ("nl", "De kinderen speelt in het park.", "speelt", "spelen"),
+    ("nl", "De studenten leeft van een beurs.", "leeft", "leven"),
+    ("nl", "De leraar maken zich zorgen.", "maken", "maakt"),
+    ("nl", "De ministers stopt met het overleg.", "stopt", "stoppen"),
 ])
 def test_portuguese_and_italian_numbers_that_disagree_are_flagged(
         lang: str, wrong: str, word: str, suggestion: str | None) -> None:

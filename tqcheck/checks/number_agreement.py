@@ -71,6 +71,8 @@ class _Language:
     slip_margin: float  # ...and how much more often than the verb form written (Zipf)
     suggest_singular: bool = True  # a plural noun after a singular determiner: its singular
     adjectives_after: bool = True  # adjectives follow their noun (Dutch: they come before)
+    stem_changes: tuple[tuple[str, str], ...] = ()  # (singular, plural) spellings of a stem
+    irregular_plurals: tuple[str, ...] = ()  # endings of plurals listed whole ("kinderen")
 
 
 @cache
@@ -98,7 +100,10 @@ def _language(lang: str) -> _Language:
                      accents=accents, participle_endings=participles, slip_zipf=slip[0],
                      slip_margin=slip[1],
                      suggest_singular=bool(t.get("suggest_singular", True)),
-                     adjectives_after=bool(t.get("adjectives_after", True)), **words)
+                     adjectives_after=bool(t.get("adjectives_after", True)),
+                     stem_changes=tuple((str(a), str(b)) for a, b in t.get("stem_changes", [])),
+                     irregular_plurals=tuple(str(e) for e in t.get("irregular_plurals", [])),
+                     **words)
 
 
 @dataclass(frozen=True)
@@ -113,14 +118,27 @@ def _dictionary(lang: str) -> Any | None:
     return hunspell(lang)  # (looked for once per process)
 
 
+def _forms(lang: str, word: str) -> list[Any]:
+    return list(_dictionary(lang).lookuper.good_forms(word, capitalization=False,
+                                                      compound_forms=False))
+
+
 @lru_cache(maxsize=100_000)
 def _readings(lang: str, flags: frozenset[str], endings: tuple[str, ...],
-              word: str) -> _Readings:
+              word: str, irregular: tuple[str, ...] = ()) -> _Readings:
     """The dictionary's readings of a lower-case word: a form of an entry with one of the
     plural `flags` is a noun or adjective, plural where an affix made it and it ends in one
-    of `endings` ("leyes"; "famiglie", "nuovi"; not "nuova"), else singular."""
-    forms = list(_dictionary(lang).lookuper.good_forms(word, capitalization=False,
-                                                       compound_forms=False))
+    of `endings` ("leyes"; "famiglie", "nuovi"; not "nuova"), else singular. A word the
+    dictionary lists whole, ending in one of the `irregular` plural endings after a noun
+    (Dutch "kinderen": "kind" + "eren"), is that noun's plural."""
+    forms = _forms(lang, word)
+    if forms and all(f.suffix is None and f.prefix is None for f in forms):
+        for ending in irregular:
+            stem = word[:-len(ending)]
+            if word.endswith(ending) and len(stem) >= 2 and any(
+                    f.in_dictionary is not None and flags & set(f.in_dictionary.flags)
+                    for f in _forms(lang, stem)):
+                return _Readings(frozenset({PLUR}), False, stem)
     numbers, verb, singulars = set(), False, set()
     for form in forms:
         entry = form.in_dictionary
@@ -177,7 +195,8 @@ class NumberAgreement(Check):
     def _read(self, word: str) -> _Readings:
         assert self.table is not None
         t = self.table
-        return _readings(self.env.lang, t.plural_flags, t.plural_endings, word.lower())
+        return _readings(self.env.lang, t.plural_flags, t.plural_endings, word.lower(),
+                         t.irregular_plurals)
 
     def flags(self, ctx: SegmentContext) -> Iterable[Flag]:
         if self.table is None or _dictionary(ctx.lang) is None:
@@ -199,7 +218,9 @@ class NumberAgreement(Check):
                 continue  # (a noun of both numbers; another determiner: "uma das vítimas")
             r = self._read(noun.group())
             if number is None:  # a determiner of either number: its noun's, if it has one
-                if len(r.numbers) == 1 and not r.verb:
+                # (other entries of the word are no verb after an article: Dutch lists
+                # nouns again for compounds, "leraar")
+                if len(r.numbers) == 1:
                     out += self._after_noun(text, ws, i, next(iter(r.numbers)))
                 continue
             if not r.numbers or number in r.numbers:
@@ -279,16 +300,39 @@ class NumberAgreement(Check):
         for sing, plur in t.verb_endings if other is None else ():
             have, want = (sing, plur) if number == PLUR else (plur, sing)
             if word.endswith(have) and len(word) > len(have) + 1:
-                candidate = word[:len(word) - len(have)] + want
-                c = self._read(candidate)
-                if c.verb and not c.numbers:
-                    other = candidate
+                stem = word[:len(word) - len(have)]
+                for candidate in [stem + want] + [v + want for v in self._stems(stem, number)]:
+                    c = self._read(candidate)
+                    if c.verb and (not c.numbers or bool(t.stem_changes)):
+                        other = candidate  # (a Dutch plural verb is often a plural noun
+                        break  # too: "spelen", "reizen")
+                if other is not None:
                     break
         if other is None:
             return []
         return [Flag(verb.start(), verb.end(), self.category, "Minor",
                      f"{text[start.start():verb.end()]!r}: the subject is {number}, the "
                      "verb is not", suggestion=other, signal=self.name)]
+
+    def _stems(self, stem: str, number: str) -> list[str]:
+        """The stem as the other number spells it (`stem_changes`: Dutch "speel-t" and
+        "spel-en", "leef-t" and "lev-en", "stop-t" and "stopp-en"): each change at the stem's
+        end, and a final consonant doubled (towards the plural) or undoubled."""
+        t = self.table
+        assert t is not None
+        out = [stem]
+        for sing, plur in t.stem_changes:  # (together too: "leef-t", "lev-en")
+            have, want = (sing, plur) if number == PLUR else (plur, sing)
+            for v in list(out):
+                at = v.rfind(have, max(0, len(v) - len(have) - 1))
+                if at >= 0:
+                    out.append(v[:at] + want + v[at + len(have):])
+        if t.stem_changes and len(stem) > 2 and stem[-1] not in "aeiouy":
+            if number == PLUR:
+                out.append(stem + stem[-1])
+            elif stem[-1] == stem[-2]:
+                out.append(stem[:-1])
+        return out[1:]
 
     def _verb_for_adjective(self, text: str, degree: re.Match[str],
                             word: re.Match[str]) -> list[Flag]:
