@@ -40,7 +40,7 @@ from tqcheck.config import config_file, config_path, search_folders
 from tqcheck.errors import ConfigError
 from tqcheck.text.lexicon import capitalises_nouns, language_table
 from tqcheck.text.names import letter_words, names
-from tqcheck.text.slips import alphabet, one_slip, slips
+from tqcheck.text.slips import one_slip
 from tqcheck.types import Flag
 
 # Where dictionaries are looked for: $TQCHECK_HUNSPELL_PATH (os.pathsep-separated), then
@@ -392,8 +392,7 @@ def _misspelt(base: str, lang: str, word: str, known_zipf: float) -> str | None:
 
 def _common_slip(base: str, lang: str, word: str, zipf: float) -> str | None:
     """A misspelling common enough for wordfreq to count it ("агенство" 3.2), one slip of the
-    keys from a frequent word `common_slip_margin` more frequent ("агентство" 4.4; the most
-    frequent of those one slip away), that neither the
+    keys from a word `common_slip_margin` more frequent ("агентство" 4.4), that neither the
     dictionary nor the morphology's lexicon knows; a capitalised word is left alone (a name
     written another way)."""
     if not word[:1].islower() or zipf >= _margin("common_slip_zipf"):
@@ -401,10 +400,8 @@ def _common_slip(base: str, lang: str, word: str, zipf: float) -> str | None:
     morph = _morphology(lang)
     if morph is not None and morph.word_is_known(word.lower()):
         return None
-    frequent = _frequent_words(lang)  # (a set lookup per variant: no bucket is built)
-    close = max((v for v in slips(word, alphabet(lang)) if v in frequent),
-                key=lambda v: (frequent[v], v), default=None)
-    if close is None:
+    close = _suggestion(lang, word)
+    if close is None or not one_slip(word, close):
         return None
     from wordfreq import zipf_frequency
 
