@@ -113,6 +113,13 @@ def _morphology(lang: str) -> Any:
     return pymorphy3.MorphAnalyzer(lang=lang)
 
 
+def _in_morphology(lang: str, word: str) -> bool:
+    """Whether the language's morphological lexicon knows the word (a fast lookup, asked
+    before Hunspell's affix rules)."""
+    morph = _morphology(lang)
+    return morph is not None and morph.word_is_known(word.lower())
+
+
 def _known(hunspell: Any, lang: str, word: str, depth: int = 0, noun: bool = True) -> bool:
     """The dictionary, the language's morphology, its endings, infixes and compounds. Not
     `noun`: only as a word written in lower case (a compound's tail in a German word that
@@ -120,8 +127,7 @@ def _known(hunspell: Any, lang: str, word: str, depth: int = 0, noun: bool = Tru
     if hunspell.lookup(word) or hunspell.lookup(word.lower()) or (
             noun and hunspell.lookup(word[:1].upper() + word[1:])):
         return True
-    morph = _morphology(lang)
-    if morph is not None and morph.word_is_known(word.lower()):
+    if _in_morphology(lang, word):
         return True
     table = _spelling_table()
     for ending in (table.get("endings") or {}).get(lang, ()):
@@ -290,6 +296,7 @@ class Hunspell(Check):
         self.base = dictionary_path(self.dict_name) if self.dict_name else None
         self.known_zipf = env.profile.rules.hunspell_known_zipf
         self.own = env.known_words
+        self.elides = env.lang in (_spelling_table().get("elision") or ())
 
     @classmethod
     def unavailable(cls) -> str | None:
@@ -322,11 +329,10 @@ class Hunspell(Check):
         named = {w.start for w in names(text, lang)}
         out = []
         pos = 0
-        elides = lang in (_spelling_table().get("elision") or ())
         for word in letter_words(text):
             start = text.index(word, pos)
             pos = start + len(word)
-            if elides:
+            if self.elides:
                 start, word = _elided(start, word)
             folded = word.casefold()
             if start in named or folded in self.own or folded in source or any(
@@ -341,6 +347,7 @@ class Hunspell(Check):
                                 f"word {lang} news uses", suggestion=suggestion or None,
                                 signal=self.name))
         return out
+
 
 MAX_ELIDED = 6  # letters of an elided word before its apostrophe ("l'", "jusqu'", "dell'")
 
@@ -376,8 +383,7 @@ def _misspelt(base: str, lang: str, word: str, known_zipf: float) -> str | None:
         if not capitalises_nouns(lang):
             return None  # a capital: most likely a name somebody writes
         slip = True  # a German noun: flagged only one slip from a far more frequent one
-    morph = _morphology(lang)
-    if morph is not None and morph.word_is_known(word.lower()):
+    if _in_morphology(lang, word):
         return None  # (its lexicon is a fast lookup; the rest of _known is not)
     close = _suggestion(lang, word) or _replaced(_dictionary(base), lang, word)
     if close is None:
@@ -397,8 +403,7 @@ def _common_slip(base: str, lang: str, word: str, zipf: float) -> str | None:
     written another way)."""
     if not word[:1].islower() or zipf >= _margin("common_slip_zipf"):
         return None  # (a word this frequent is a word: the cheap test first)
-    morph = _morphology(lang)
-    if morph is not None and morph.word_is_known(word.lower()):
+    if _in_morphology(lang, word):
         return None
     close = _suggestion(lang, word)
     if close is None or not one_slip(word, close):
