@@ -79,12 +79,14 @@ class _Language:
 def _language(lang: str) -> _Language:
     t = language_table("number", lang)
     where = f"{config_path('languages.toml')}: [number.{lang}]"
+    def pairs(key: str) -> tuple[tuple[str, str], ...]:
+        return tuple((str(a), str(b)) for a, b in t.get(key, []))
+
     try:
         words = {k: frozenset(w.lower() for w in t.get(k, [])) for k in (
             "singular", "plural", "both", "pronouns", "degree", "before_verb", "either",
             "invariable", "not_verbs", "before_adjectives")}
-        endings = tuple((str(a), str(b)) for a, b in t.get("verb_endings", []))
-        forms = tuple((str(a), str(b)) for a, b in t.get("verb_forms", []))
+        endings, forms, stems = pairs("verb_endings"), pairs("verb_forms"), pairs("stem_changes")
         accents = tuple((str(a), str(b), {"singular": SING, "plural": PLUR}[n])
                         for a, b, n in t.get("accents", []))
         given = t["plural_flag"]
@@ -101,7 +103,7 @@ def _language(lang: str) -> _Language:
                      slip_margin=slip[1],
                      suggest_singular=bool(t.get("suggest_singular", True)),
                      adjectives_after=bool(t.get("adjectives_after", True)),
-                     stem_changes=tuple((str(a), str(b)) for a, b in t.get("stem_changes", [])),
+                     stem_changes=stems,
                      irregular_plurals=tuple(str(e) for e in t.get("irregular_plurals", [])),
                      **words)
 
